@@ -1,0 +1,121 @@
+"""civic: open data and public participation for public-procurement integrity platforms."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+import config as settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigurationError(RuntimeError):
+    """The application cannot start with the configuration it was given."""
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, commands, error pages."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    environment = (test_config or {}).get("CIVIC_ENV") or settings.environment_name()
+    if environment not in settings.CONFIGS:
+        raise ConfigurationError(
+            f"CIVIC_ENV must be one of {', '.join(settings.CONFIGS)}, not {environment!r}"
+        )
+    app.config.from_object(settings.CONFIGS[environment])
+    if test_config:
+        app.config.update(test_config)
+    _check_configuration(app)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = settings.database_url(
+        app.config.get("DATABASE_URL"), Path(app.instance_path)
+    )
+    logging.basicConfig(level=logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("civic").setLevel(logging.INFO)
+
+    _init_extensions(app)
+    _init_templates(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    return app
+
+
+def _check_configuration(app: Flask) -> None:
+    if app.config["CIVIC_ENV"] == "production" and not app.config.get("SECRET_KEY"):
+        raise ConfigurationError("SECRET_KEY must be set when CIVIC_ENV=production")
+
+
+def _init_extensions(app: Flask) -> None:
+    from civic.accounts.sessions import init_login
+    from civic.core.db import render_item
+    from civic.extensions import babel, csrf, db, limiter, mail, migrate
+    from civic.web import errors, locale, security
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True, render_item=render_item)
+    csrf.init_app(app)
+    mail.init_app(app)
+    babel.init_app(app, locale_selector=locale.select_locale)
+    limiter.init_app(app)
+    init_login(app)
+    locale.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    _import_models()
+
+
+def _import_models() -> None:
+    """Import every model module so metadata (and Alembic) knows all tables."""
+    import civic.accounts.models
+    import civic.agencies.models
+    import civic.core.audit
+    import civic.notifications.models  # noqa: F401
+
+
+def _init_templates(app: Flask) -> None:
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    from civic.web import templating
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    WTFormsHelpers(app)
+    templating.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from civic.accounts.views import bp as accounts_bp
+    from civic.site.views import bp as site_bp
+
+    app.register_blueprint(site_bp)
+    app.register_blueprint(accounts_bp)
+
+
+def _register_commands(app: Flask) -> None:
+    from civic.accounts.cli import users_cli
+    from civic.demo.cli import demo_cli
+    from civic.notifications.cli import mail_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(mail_cli)
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,1 @@
+"""Accounts: people, their sessions, the companies suppliers represent."""

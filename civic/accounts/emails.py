@@ -1,0 +1,28 @@
+"""Account mail: picks the recipient and a small context, and writes to the outbox."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from civic.accounts.models import User
+from civic.notifications.services import enqueue
+
+
+def verification(session: Session, user: User, token: str) -> None:
+    enqueue(session, "accounts.registered", to=user.email, locale=user.locale,
+            context={"name": user.display_name, "token": token})
+
+
+def already_registered(session: Session, user: User) -> None:
+    enqueue(session, "accounts.already_registered", to=user.email, locale=user.locale,
+            context={"name": user.display_name})
+
+
+def password_reset(session: Session, user: User, token: str) -> None:
+    enqueue(session, "accounts.reset_requested", to=user.email, locale=user.locale,
+            context={"name": user.display_name, "token": token})
+
+
+def password_changed(session: Session, user: User) -> None:
+    enqueue(session, "accounts.password_changed", to=user.email, locale=user.locale,
+            context={"name": user.display_name})

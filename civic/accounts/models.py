@@ -1,0 +1,105 @@
+"""Users, their server-side sessions, companies and who represents them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from civic.agencies.models import Agency
+from civic.core.db import Base, TimestampMixin
+from civic.core.roles import Role
+from civic.core.time import utcnow
+
+
+class User(TimestampMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    role: Mapped[str] = mapped_column(String(16), default=Role.citizen, index=True)
+    agency_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agencies.id", ondelete="RESTRICT"), index=True
+    )
+    locale: Mapped[str] = mapped_column(String(16), default="zh_Hant_TW")
+    verified_at: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    suspended_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
+    # Failed logins since the last success, and until when the account refuses logins.
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+
+    agency: Mapped[Agency | None] = relationship(lazy="joined")
+
+    # The login protocol: the id kept in the cookie is the secret of one server-side
+    # session (see UserSession), set on the instance when that session is loaded.
+    is_authenticated = True
+    is_anonymous = False
+    session_token = None
+
+    def get_id(self) -> str | None:
+        return self.session_token
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    @property
+    def is_active(self) -> bool:
+        return self.suspended_at is None and self.deleted_at is None
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+# Emails are unique whatever their case (they are also stored lower-cased).
+Index("uq_users_email_lower", func.lower(User.email), unique=True)
+
+
+class UserSession(Base):
+    """One signed-in browser. Deleting the row ends that session at its next request."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # SHA-256 of the random token in the cookie; the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+
+class Company(TimestampMixin, Base):
+    __tablename__ = "companies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # 統一編號: eight digits with a checksum (see civic.accounts.ubn).
+    ubn: Mapped[str] = mapped_column(String(8), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class CompanyRepresentative(Base):
+    """A user who acts for a company; confirmed by an administrator before it counts."""
+
+    __tablename__ = "company_representatives"
+    __table_args__ = (UniqueConstraint("company_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+
+    company: Mapped[Company] = relationship(lazy="joined", innerjoin=True)
+    user: Mapped[User] = relationship(lazy="raise")

@@ -1,0 +1,353 @@
+"""Every change to accounts: registration, verification, login, sessions, passwords, deletion.
+
+Flushes, never commits. Messages are translated for the person acting.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from civic.accounts import emails, passwords, tokens
+from civic.accounts.models import Company, CompanyRepresentative, User, UserSession
+from civic.accounts.queries import get_company_by_ubn, get_user_by_email, normalize_email
+from civic.accounts.ubn import is_valid_ubn, normalize
+from civic.agencies.models import Agency
+from civic.core import audit
+from civic.core.errors import Conflict, DomainError, PermissionDenied
+from civic.core.roles import Role
+from civic.core.time import utcnow
+
+# Minutes of the first lock after repeated failures; it doubles with each further failure.
+FIRST_LOCK_MINUTES = 1
+MAX_LOCK_MINUTES = 60
+# How often a session's last-seen time is written, so that most requests do not write.
+LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+
+
+class LoginRefused(DomainError):
+    """The login failed; the failure count it changed must still be committed."""
+
+
+def _check_password_rules(password: str, email: str) -> None:
+    if len(password) < passwords.MIN_LENGTH:
+        raise DomainError(
+            _("Choose a password of at least %(n)d characters.", n=passwords.MIN_LENGTH),
+            field="password",
+        )
+    if len(password) > passwords.MAX_LENGTH:
+        raise DomainError(
+            _("Choose a password of at most %(n)d characters.", n=passwords.MAX_LENGTH),
+            field="password",
+        )
+    if normalize_email(password) == normalize_email(email):
+        raise DomainError(_("Your password cannot be your email address."), field="password")
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    role: Role = Role.citizen,
+    agency: Agency | None = None,
+    company: Company | None = None,
+    locale: str = "zh_Hant_TW",
+    verified: bool = False,
+    actor_id: int | None = None,
+) -> User:
+    """Create an account; staff belong to exactly one agency, suppliers to a company."""
+    email = normalize_email(email)
+    if role == Role.staff and agency is None:
+        raise DomainError(_("Staff accounts need an agency."), field="agency")
+    if role != Role.staff and agency is not None:
+        raise DomainError(_("Only staff accounts belong to an agency."), field="agency")
+    if role == Role.supplier and company is None:
+        raise DomainError(_("Supplier accounts need a company."), field="company")
+    if get_user_by_email(session, email) is not None:
+        raise Conflict(_("An account with this email address already exists."), field="email")
+    _check_password_rules(password, email)
+    user = User(
+        email=email,
+        display_name=display_name.strip() or email.split("@")[0],
+        password_hash=passwords.hash_password(password),
+        role=role,
+        agency=agency,
+        locale=locale,
+        verified_at=utcnow() if verified else None,
+    )
+    session.add(user)
+    session.flush()
+    if company is not None:
+        session.add(
+            CompanyRepresentative(company_id=company.id, user_id=user.id, confirmed_at=utcnow())
+        )
+    audit.record(session, "account.created", actor_id=actor_id or user.id, target_type="user",
+                 target_id=user.id, role=str(role))
+    return user
+
+
+def register(
+    session: Session, *, email: str, password: str, display_name: str, locale: str
+) -> User | None:
+    """Register a citizen and mail a verification link.
+
+    An address that already has an account gets a notice instead, and the caller answers the
+    same either way, so the form cannot be used to learn who has an account.
+    """
+    existing = get_user_by_email(session, email)
+    if existing is not None:
+        _check_password_rules(password, email)
+        if existing.deleted_at is None:
+            if existing.is_verified:
+                emails.already_registered(session, existing)
+            else:
+                emails.verification(session, existing, tokens.make_token("verify", existing))
+        return None
+    user = create_user(
+        session, email=email, password=password, display_name=display_name, locale=locale
+    )
+    emails.verification(session, user, tokens.make_token("verify", user))
+    return user
+
+
+def resend_verification(session: Session, email: str) -> None:
+    """Mail a fresh verification link if ``email`` has an unverified account."""
+    user = get_user_by_email(session, email)
+    if user is not None and user.is_active and not user.is_verified:
+        emails.verification(session, user, tokens.make_token("verify", user))
+
+
+def _user_from_token(session: Session, purpose: str, token: str, max_age: int) -> User:
+    try:
+        user_id, fingerprint = tokens.read_token(purpose, token, max_age)
+    except tokens.TokenInvalid as error:
+        if error.reason == "expired":
+            raise DomainError(_("This link has expired. Ask for a new one.")) from error
+        raise DomainError(_("This link is not valid. Check that you copied all of it.")) from error
+    user = session.get(User, user_id)
+    if user is None or user.deleted_at is not None:
+        raise DomainError(_("This link is not valid. Check that you copied all of it."))
+    if not tokens.matches_state(purpose, user, fingerprint):
+        raise DomainError(_("This link has already been used."))
+    return user
+
+
+def verify_email(session: Session, token: str) -> User:
+    """Mark the address of the token's user as verified; each link works once."""
+    user = _user_from_token(
+        session, "verify", token, current_app.config["VERIFY_TOKEN_MAX_AGE"]
+    )
+    user.verified_at = utcnow()
+    audit.record(session, "account.verified", actor_id=user.id, target_type="user",
+                 target_id=user.id)
+    return user
+
+
+def authenticate(session: Session, *, email: str, password: str) -> User:
+    """Return the user whose credentials these are, counting failures in the database.
+
+    After LOGIN_FAILURES_BEFORE_LOCK failures the account refuses logins for a while that
+    doubles with each further failure, whichever server process the attempts reach.
+    """
+    now = utcnow()
+    user = get_user_by_email(session, email)
+    if user is None or user.deleted_at is not None:
+        passwords.verify_password("", password)
+        raise LoginRefused(_("The email address or password is not correct."))
+    if user.locked_until is not None and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        raise LoginRefused(
+            ngettext(
+                "Too many failed attempts. Try again in %(num)d minute or reset your password.",
+                "Too many failed attempts. Try again in %(num)d minutes or reset your password.",
+                minutes,
+            )
+        )
+    if not passwords.verify_password(user.password_hash, password):
+        user.failed_logins += 1
+        threshold = current_app.config["LOGIN_FAILURES_BEFORE_LOCK"]
+        if user.failed_logins >= threshold:
+            lock = min(FIRST_LOCK_MINUTES * 2 ** (user.failed_logins - threshold),
+                       MAX_LOCK_MINUTES)
+            user.locked_until = now + timedelta(minutes=lock)
+            audit.record(session, "account.locked", actor_id=None, target_type="user",
+                         target_id=user.id, minutes=lock)
+        session.flush()
+        raise LoginRefused(_("The email address or password is not correct."))
+    if user.suspended_at is not None:
+        raise LoginRefused(_("This account is suspended. Contact the site administrators."))
+    if not user.is_verified:
+        raise LoginRefused(
+            _("Confirm your email address first: open the link we sent you, or ask for a new one.")
+        )
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    return user
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(session: Session, user: User) -> str:
+    """Open a server-side session for ``user`` and return the secret for its cookie."""
+    token = secrets.token_urlsafe(32)
+    session.add(UserSession(user_id=user.id, token_hash=_hash_token(token)))
+    session.flush()
+    return token
+
+
+def load_session(session: Session, token: str) -> User | None:
+    """Return the user of a live session, or None when it ended, idled out or was revoked."""
+    now = utcnow()
+    record = session.scalar(select(UserSession).where(UserSession.token_hash == _hash_token(token)))
+    if record is None:
+        return None
+    user = record.user
+    idle_limit = current_app.config["SESSION_IDLE_TIMEOUT"]
+    if not user.is_active or not user.is_verified or record.last_seen_at < now - idle_limit:
+        return None
+    if record.last_seen_at < now - LAST_SEEN_RESOLUTION:
+        record.last_seen_at = now
+    return user
+
+
+def end_session(session: Session, token: str) -> None:
+    """End the one session whose cookie holds ``token``."""
+    session.execute(delete(UserSession).where(UserSession.token_hash == _hash_token(token)))
+
+
+def end_all_sessions(session: Session, user: User, *, keep_token: str | None = None) -> int:
+    """End every session of ``user`` (but the one holding ``keep_token``); return how many."""
+    statement = delete(UserSession).where(UserSession.user_id == user.id)
+    if keep_token is not None:
+        statement = statement.where(UserSession.token_hash != _hash_token(keep_token))
+    return session.execute(statement).rowcount or 0
+
+
+def request_password_reset(session: Session, email: str) -> None:
+    """Mail a reset link when ``email`` has an active account; say nothing either way."""
+    user = get_user_by_email(session, email)
+    if user is not None and user.is_active:
+        emails.password_reset(session, user, tokens.make_token("reset", user))
+
+
+def check_reset_token(session: Session, token: str) -> User:
+    """Return the user a reset link is for, or raise with what is wrong with the link."""
+    return _user_from_token(session, "reset", token, current_app.config["RESET_TOKEN_MAX_AGE"])
+
+
+def reset_password(session: Session, token: str, new_password: str) -> User:
+    """Set a new password from a reset link, ending every session of that user."""
+    user = check_reset_token(session, token)
+    _check_password_rules(new_password, user.email)
+    user.password_hash = passwords.hash_password(new_password)
+    # Following the link proved the address is theirs.
+    user.verified_at = user.verified_at or utcnow()
+    user.failed_logins = 0
+    user.locked_until = None
+    end_all_sessions(session, user)
+    audit.record(session, "account.password_reset", actor_id=user.id, target_type="user",
+                 target_id=user.id)
+    emails.password_changed(session, user)
+    return user
+
+
+def change_password(
+    session: Session, user: User, *, current: str, new: str, keep_token: str | None
+) -> None:
+    """Change the password after checking the current one; end the user's other sessions."""
+    if not passwords.verify_password(user.password_hash, current):
+        raise DomainError(_("Your current password is not correct."), field="current_password")
+    _check_password_rules(new, user.email)
+    user.password_hash = passwords.hash_password(new)
+    end_all_sessions(session, user, keep_token=keep_token)
+    audit.record(session, "account.password_changed", actor_id=user.id, target_type="user",
+                 target_id=user.id)
+    emails.password_changed(session, user)
+
+
+def update_profile(session: Session, user: User, *, display_name: str, locale: str) -> None:
+    """Change the name shown with the user's contributions and the language of their mail."""
+    if locale not in current_app.config["LANGUAGES"]:
+        raise DomainError(_("Choose one of the offered languages."), field="locale")
+    user.display_name = display_name.strip()
+    user.locale = locale
+    audit.record(session, "account.updated", actor_id=user.id, target_type="user",
+                 target_id=user.id)
+
+
+def delete_account(session: Session, user: User, *, password: str) -> None:
+    """Remove the user's personal data; what they published stays, shown as a former user."""
+    if not passwords.verify_password(user.password_hash, password):
+        raise DomainError(_("Your password is not correct."), field="password")
+    if user.role == Role.admin and _is_last_admin(session, user):
+        raise PermissionDenied(_("The last administrator cannot delete their account."))
+    end_all_sessions(session, user)
+    session.execute(
+        delete(CompanyRepresentative).where(CompanyRepresentative.user_id == user.id)
+    )
+    user.email = f"deleted-{user.id}@users.invalid"
+    user.display_name = ""
+    user.password_hash = ""
+    user.deleted_at = utcnow()
+    user.agency = None
+    user.role = Role.citizen
+    audit.record(session, "account.deleted", actor_id=user.id, target_type="user",
+                 target_id=user.id)
+
+
+def _is_last_admin(session: Session, user: User) -> bool:
+    others = session.scalar(
+        select(User.id).where(
+            User.role == Role.admin, User.id != user.id, User.deleted_at.is_(None),
+            User.suspended_at.is_(None),
+        ).limit(1)
+    )
+    return others is None
+
+
+def suspend_user(session: Session, user: User, *, actor: User, reason: str) -> None:
+    """Suspend an account and end all its sessions at once."""
+    if user.id == actor.id:
+        raise PermissionDenied(_("You cannot suspend your own account."))
+    user.suspended_at = utcnow()
+    ended = end_all_sessions(session, user)
+    audit.record(session, "account.suspended", actor_id=actor.id, target_type="user",
+                 target_id=user.id, reason=reason, sessions_ended=ended)
+
+
+@dataclass(frozen=True)
+class CompanyInput:
+    ubn: str
+    name: str
+
+
+def get_or_create_company(session: Session, data: CompanyInput, *, actor_id: int | None) -> Company:
+    """Return the company with this 統一編號, creating it; the number must pass the checksum."""
+    ubn = normalize(data.ubn)
+    if not is_valid_ubn(ubn):
+        raise DomainError(
+            _("%(ubn)s is not a valid unified business number (統一編號).", ubn=ubn), field="ubn"
+        )
+    company = get_company_by_ubn(session, ubn)
+    if company is None:
+        company = Company(ubn=ubn, name=data.name.strip() or ubn)
+        session.add(company)
+        session.flush()
+        audit.record(session, "company.created", actor_id=actor_id, target_type="company",
+                     target_id=ubn)
+    return company

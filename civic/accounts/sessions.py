@@ -1,0 +1,51 @@
+"""Signed-in sessions through Flask-Login, kept server-side so they can be revoked at once."""
+
+from __future__ import annotations
+
+from flask import Flask, session
+from flask_babel import lazy_gettext as _l
+from flask_login import login_user, logout_user
+
+from civic.accounts import services
+from civic.accounts.models import User
+from civic.extensions import db, login_manager
+
+
+def load_user(token: str) -> User | None:
+    user = services.load_session(db.session, token)
+    if user is not None:
+        user.session_token = token
+    return user
+
+
+def sign_in(user: User) -> None:
+    """Open a new server-side session for ``user`` in this browser."""
+    token = services.start_session(db.session, user)
+    user.session_token = token
+    # A fresh cookie at login, so a session id planted before login is worthless.
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    session.permanent = True
+    login_user(user)
+
+
+def sign_out(user: User | None) -> None:
+    """End this browser's session, server-side as well."""
+    if user is not None and user.session_token:
+        services.end_session(db.session, user.session_token)
+    logout_user()
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+
+
+def init_login(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None

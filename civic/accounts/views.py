@@ -1,0 +1,250 @@
+"""Account pages: register, verify, sign in and out, reset a password, the profile."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from civic.accounts import services
+from civic.accounts.forms import (
+    ChangePasswordForm,
+    DeleteAccountForm,
+    EmailForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
+from civic.accounts.sessions import sign_in, sign_out
+from civic.core.errors import DomainError
+from civic.extensions import db, limiter
+from civic.web.access import safe_next
+
+bp = Blueprint("accounts", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _field_error(form, error: DomainError, default_field: str) -> None:
+    field = getattr(form, error.field or default_field, None) or getattr(form, default_field)
+    field.errors = [*field.errors, error.message]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def register():
+    """Create a citizen account and mail a link to confirm the address."""
+    if current_user.is_authenticated:
+        return redirect(url_for("site.home"))
+    form = RegisterForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("accounts/register.html", form=form), status
+    try:
+        services.register(
+            db.session,
+            email=form.email.data,
+            password=form.password.data,
+            display_name=form.name.data,
+            locale=str(get_locale()),
+        )
+    except DomainError as error:
+        db.session.rollback()
+        _field_error(form, error, "email")
+        return render_template("accounts/register.html", form=form), 422
+    db.session.commit()
+    return render_template("accounts/check_email.html", email=form.email.data)
+
+
+@bp.get("/verify/<token>")
+def verify(token: str):
+    """Confirm an email address from the link in the registration mail."""
+    try:
+        services.verify_email(db.session, token)
+    except DomainError as error:
+        db.session.rollback()
+        return render_template("accounts/link_problem.html", message=error.message,
+                               resend=True), 400
+    db.session.commit()
+    flash(_("Your email address is confirmed. You can sign in now."), "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/verify/resend", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def resend_verification():
+    """Send the confirmation link again."""
+    form = EmailForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("accounts/resend.html", form=form), status
+    services.resend_verification(db.session, form.email.data)
+    db.session.commit()
+    return render_template("accounts/check_email.html", email=form.email.data)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    """Sign in with email and password."""
+    next_url = safe_next(request.args.get("next"), url_for("site.home"))
+    if current_user.is_authenticated:
+        return redirect(next_url)
+    form = LoginForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("accounts/login.html", form=form), status
+    try:
+        user = services.authenticate(
+            db.session, email=form.email.data, password=form.password.data
+        )
+    except services.LoginRefused as error:
+        db.session.commit()  # keep the failure count
+        form.password.errors = [*form.password.errors, error.message]
+        return render_template("accounts/login.html", form=form), 422
+    sign_in(user)
+    db.session.commit()
+    flash(_("You are signed in."), "success")
+    return redirect(next_url)
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out of this browser."""
+    if current_user.is_authenticated:
+        sign_out(current_user._get_current_object())
+        db.session.commit()
+        flash(_("You are signed out."), "success")
+    return redirect(url_for("site.home"))
+
+
+@bp.route("/reset-password", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def reset_request():
+    """Ask for a link to choose a new password."""
+    form = EmailForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("accounts/reset_request.html", form=form), status
+    services.request_password_reset(db.session, form.email.data)
+    db.session.commit()
+    return render_template("accounts/reset_sent.html", email=form.email.data)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password from the link in the reset mail."""
+    try:
+        services.check_reset_token(db.session, token)
+    except DomainError as error:
+        return render_template("accounts/link_problem.html", message=error.message,
+                               reset=True), 400
+    form = ResetPasswordForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("accounts/reset_password.html", form=form), status
+    try:
+        services.reset_password(db.session, token, form.password.data)
+    except DomainError as error:
+        db.session.rollback()
+        _field_error(form, error, "password")
+        return render_template("accounts/reset_password.html", form=form), 422
+    if current_user.is_authenticated:
+        sign_out(None)
+    db.session.commit()
+    flash(_("Your password has been changed and every session has been signed out. "
+            "Sign in with your new password."), "success")
+    return redirect(url_for("accounts.login"))
+
+
+def _render_profile(**forms):
+    user = current_user
+    defaults = {
+        "profile_form": ProfileForm(prefix="profile", data={"name": user.display_name,
+                                                            "locale": user.locale}),
+        "password_form": ChangePasswordForm(prefix="password"),
+        "delete_form": DeleteAccountForm(prefix="delete"),
+    }
+    defaults.update(forms)
+    return render_template("accounts/profile.html", **defaults)
+
+
+@bp.get("/account")
+@login_required
+def profile():
+    """The signed-in user's own account."""
+    return _render_profile()
+
+
+@bp.post("/account")
+@login_required
+def update_profile():
+    """Change the name and language."""
+    form = ProfileForm(prefix="profile")
+    if not form.validate_on_submit():
+        return _render_profile(profile_form=form), 422
+    try:
+        services.update_profile(db.session, current_user, display_name=form.name.data,
+                                locale=form.locale.data)
+    except DomainError as error:
+        db.session.rollback()
+        _field_error(form, error, "name")
+        return _render_profile(profile_form=form), 422
+    db.session.commit()
+    session["lang"] = form.locale.data
+    flash(_("Your account has been updated."), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.post("/account/password")
+@login_required
+def change_password():
+    """Change the password; other signed-in browsers are signed out."""
+    form = ChangePasswordForm(prefix="password")
+    if not form.validate_on_submit():
+        return _render_profile(password_form=form), 422
+    try:
+        services.change_password(db.session, current_user, current=form.current_password.data,
+                                 new=form.password.data, keep_token=current_user.session_token)
+    except DomainError as error:
+        db.session.rollback()
+        _field_error(form, error, "password")
+        return _render_profile(password_form=form), 422
+    db.session.commit()
+    flash(_("Your password has been changed. Other browsers have been signed out."), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.post("/account/sessions/end-others")
+@login_required
+def end_other_sessions():
+    """Sign out every other browser."""
+    count = services.end_all_sessions(db.session, current_user,
+                                      keep_token=current_user.session_token)
+    db.session.commit()
+    flash(_("Other browsers signed out: %(count)d.", count=count), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.post("/account/delete")
+@login_required
+def delete_account():
+    """Delete the account: personal data goes, public contributions stay as a former user's."""
+    form = DeleteAccountForm(prefix="delete")
+    if not form.validate_on_submit():
+        return _render_profile(delete_form=form), 422
+    user = current_user._get_current_object()
+    try:
+        services.delete_account(db.session, user, password=form.password.data)
+    except DomainError as error:
+        db.session.rollback()
+        _field_error(form, error, "password")
+        return _render_profile(delete_form=form), 422
+    sign_out(None)
+    db.session.commit()
+    flash(_("Your account has been deleted."), "success")
+    return redirect(url_for("site.home"))

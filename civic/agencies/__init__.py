@@ -1,0 +1,1 @@
+"""Agencies: the bodies that own cases and answer the public."""

@@ -1,0 +1,43 @@
+"""User-written text: a small Markdown subset rendered to HTML and cleaned against an allowlist.
+
+This is the one place that decides which HTML a user may produce; swap the sanitizer here.
+"""
+
+from __future__ import annotations
+
+import bleach
+from bleach.linkifier import Linker
+from markdown_it import MarkdownIt
+
+ALLOWED_TAGS = frozenset(
+    {"p", "br", "em", "strong", "ul", "ol", "li", "a", "blockquote", "code"}
+)
+ALLOWED_ATTRIBUTES = {"a": ["href", "rel", "title"]}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow ugc noopener"
+
+# Only paragraphs, emphasis, lists, links, quotes and inline code; raw HTML is text.
+_markdown = (
+    MarkdownIt("zero", {"html": False, "linkify": False, "breaks": True})
+    .enable(["emphasis", "list", "link", "blockquote", "newline", "backticks", "escape"])
+)
+
+
+def _set_rel(attrs: dict, new: bool = False) -> dict:
+    attrs[(None, "rel")] = LINK_REL
+    return attrs
+
+
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+)
+_linker = Linker(callbacks=[_set_rel], skip_tags={"code"})
+
+
+def render_markdown(source: str) -> str:
+    """Render ``source`` to HTML that is safe to show: allowlisted tags, safe links only."""
+    html = _markdown.render(source)
+    return _linker.linkify(_cleaner.clean(html))

@@ -1,0 +1,46 @@
+"""Times: stored as aware UTC, shown in Asia/Taipei, with the ROC year where people expect it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+# The Republic of China calendar counts years from 1912 (民國元年).
+ROC_YEAR_OFFSET = 1911
+
+
+def utcnow() -> datetime:
+    """Return the current time as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+def to_taipei(value: datetime) -> datetime:
+    """Return ``value`` (aware) in Taipei time."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime")
+    return value.astimezone(TAIPEI)
+
+
+def from_taipei_local(value: datetime) -> datetime:
+    """Interpret a naive datetime typed in Taipei time and return it in UTC."""
+    return value.replace(tzinfo=TAIPEI).astimezone(UTC)
+
+
+def format_date(value: datetime, locale: str) -> str:
+    """Format a date for people: 民國 year in Chinese, ISO-like in English."""
+    local = to_taipei(value)
+    if locale.startswith("zh"):
+        return f"民國{local.year - ROC_YEAR_OFFSET}年{local.month}月{local.day}日"
+    return local.strftime("%-d %b %Y")
+
+
+def format_datetime(value: datetime, locale: str) -> str:
+    """Format a date and time for people, in Taipei time."""
+    local = to_taipei(value)
+    return f"{format_date(value, locale)} {local:%H:%M}"
+
+
+def isoformat(value: datetime) -> str:
+    """ISO 8601 with the Taipei offset, for ``<time datetime>`` and the API."""
+    return to_taipei(value).isoformat(timespec="seconds")

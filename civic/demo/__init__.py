@@ -1,0 +1,1 @@
+"""The demonstration data set and ``flask demo load``."""

@@ -1,0 +1,28 @@
+"""``flask mail send [--watch]``: deliver the outbox."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask.cli import AppGroup
+
+from civic.extensions import db
+from civic.notifications.worker import deliver_pending
+
+mail_cli = AppGroup("mail", help="Deliver mail from the outbox.")
+
+
+@mail_cli.command("send")
+@click.option("--watch", is_flag=True, help="Keep polling for new messages.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between polls.")
+def send_command(watch: bool, interval: float) -> None:
+    """Deliver pending messages; safe to run as several workers at once."""
+    while True:
+        report = deliver_pending(db.session)
+        if report.sent or report.retried or report.failed or not watch:
+            click.echo(f"sent {report.sent}, to retry {report.retried}, failed {report.failed}")
+        if not watch:
+            return
+        db.session.remove()
+        time.sleep(interval)

@@ -1,0 +1,163 @@
+"""Delivery of outbox messages: claim, render in the recipient's language, send, record.
+
+Several workers may run at once. A message is claimed by a conditional UPDATE that only one
+worker can win (with FOR UPDATE SKIP LOCKED on PostgreSQL so workers do not queue on each
+other's rows); a claim left by a worker that died is taken over after CLAIM_TIMEOUT.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_mail import Message
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from civic.core.time import utcnow
+from civic.extensions import mail
+from civic.notifications.models import OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
+
+CLAIM_TIMEOUT = timedelta(minutes=10)
+BATCH_SIZE = 50
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try: 1, 2, 4, ... minutes, at most six hours."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
+def _claim(session: Session, now: datetime) -> list[int]:
+    due = (
+        select(OutboxMessage.id)
+        .where(
+            or_(
+                (OutboxMessage.status == OutboxStatus.pending)
+                & (OutboxMessage.next_attempt_at <= now),
+                (OutboxMessage.status == OutboxStatus.sending)
+                & (OutboxMessage.claimed_at < now - CLAIM_TIMEOUT),
+            )
+        )
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(BATCH_SIZE)
+        .with_for_update(skip_locked=True)
+    )
+    claimed = []
+    for message_id in session.scalars(due).all():
+        # Only one worker's UPDATE can still see the row as claimable.
+        result = session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id,
+                or_(
+                    OutboxMessage.status == OutboxStatus.pending,
+                    (OutboxMessage.status == OutboxStatus.sending)
+                    & (OutboxMessage.claimed_at < now - CLAIM_TIMEOUT),
+                ),
+            )
+            .values(status=OutboxStatus.sending, claimed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            claimed.append(message_id)
+    session.commit()
+    return claimed
+
+
+def render_message(message: OutboxMessage) -> Message:
+    """Render ``message`` from templates/<domain>/email/<event>/ in its recipient's language."""
+    domain, _, event = message.event.partition(".")
+    folder = f"{domain}/email/{event}"
+    site_url = current_app.config["SITE_URL"]
+    context = dict(message.context, site_url=site_url)
+    # Links in mail point at the public address, whoever renders the message.
+    with current_app.test_request_context(base_url=site_url), force_locale(message.locale):
+        subject = render_template(f"{folder}/subject.txt", **context).strip()
+        body = render_template(f"{folder}/body.txt", **context)
+        html = render_template(f"{folder}/body.html", **context)
+    return Message(
+        subject=" ".join(subject.split()),
+        recipients=[message.to_address],
+        body=body,
+        html=html,
+        sender=current_app.config["MAIL_DEFAULT_SENDER"],
+    )
+
+
+def _send(msg: Message) -> None:
+    if current_app.config.get("MAIL_CONSOLE"):
+        print(  # noqa: T201 - development: mail goes to the terminal
+            f"\n----- mail to {', '.join(msg.recipients)} -----\n"
+            f"Subject: {msg.subject}\n\n{msg.body}\n----- end of mail -----\n",
+            flush=True,
+        )
+        return
+    # Flask-Mail sets no timeout; without one a silent server would hang the worker forever.
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(current_app.config["MAIL_TIMEOUT"])
+    try:
+        with mail.connect() as connection:
+            connection.send(msg)
+    finally:
+        socket.setdefaulttimeout(previous)
+
+
+def deliver_pending(session: Session) -> DeliveryReport:
+    """Send every message that is due, once; return what happened."""
+    report = DeliveryReport()
+    max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
+    while True:
+        now = utcnow()
+        claimed = _claim(session, now)
+        if not claimed:
+            return report
+        for message_id in claimed:
+            message = session.get(OutboxMessage, message_id)
+            if message is None:
+                continue
+            message.attempts += 1
+            try:
+                rendered = render_message(message)
+            except Exception as error:
+                # A template bug does not heal by retrying: fail now, visibly, and go on.
+                log.exception("outbox message %s could not be rendered", message.id)
+                message.status = OutboxStatus.failed
+                message.last_error = f"render: {type(error).__name__}: {error}"[:2000]
+                message.claimed_at = None
+                report.failed += 1
+                session.commit()
+                continue
+            try:
+                _send(rendered)
+            except (smtplib.SMTPException, OSError) as error:
+                message.last_error = f"{type(error).__name__}: {error}"[:2000]
+                if message.attempts >= max_attempts:
+                    message.status = OutboxStatus.failed
+                    report.failed += 1
+                    log.warning("outbox message %s failed for good", message.id)
+                else:
+                    message.status = OutboxStatus.pending
+                    message.next_attempt_at = utcnow() + backoff(message.attempts)
+                    report.retried += 1
+                    log.info("outbox message %s will be retried", message.id)
+            else:
+                message.status = OutboxStatus.sent
+                message.sent_at = utcnow()
+                message.last_error = ""
+                report.sent += 1
+            message.claimed_at = None
+            session.commit()

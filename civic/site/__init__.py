@@ -1,0 +1,1 @@
+"""Pages that combine domains: the home page, /healthz, static pages."""

@@ -1,0 +1,31 @@
+"""The home page and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from civic.extensions import db
+
+bp = Blueprint("site", __name__)
+
+
+@bp.get("/")
+def home():
+    """The front page."""
+    return render_template("site/home.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    """Answer 200 while the database answers, 503 otherwise (for load balancers)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except DBAPIError:
+        db.session.rollback()
+        response = jsonify({"status": "unavailable", "database": "unreachable"})
+        response.status_code = 503
+        response.headers["Retry-After"] = "30"
+        return response
+    return jsonify({"status": "ok"})

@@ -1,0 +1,1 @@
+"""Flask glue shared by every domain: access checks, errors, locale, security headers."""

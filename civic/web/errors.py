@@ -1,0 +1,121 @@
+"""Error pages in the user's language, JSON errors under /api/, and 503 when the database is away.
+
+No handler ever shows a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, g, jsonify, make_response, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from civic.extensions import db, login_manager
+
+log = logging.getLogger(__name__)
+
+# Seconds a client is asked to wait when the database cannot be reached.
+RETRY_AFTER_SECONDS = 30
+
+TITLES = {
+    400: _l("The request could not be understood"),
+    403: _l("You do not have permission to see this page"),
+    404: _l("Page not found"),
+    405: _l("This address does not accept that kind of request"),
+    413: _l("What you sent is too large"),
+    429: _l("Too many requests"),
+    500: _l("Sorry, something went wrong on our side"),
+    503: _l("The service is temporarily unavailable"),
+}
+EXPLANATIONS = {
+    400: _l("Check what you entered and try again."),
+    403: _l("If you think you should have access, sign in with the right account or contact the site administrators."),
+    404: _l("Check the address, or start again from the home page."),
+    405: _l("Go back to the previous page and use the form or link there."),
+    413: _l("Shorten your text or send a smaller file, then try again."),
+    429: _l("You have made too many requests in a short time. Wait a moment and try again."),
+    500: _l("The problem has been recorded. Nothing you sent has been stored; please try again later."),
+    503: _l("We cannot reach our database at the moment. Nothing you sent has been stored; please try again in a minute."),
+}
+CSRF_EXPLANATION = _l(
+    "The form was sent without its security token or the token has expired. "
+    "Go back, reload the page and send the form again."
+)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, message: str | None = None, *, code: str | None = None) -> Response:
+    """An error page, or a JSON error under /api/, with ``status``."""
+    title = str(TITLES.get(status, TITLES[500]))
+    explanation = message or str(EXPLANATIONS.get(status, EXPLANATIONS[500]))
+    if wants_json():
+        body = {"error": {"code": code or _status_code_name(status), "message": explanation}}
+        return make_response(jsonify(body), status)
+    page = render_template("errors/error.html", status=status, title=title,
+                           explanation=explanation)
+    return make_response(page, status)
+
+
+def _status_code_name(status: int) -> str:
+    return {
+        400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+        413: "too_large", 429: "rate_limited", 500: "server_error", 503: "unavailable",
+    }.get(status, "error")
+
+
+def _forget_user_after_failure() -> None:
+    """Let the error page render as anonymous when the user could not be loaded."""
+    if "_login_user" not in g:
+        g._login_user = login_manager.anonymous_user()
+
+
+def handle_http_error(error: HTTPException):
+    status = error.code or 500
+    if status == 500:
+        return handle_server_error(error)
+    return error_response(status)
+
+
+def handle_csrf_error(error: CSRFError):
+    return error_response(400, str(CSRF_EXPLANATION), code="csrf_failed")
+
+
+def handle_database_unavailable(error: DBAPIError):
+    log.error("database unavailable: %s", type(error).__name__)
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        pass
+    _forget_user_after_failure()
+    response = error_response(503)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def handle_server_error(error: Exception):
+    original = getattr(error, "original_exception", None) or error
+    if isinstance(original, OperationalError) or (
+        isinstance(original, DBAPIError) and original.connection_invalidated
+    ):
+        return handle_database_unavailable(original)
+    if not isinstance(error, InternalServerError | HTTPException):
+        log.exception("unhandled error", exc_info=error)
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        pass
+    _forget_user_after_failure()
+    return error_response(500)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(Exception, handle_server_error)

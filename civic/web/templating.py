@@ -1,0 +1,71 @@
+"""What every template can use: dates in Taipei time, the language switch, the page language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, get_flashed_messages
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+
+from civic.core import time as civic_time
+from civic.core.roles import Role
+from civic.web.locale import EN, ZH, html_lang, switch_language_url
+
+
+ROLE_LABELS = {
+    Role.citizen: _l("Citizen"),
+    Role.supplier: _l("Supplier representative"),
+    Role.staff: _l("Agency staff"),
+    Role.moderator: _l("Moderator"),
+    Role.admin: _l("Administrator"),
+}
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(Role(role), role))
+
+
+def current_locale() -> str:
+    return str(get_locale() or ZH)
+
+
+def format_date(value: datetime | None) -> str:
+    return civic_time.format_date(value, current_locale()) if value else ""
+
+
+def format_datetime(value: datetime | None) -> str:
+    return civic_time.format_datetime(value, current_locale()) if value else ""
+
+
+def time_tag(value: datetime | None, with_time: bool = False) -> Markup:
+    """``<time datetime="...">`` with the date as people read it."""
+    if value is None:
+        return Markup("")
+    shown = format_datetime(value) if with_time else format_date(value)
+    return Markup('<time datetime="{}">{}</time>').format(
+        civic_time.isoformat(value), escape(shown)
+    )
+
+
+def context() -> dict[str, object]:
+    locale = current_locale()
+    other = EN if locale == ZH else ZH
+    return {
+        "current_locale": locale,
+        "html_lang": html_lang(locale),
+        "other_locale": other,
+        "other_locale_name": "English" if other == EN else "中文",
+        "other_locale_tag": html_lang(other),
+        "switch_language_url": lambda: switch_language_url(other),
+        "flashes": lambda: get_flashed_messages(with_categories=True),
+    }
+
+
+def init_app(app: Flask) -> None:
+    app.context_processor(context)
+    app.add_template_filter(format_date, "date")
+    app.add_template_filter(format_datetime, "datetime")
+    app.add_template_global(time_tag)
+    app.add_template_global(role_label)

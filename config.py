@@ -1,0 +1,151 @@
+"""Every setting of the application, read from the environment in this one place.
+
+Nothing else in the project reads ``os.environ``. Each key carries a comment saying what
+it is for; the README's configuration table is written from these.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(url: str | None, instance_path: Path) -> str:
+    """Return an SQLAlchemy URL for ``url``, defaulting to SQLite under instance/.
+
+    A plain ``postgresql://`` (or ``postgres://``) URL is accepted as given and pointed at the
+    installed psycopg 3 driver, so operators can paste what their provider hands them.
+    """
+    if not url:
+        return f"sqlite:///{instance_path / 'civic.sqlite3'}"
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    # Which of the classes below is used: development | production | testing.
+    CIVIC_ENV = "development"
+    # Signs sessions, CSRF tokens and the links in account mail. Required in production.
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    # SQLAlchemy URL of the database; empty means SQLite under instance/.
+    DATABASE_URL = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {
+        # Test each pooled connection before use so the app recovers by itself when the
+        # database comes back after an outage.
+        "pool_pre_ping": True,
+    }
+    # Public address of the site, used for links in mail sent outside a web request.
+    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+
+    # Mail delivery (Flask-Mail). With no MAIL_SERVER in development, mail is printed to
+    # the console by the `mail send` worker instead of being sent.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "civic@localhost")
+    # Seconds to wait for the SMTP server before giving up on one attempt.
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "20"))
+    # How often a message is tried before it is marked failed.
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
+
+    # Rate-limit counters: memory:// for one process, redis://... when several run.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_ENABLED = True
+    # Attempts at the login form per client address.
+    LOGIN_RATE_LIMIT = "10 per minute"
+    # Failed logins for one account before it is locked for a growing while.
+    LOGIN_FAILURES_BEFORE_LOCK = 5
+
+    # Languages: Traditional Chinese first, English second.
+    LANGUAGES = ("zh_Hant_TW", "en")
+    BABEL_DEFAULT_LOCALE = "zh_Hant_TW"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Taipei"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "civic" / "translations")
+
+    # Forms and uploads: refuse request bodies over 1 MiB with a 413 page.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    WTF_CSRF_ENABLED = True
+    # CSRF tokens last as long as the session, so a form left open does not expire.
+    WTF_CSRF_TIME_LIMIT = None
+
+    # Cookies: HttpOnly and SameSite=Lax everywhere, Secure in production.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "civic_session"
+    # A signed-in session ends after this long without a visit.
+    SESSION_IDLE_TIMEOUT = timedelta(days=14)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    # Validity of the links in account mail.
+    VERIFY_TOKEN_MAX_AGE = int(timedelta(days=3).total_seconds())
+    RESET_TOKEN_MAX_AGE = int(timedelta(hours=2).total_seconds())
+
+    # Send Strict-Transport-Security (only behind HTTPS, i.e. production).
+    SECURITY_HSTS = False
+    # Days before personal data of closed records is purged (used by later commands).
+    PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "365"))
+
+
+class DevelopmentConfig(Config):
+    CIVIC_ENV = "development"
+    # A fixed key is acceptable only on a developer's machine; production refuses it.
+    SECRET_KEY = Config.SECRET_KEY or "development-only-not-secret"
+    # Print mail to the console when no server is configured.
+    MAIL_CONSOLE = not Config.MAIL_SERVER
+
+
+class TestingConfig(Config):
+    CIVIC_ENV = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-only-not-secret"
+    MAIL_CONSOLE = False
+    MAIL_TIMEOUT = 5.0
+    RATELIMIT_STORAGE_URI = "memory://"
+
+
+class ProductionConfig(Config):
+    CIVIC_ENV = "production"
+    MAIL_CONSOLE = False
+    SESSION_COOKIE_SECURE = True
+    SECURITY_HSTS = True
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def environment_name() -> str:
+    """Return the configured environment, ``development`` when unset."""
+    return os.environ.get("CIVIC_ENV", "development").strip().lower() or "development"
+
+
+def test_database_url() -> str | None:
+    """Return the PostgreSQL URL the test suite should use as well, if any."""
+    return os.environ.get("TEST_DATABASE_URL")
+
+
+def test_requirements() -> dict[str, bool]:
+    """Whether the test run must fail (not skip) without PostgreSQL or Chromium, as CI does."""
+    return {
+        "postgres": _bool("CIVIC_REQUIRE_POSTGRES", False),
+        "browser": _bool("CIVIC_REQUIRE_BROWSER", False),
+    }
