@@ -8,6 +8,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app civic
 
 CSS := static/css/civic.css
+JS := static/vendor/govuk-frontend.min.js
 SCSS := $(shell find frontend/scss -name '*.scss' 2>/dev/null)
 PO := $(wildcard civic/translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
@@ -31,10 +32,10 @@ frontend/node_modules/.package-lock.json: frontend/package.json frontend/package
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(CSS): $(SCSS) frontend/node_modules/.package-lock.json
+$(CSS) $(JS) &: $(SCSS) frontend/package.json frontend/node_modules/.package-lock.json
 	cd frontend && npm run --silent build
 
-assets: $(CSS)
+assets: $(CSS) $(JS)
 
 %.mo: %.po $(VENV)/.installed-run
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
@@ -64,4 +65,4 @@ lint: $(VENV)/.installed-test
 	$(BIN)/lint-imports
 
 clean:
-	rm -rf $(VENV) frontend/node_modules $(CSS) $(MO)
+	rm -rf $(VENV) frontend/node_modules $(CSS) $(JS) $(MO)

@@ -113,8 +113,10 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     CIVIC_ENV = "testing"
     TESTING = True
-    SECRET_KEY = "testing-only-not-secret"
+    SECRET_KEY = "testing-only-not-secret"  # noqa: S105 - the test configuration
     MAIL_CONSOLE = False
+    # Tests deliver to a real SMTP server on loopback; Flask-Mail would suppress it otherwise.
+    MAIL_SUPPRESS_SEND = False
     MAIL_TIMEOUT = 5.0
     RATELIMIT_STORAGE_URI = "memory://"
 

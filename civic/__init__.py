@@ -57,11 +57,13 @@ def _check_configuration(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from civic.accounts.sessions import init_login
-    from civic.core.db import render_item
+    from civic.core.db import configure_sqlite, render_item
     from civic.extensions import babel, csrf, db, limiter, mail, migrate
     from civic.web import errors, locale, security
 
     db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
                      compare_type=True, render_item=render_item)
     csrf.init_app(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovTextInput
-from wtforms import EmailField, PasswordField, RadioField, StringField
+from wtforms import EmailField, PasswordField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
 from civic.accounts.passwords import MAX_LENGTH, MIN_LENGTH
@@ -100,7 +100,7 @@ class ProfileForm(FlaskForm):
     locale = RadioField(
         _l("Language of the site and of your mail"),
         widget=GovRadioInput(),
-        choices=[("zh_Hant_TW", "中文（臺灣）"), ("en", "English")],
+        choices=[SelectChoice("zh_Hant_TW", "中文（臺灣）"), SelectChoice("en", "English")],
         validators=[InputRequired(message=_l("Choose a language."))],
     )
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, func
-from sqlalchemy.engine import Dialect
+from sqlalchemy import DateTime, MetaData, event, func
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -67,3 +67,30 @@ def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """Give SQLite real transactions and SAVEPOINTs, WAL, and patience with concurrent writers.
+
+    The sqlite3 module begins transactions lazily and breaks SAVEPOINT; taking over BEGIN is
+    SQLAlchemy's documented remedy. BEGIN IMMEDIATE takes the write lock up front, so a
+    transaction that reads and then writes waits its turn (busy_timeout) instead of failing
+    with "database is locked" when another process wrote in between. WAL keeps readers of
+    other processes going meanwhile. PostgreSQL, the production database, needs none of this.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, connection_record) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -33,7 +33,7 @@ AGENCIES: list[tuple[str, str, str, str | None, int]] = [
 ]
 
 # The password of every demo account on a developer's machine (never in production).
-DEMO_PASSWORD = "civic-demo-2026"
+DEMO_PASSWORD = "civic-demo-2026"  # noqa: S105 - demo machines only, random in production
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,7 @@ def render_message(message: OutboxMessage) -> Message:
 
 def _send(msg: Message) -> None:
     if current_app.config.get("MAIL_CONSOLE"):
-        print(  # noqa: T201 - development: mail goes to the terminal
+        print(
             f"\n----- mail to {', '.join(msg.recipients)} -----\n"
             f"Subject: {msg.subject}\n\n{msg.body}\n----- end of mail -----\n",
             flush=True,

@@ -5,6 +5,7 @@ No handler ever shows a stack trace.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from flask import Flask, Response, g, jsonify, make_response, render_template, request
@@ -38,7 +39,10 @@ EXPLANATIONS = {
     413: _l("Shorten your text or send a smaller file, then try again."),
     429: _l("You have made too many requests in a short time. Wait a moment and try again."),
     500: _l("The problem has been recorded. Nothing you sent has been stored; please try again later."),
-    503: _l("We cannot reach our database at the moment. Nothing you sent has been stored; please try again in a minute."),
+    503: _l(
+        "We cannot reach our database at the moment. Nothing you sent has been stored; "
+        "please try again in a minute."
+    ),
 }
 CSRF_EXPLANATION = _l(
     "The form was sent without its security token or the token has expired. "
@@ -88,10 +92,8 @@ def handle_csrf_error(error: CSRFError):
 
 def handle_database_unavailable(error: DBAPIError):
     log.error("database unavailable: %s", type(error).__name__)
-    try:
+    with contextlib.suppress(DBAPIError):
         db.session.rollback()
-    except DBAPIError:
-        pass
     _forget_user_after_failure()
     response = error_response(503)
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -106,10 +108,8 @@ def handle_server_error(error: Exception):
         return handle_database_unavailable(original)
     if not isinstance(error, InternalServerError | HTTPException):
         log.exception("unhandled error", exc_info=error)
-    try:
+    with contextlib.suppress(DBAPIError):
         db.session.rollback()
-    except DBAPIError:
-        pass
     _forget_user_after_failure()
     return error_response(500)
 

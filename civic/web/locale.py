@@ -6,7 +6,7 @@ are all ``zh_Hant_TW`` / ``en``, so a browser asking for zh-TW really gets Chine
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session, url_for
+from flask import Flask, current_app, has_request_context, request, session, url_for
 from flask_login import current_user
 
 ZH = "zh_Hant_TW"
@@ -26,6 +26,9 @@ def normalize_locale(value: str | None) -> str | None:
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        # Commands and workers: the default, unless a caller forces a locale.
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = normalize_locale(session.get("lang"))
     if chosen:
         return chosen

@@ -13,7 +13,6 @@ from civic.core import time as civic_time
 from civic.core.roles import Role
 from civic.web.locale import EN, ZH, html_lang, switch_language_url
 
-
 ROLE_LABELS = {
     Role.citizen: _l("Citizen"),
     Role.supplier: _l("Supplier representative"),

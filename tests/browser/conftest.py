@@ -1,0 +1,215 @@
+"""Browser fixtures: the real app served on loopback, Chromium through Playwright, axe-core.
+
+None of these fixtures is called ``app`` or depends on it: the autouse ``_isolated`` fixture
+in tests/conftest.py wraps tests that use ``app`` in a rolled-back transaction, which would
+hide everything the live server writes. The live server has its own SQLite file instead.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+from werkzeug.serving import BaseWSGIServer, make_server
+
+import config
+from civic.extensions import db, limiter
+from civic.notifications.worker import DeliveryReport, deliver_pending
+from tests.conftest import make_app
+from tests.support import PASSWORD, SMTPServer, free_port
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_JS = REPO_ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# The WCAG levels the site promises: A and AA of 2.0 and 2.1.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def _missing(what: str) -> None:
+    """Fail when CI requires the browser (CIVIC_REQUIRE_BROWSER), skip otherwise."""
+    if config.test_requirements()["browser"]:
+        pytest.fail(f"{what} (required: CIVIC_REQUIRE_BROWSER is set)", pytrace=False)
+    pytest.skip(f"{what}; set CIVIC_REQUIRE_BROWSER=1 to make this a failure")
+
+
+# The live server.
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: Flask
+
+    def deliver_mail(self) -> DeliveryReport:
+        """Send every message waiting in the outbox to the loopback SMTP server."""
+        with self.app.app_context():
+            return deliver_pending(db.session)
+
+    def create_account(self, email: str, password: str = PASSWORD, name: str = "測試使用者",
+                       *, verified: bool = True) -> None:
+        """A citizen account made through the same service as the register page."""
+        from civic.accounts import services
+
+        with self.app.test_request_context():
+            services.create_user(db.session, email=email, password=password,
+                                 display_name=name, verified=verified)
+            db.session.commit()
+
+    def reset_rate_limits(self) -> None:
+        """Every request comes from 127.0.0.1; start each test with fresh counters."""
+        with self.app.app_context():
+            limiter.reset()
+
+
+@pytest.fixture(scope="session")
+def live_server(smtp_server: SMTPServer, tmp_path_factory: pytest.TempPathFactory
+                ) -> Iterator[LiveServer]:
+    database = tmp_path_factory.mktemp("browser-db") / "civic.sqlite3"
+    application = make_app(f"sqlite:///{database}", smtp_server.port, WTF_CSRF_ENABLED=True)
+    with application.app_context():
+        upgrade()
+    port = free_port()
+    server: BaseWSGIServer = make_server("127.0.0.1", port, application, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(url=f"http://127.0.0.1:{port}", app=application)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+# The browser.
+
+
+@cache
+def axe_source() -> str:
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        _missing(f"Chromium is not installed at {CHROMIUM}")
+    if not AXE_JS.exists():
+        _missing(f"axe-core is not installed at {AXE_JS.relative_to(REPO_ROOT)} "
+                 "(run `npm ci` in frontend/)")
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    except Exception:
+        playwright.stop()
+        raise
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+        playwright.stop()
+
+
+def _new_page(browser, live_server: LiveServer, **context_options):
+    live_server.reset_rate_limits()
+    context = browser.new_context(locale="zh-TW", base_url=live_server.url, **context_options)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_server: LiveServer) -> Iterator[object]:
+    """A fresh browser context (no cookies) at desktop width, asking for Traditional Chinese."""
+    context, new_page = _new_page(browser, live_server, viewport={"width": 1280, "height": 900})
+    try:
+        yield new_page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server: LiveServer) -> Iterator[object]:
+    """The same at the width of a small phone."""
+    context, new_page = _new_page(browser, live_server, viewport={"width": 375, "height": 740},
+                                  is_mobile=True, has_touch=True, device_scale_factor=2)
+    try:
+        yield new_page
+    finally:
+        context.close()
+
+
+# Helpers for the tests.
+
+_RUN_AXE = """
+async (tags) => {
+  const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  return results.violations.map(v => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    helpUrl: v.helpUrl,
+    nodes: v.nodes.map(n => ({target: n.target.map(String).join(' '),
+                              summary: n.failureSummary || ''})),
+  }));
+}
+"""
+
+
+def accessibility_violations(page) -> list[dict]:
+    """Run axe-core on the page as it is now; return its WCAG 2.1 A/AA violations."""
+    # evaluate() is not subject to the page's Content-Security-Policy, unlike a <script>.
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(axe_source())
+    return page.evaluate(_RUN_AXE, AXE_TAGS)
+
+
+def format_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}"
+                     f"  <{violation['helpUrl']}>")
+        for node in violation["nodes"]:
+            lines.append(f"    at {node['target']}")
+            for detail in node["summary"].splitlines():
+                lines.append(f"      {detail}")
+    return "\n".join(lines)
+
+
+def check_accessibility(page) -> None:
+    """Assert that axe-core finds no WCAG 2.1 A/AA problem on the page."""
+    violations = accessibility_violations(page)
+    if violations:
+        report = format_violations(violations)
+        print(f"Accessibility violations on {page.url}:\n{report}")
+        pytest.fail(f"{len(violations)} accessibility violation(s) on {page.url}:\n{report}",
+                    pytrace=False)
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page PNG under test-artifacts/screenshots/ for people to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "page"
+    path = SCREENSHOTS / f"{safe}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,237 @@
+"""Fixtures: the app on SQLite and on PostgreSQL, a SAVEPOINT per test, roles, mail, queries."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy import event
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+import config
+from civic import create_app
+from civic.accounts import services as accounts
+from civic.agencies import services as agencies
+from civic.core.roles import Role
+from civic.extensions import db, limiter
+from tests.support import PASSWORD, Account, SMTPServer
+
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def postgres_admin_url() -> str | None:
+    """The PostgreSQL server to test on, or None when it does not answer (and is not required)."""
+    url = config.test_database_url() or DEFAULT_POSTGRES
+    try:
+        with psycopg.connect(url, connect_timeout=3):
+            return url
+    except psycopg.OperationalError as error:
+        if config.test_requirements()["postgres"]:
+            raise RuntimeError(f"PostgreSQL is required for this run: {error}") from error
+        return None
+
+
+@contextlib.contextmanager
+def fresh_postgres_database(admin_url: str) -> Iterator[str]:
+    """Create an empty database for this run and drop it afterwards."""
+    name = f"civic_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    base = admin_url.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database_kind" in metafunc.fixturenames:
+        metafunc.parametrize("database_kind", ["sqlite", "postgresql"], scope="session")
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SMTPServer]:
+    server = SMTPServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def database_url(database_kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if database_kind == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'civic.sqlite3'}"
+        return
+    admin = postgres_admin_url()
+    if admin is None:
+        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+    with fresh_postgres_database(admin) as url:
+        yield url
+
+
+def make_app(database_url: str, smtp_port: int, **overrides) -> Flask:
+    settings = {
+        "CIVIC_ENV": "testing",
+        "DATABASE_URL": database_url,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_port,
+        "SITE_URL": "http://civic.test",
+        "SERVER_NAME": None,
+    }
+    settings.update(overrides)
+    return create_app(settings)
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, smtp_server: SMTPServer) -> Iterator[Flask]:
+    """The application on one database, its schema built by the migrations."""
+    application = make_app(database_url, smtp_server.port)
+    with application.app_context():
+        upgrade()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _isolated(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Run each test that uses the app inside a transaction rolled back at the end.
+
+    Code under test commits as usual; with join_transaction_mode="create_savepoint" each commit
+    only releases a SAVEPOINT, so nothing outlives the test and every test starts clean.
+    """
+    if "app" not in request.fixturenames:
+        yield
+        return
+    application: Flask = request.getfixturevalue("app")
+    smtp: SMTPServer = request.getfixturevalue("smtp_server")
+    with application.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+    original = db.session
+    db.session = scoped_session(
+        sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+        scopefunc=_app_ctx_id,
+    )
+    limiter.reset()
+    smtp.mailbox.clear()
+    try:
+        yield
+    finally:
+        with application.app_context():
+            db.session.remove()
+        db.session = original
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[None]:
+    """An application context for tests that call services directly (not the test client)."""
+    with app.test_request_context():
+        yield
+
+
+@pytest.fixture
+def client(app: Flask):
+    return app.test_client()
+
+
+@pytest.fixture
+def mailbox(smtp_server: SMTPServer):
+    return smtp_server.mailbox
+
+
+@pytest.fixture
+def count_queries(app: Flask):
+    """Count the SQL statements run inside ``with count_queries() as counter:``."""
+
+    @contextlib.contextmanager
+    def counting() -> Iterator[list[str]]:
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return counting
+
+
+# Role fixtures: accounts made through the same services as the site, returned as plain data.
+
+
+def _agency(app: Flask, code: str, name: str):
+    from civic.agencies.queries import get_agency_by_code
+
+    agency = get_agency_by_code(db.session, code)
+    return agency or agencies.create_agency(db.session, code=code, name_zh=name, actor_id=None)
+
+
+def make_account(app: Flask, email: str, role: Role, *, agency_code: str | None = None,
+                 ubn: str | None = None, verified: bool = True, locale: str = "zh_Hant_TW"
+                 ) -> Account:
+    with app.test_request_context():
+        agency = _agency(app, agency_code, f"測試機關 {agency_code}") if agency_code else None
+        company = None
+        if ubn:
+            company = accounts.get_or_create_company(
+                db.session, accounts.CompanyInput(ubn=ubn, name="測試公司"), actor_id=None
+            )
+        user = accounts.create_user(
+            db.session, email=email, password=PASSWORD, display_name=email.split("@")[0],
+            role=role, agency=agency, company=company, verified=verified, locale=locale,
+        )
+        db.session.commit()
+        return Account(id=user.id, email=user.email, role=str(role), agency_code=agency_code)
+
+
+@pytest.fixture
+def citizen(app: Flask) -> Account:
+    return make_account(app, "citizen@example.tw", Role.citizen)
+
+
+@pytest.fixture
+def other_citizen(app: Flask) -> Account:
+    return make_account(app, "neighbour@example.tw", Role.citizen)
+
+
+@pytest.fixture
+def supplier(app: Flask) -> Account:
+    return make_account(app, "supplier@example.tw", Role.supplier, ubn="90000006")
+
+
+@pytest.fixture
+def staff(app: Flask) -> Account:
+    return make_account(app, "staff@agency-a.gov.tw", Role.staff, agency_code="A00000001")
+
+
+@pytest.fixture
+def other_agency_staff(app: Flask) -> Account:
+    return make_account(app, "staff@agency-b.gov.tw", Role.staff, agency_code="B00000002")
+
+
+@pytest.fixture
+def moderator(app: Flask) -> Account:
+    return make_account(app, "moderator@example.tw", Role.moderator)
+
+
+@pytest.fixture
+def admin(app: Flask) -> Account:
+    return make_account(app, "admin@example.tw", Role.admin)
+
+
+__all__ = ["PASSWORD"]

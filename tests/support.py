@@ -1,0 +1,100 @@
+"""Helpers for tests: accounts as plain data, CSRF-aware form posts, a loopback SMTP server."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
+
+PASSWORD = "correct horse battery staple"
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    email: str
+    role: str
+    password: str = PASSWORD
+    agency_code: str | None = None
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    """Fetch ``path`` and return the CSRF token of its first form."""
+    page = client.get(path).get_data(as_text=True)
+    match = _CSRF.search(page)
+    assert match, f"no csrf_token on {path}"
+    return match.group(1)
+
+
+def post_form(client: FlaskClient, path: str, data: dict, *, form_page: str | None = None,
+              **kwargs):
+    """POST ``data`` to ``path`` with a valid CSRF token taken from ``form_page``."""
+    token = csrf_token(client, form_page or path)
+    return client.post(path, data={**data, "csrf_token": token}, **kwargs)
+
+
+def login(client: FlaskClient, account: Account, password: str | None = None):
+    return post_form(client, "/login", {"email": account.email,
+                                        "password": password or account.password})
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Mailbox:
+    """What the loopback SMTP server received, as parsed messages."""
+
+    messages: list[EmailMessage] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def clear(self) -> None:
+        with self.lock:
+            self.messages.clear()
+
+    def to(self, address: str) -> list[EmailMessage]:
+        with self.lock:
+            return [m for m in self.messages if address in m["To"]]
+
+    @staticmethod
+    def text(message: EmailMessage) -> str:
+        part = message.get_body(preferencelist=("plain",))
+        return part.get_content() if part else ""
+
+    def link(self, message: EmailMessage, path_prefix: str) -> str:
+        """The first link in ``message`` whose path starts with ``path_prefix``, as a path."""
+        match = re.search(r"https?://[^/\s]+(" + re.escape(path_prefix) + r"[^\s<>\"]*)",
+                          self.text(message))
+        assert match, f"no {path_prefix} link in mail"
+        return match.group(1)
+
+
+class SMTPServer:
+    """A real SMTP server on loopback for the duration of the test session."""
+
+    def __init__(self) -> None:
+        self.mailbox = Mailbox()
+        self.port = free_port()
+        self._controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+
+    def start(self) -> None:
+        self._controller.start()
+
+    def stop(self) -> None:
+        self._controller.stop()

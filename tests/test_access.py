@@ -1,0 +1,73 @@
+"""Who may reach what: every endpoint is classified, and each class is checked for every role.
+
+A new endpoint that is not listed here fails the first test, so no view ships unclassified.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support import login, post_form
+
+PUBLIC = "public"
+SIGNED_IN = "signed in"
+
+ACCESS = {
+    "site.home": PUBLIC,
+    "site.healthz": PUBLIC,
+    "accounts.register": PUBLIC,
+    "accounts.verify": PUBLIC,
+    "accounts.resend_verification": PUBLIC,
+    "accounts.login": PUBLIC,
+    "accounts.logout": PUBLIC,
+    "accounts.reset_request": PUBLIC,
+    "accounts.reset_password": PUBLIC,
+    "accounts.profile": SIGNED_IN,
+    "accounts.update_profile": SIGNED_IN,
+    "accounts.change_password": SIGNED_IN,
+    "accounts.end_other_sessions": SIGNED_IN,
+    "accounts.delete_account": SIGNED_IN,
+}
+
+SIGNED_IN_GETS = ["/account"]
+SIGNED_IN_POSTS = ["/account", "/account/password", "/account/sessions/end-others",
+                   "/account/delete"]
+ROLES = ["citizen", "supplier", "staff", "other_agency_staff", "moderator", "admin"]
+
+
+def test_every_endpoint_is_classified(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert endpoints - ACCESS.keys() == set(), "classify the new endpoints in tests/test_access.py"
+    assert ACCESS.keys() - endpoints == set()
+
+
+@pytest.mark.parametrize("path", SIGNED_IN_GETS)
+def test_anonymous_visitors_are_sent_to_sign_in(app, path):
+    response = app.test_client().get(path)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+@pytest.mark.parametrize("path", SIGNED_IN_POSTS)
+def test_anonymous_posts_change_nothing_and_are_sent_to_sign_in(app, path):
+    response = post_form(app.test_client(), path, {}, form_page="/login")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_reaches_its_own_account(app, request, role):
+    account = request.getfixturevalue(role)
+    client = app.test_client()
+    assert login(client, account).status_code == 302
+    for path in SIGNED_IN_GETS:
+        page = client.get(path)
+        assert page.status_code == 200
+        assert account.email in page.get_data(as_text=True)
+
+
+def test_a_user_only_ever_sees_their_own_account(app, citizen, other_citizen):
+    client = app.test_client()
+    login(client, citizen)
+    page = client.get("/account").get_data(as_text=True)
+    assert citizen.email in page and other_citizen.email not in page
