@@ -51,7 +51,8 @@ run: $(VENV)/.installed-run assets translations
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
 	@echo "Serving on http://127.0.0.1:$(PORT) - mail is printed in this terminal (see README)."
-	@trap 'kill 0' INT TERM EXIT; \
+	@export SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"; \
+	  trap 'kill 0' INT TERM EXIT; \
 	  $(FLASK) mail send --watch --interval 2 & \
 	  $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
