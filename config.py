@@ -96,6 +96,16 @@ class Config:
     VERIFY_TOKEN_MAX_AGE = int(timedelta(days=3).total_seconds())
     RESET_TOKEN_MAX_AGE = int(timedelta(hours=2).total_seconds())
 
+    # The Government Procurement Act's very-large (巨額) procurement amounts, in NTD: the
+    # values at which an integrity platform is expected. Checked on every application.
+    CASE_THRESHOLDS_NTD = {
+        "works": 200_000_000,
+        "goods": 100_000_000,
+        "services": 20_000_000,
+    }
+    # Cases per page on /cases.
+    CASES_PER_PAGE = 20
+
     # Send Strict-Transport-Security (only behind HTTPS, i.e. production).
     SECURITY_HSTS = False
     # Days before personal data of closed records is purged (used by later commands).

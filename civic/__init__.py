@@ -81,6 +81,7 @@ def _import_models() -> None:
     """Import every model module so metadata (and Alembic) knows all tables."""
     import civic.accounts.models
     import civic.agencies.models
+    import civic.cases.models
     import civic.core.audit
     import civic.notifications.models  # noqa: F401
 
@@ -107,10 +108,14 @@ def _init_templates(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from civic.accounts.views import bp as accounts_bp
+    from civic.admin.views import bp as admin_bp
+    from civic.cases.staff_views import bp as cases_manage_bp
+    from civic.cases.views import bp as cases_bp
+    from civic.site.agencies import bp as agencies_bp
     from civic.site.views import bp as site_bp
 
-    app.register_blueprint(site_bp)
-    app.register_blueprint(accounts_bp)
+    for blueprint in (site_bp, accounts_bp, cases_bp, cases_manage_bp, agencies_bp, admin_bp):
+        app.register_blueprint(blueprint)
 
 
 def _register_commands(app: Flask) -> None:

@@ -11,6 +11,10 @@ from tests.support import login, post_form
 
 PUBLIC = "public"
 SIGNED_IN = "signed in"
+STAFF = "staff of any agency"
+# The owning agency's staff and admins; checked per role in tests/cases/test_views.py.
+CASE_EDITORS = "case editors"
+ADMIN = "admins"
 
 ACCESS = {
     "site.home": PUBLIC,
@@ -27,6 +31,21 @@ ACCESS = {
     "accounts.change_password": SIGNED_IN,
     "accounts.end_other_sessions": SIGNED_IN,
     "accounts.delete_account": SIGNED_IN,
+    "cases.index": PUBLIC,
+    "cases.detail": PUBLIC,  # published cases; others 404 (tests/cases/test_views.py)
+    "agencies.index": PUBLIC,
+    "agencies.detail": PUBLIC,
+    "cases_manage.index": STAFF,
+    "cases_manage.apply": STAFF,
+    "cases_manage.overview": CASE_EDITORS,
+    "cases_manage.edit": CASE_EDITORS,
+    "cases_manage.resubmit": CASE_EDITORS,
+    "cases_manage.part_form": CASE_EDITORS,
+    "cases_manage.delete_part": CASE_EDITORS,
+    "admin.dashboard": ADMIN,
+    "admin.applications": ADMIN,
+    "admin.review": ADMIN,
+    "admin.best_practice": ADMIN,
 }
 
 SIGNED_IN_GETS = ["/account"]

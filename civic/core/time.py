@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -27,12 +27,16 @@ def from_taipei_local(value: datetime) -> datetime:
     return value.replace(tzinfo=TAIPEI).astimezone(UTC)
 
 
+def format_day(value: date, locale: str) -> str:
+    """Format a calendar date (no time of day): 民國 year in Chinese."""
+    if locale.startswith("zh"):
+        return f"民國{value.year - ROC_YEAR_OFFSET}年{value.month}月{value.day}日"
+    return value.strftime("%-d %b %Y")
+
+
 def format_date(value: datetime, locale: str) -> str:
     """Format a date for people: 民國 year in Chinese, ISO-like in English."""
-    local = to_taipei(value)
-    if locale.startswith("zh"):
-        return f"民國{local.year - ROC_YEAR_OFFSET}年{local.month}月{local.day}日"
-    return local.strftime("%-d %b %Y")
+    return format_day(to_taipei(value).date(), locale)
 
 
 def format_datetime(value: datetime, locale: str) -> str:

@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify, render_template
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from civic.cases import queries as case_queries
 from civic.extensions import db
 
 bp = Blueprint("site", __name__)
@@ -13,8 +14,12 @@ bp = Blueprint("site", __name__)
 
 @bp.get("/")
 def home():
-    """The front page."""
-    return render_template("site/home.html")
+    """The front page: best-practice cases first, then the headline figures."""
+    return render_template(
+        "site/home.html",
+        best_cases=case_queries.list_best_practice_cases(db.session, limit=3),
+        case_count=case_queries.count_published_cases(db.session),
+    )
 
 
 @bp.get("/healthz")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Flask, get_flashed_messages
 from flask_babel import get_locale
@@ -32,6 +32,10 @@ def current_locale() -> str:
 
 def format_date(value: datetime | None) -> str:
     return civic_time.format_date(value, current_locale()) if value else ""
+
+
+def format_day(value: date | None) -> str:
+    return civic_time.format_day(value, current_locale()) if value else ""
 
 
 def format_datetime(value: datetime | None) -> str:
@@ -66,5 +70,6 @@ def init_app(app: Flask) -> None:
     app.context_processor(context)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(format_day, "day")
     app.add_template_global(time_tag)
     app.add_template_global(role_label)

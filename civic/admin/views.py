@@ -1,0 +1,88 @@
+"""Administration: what waits for the authority, application review, best practice.
+
+Behind a blueprint wall (admins only) and a rule on each view.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from civic.cases import permissions, queries, services
+from civic.cases.forms import BestPracticeForm, ReviewForm
+from civic.cases.thresholds import check_threshold
+from civic.core.errors import DomainError
+from civic.core.roles import Role
+from civic.extensions import db
+from civic.web.access import require, role_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@role_required(Role.admin)
+def wall() -> None:
+    """Every /admin/ URL is for administrators only."""
+
+
+@bp.get("/")
+@role_required(Role.admin)
+def dashboard():
+    """What waits for the authority."""
+    return render_template("admin/dashboard.html", applications=queries.list_applications(db.session))
+
+
+@bp.get("/cases/applications")
+@role_required(Role.admin)
+def applications():
+    """Applications for a platform waiting for a decision."""
+    return render_template("admin/applications.html", applications=queries.list_applications(db.session))
+
+
+@bp.route("/cases/<slug>/review", methods=["GET", "POST"])
+@role_required(Role.admin)
+def review(slug: str):
+    """Approve, return or reject one application."""
+    require(permissions.can_review(current_user))
+    case = queries.get_case_with_parts(db.session, slug) or abort(404)
+    form = ReviewForm()
+    threshold = check_threshold(case.procurement_kind, case.budget_ntd)
+    if not form.validate_on_submit():
+        return render_template("admin/review.html", case=case, form=form, threshold=threshold), \
+            422 if form.is_submitted() else 200
+    actions = {"approve": services.approve_application, "return": services.return_application,
+               "reject": services.reject_application}
+    try:
+        actions[form.decision.data](db.session, case, actor=current_user, comment=form.comment.data or "")
+    except DomainError as error:
+        db.session.rollback()
+        form.comment.errors = [*form.comment.errors, error.message]
+        return render_template("admin/review.html", case=case, form=form, threshold=threshold), 422
+    db.session.commit()
+    flash(_("Your decision has been recorded."), "success")
+    return redirect(url_for("admin.applications"))
+
+
+@bp.route("/cases/<slug>/best-practice", methods=["GET", "POST"])
+@role_required(Role.admin)
+def best_practice(slug: str):
+    """Mark or unmark a case as a best-practice example, with the reasons."""
+    require(permissions.can_feature(current_user))
+    case = queries.get_case_with_parts(db.session, slug) or abort(404)
+    form = BestPracticeForm(is_best=case.is_best_practice, reason_zh=case.best_practice_reason_zh,
+                            reason_en=case.best_practice_reason_en)
+    if not form.validate_on_submit():
+        return render_template("admin/best_practice.html", case=case, form=form), \
+            422 if form.is_submitted() else 200
+    try:
+        services.set_best_practice(db.session, case, actor=current_user, is_best=form.is_best.data,
+                                   reason_zh=form.reason_zh.data or "", reason_en=form.reason_en.data or "")
+    except DomainError as error:
+        db.session.rollback()
+        field = getattr(form, error.field or "reason_zh", form.reason_zh)
+        field.errors = [*field.errors, error.message]
+        return render_template("admin/best_practice.html", case=case, form=form), 422
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("cases.detail", slug=slug))

@@ -1,0 +1,1 @@
+"""Cases: each integrity platform's project as a structured, validated, published record."""

@@ -1,0 +1,330 @@
+"""Case forms: field shapes and messages. Choices are handed in by the views."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    DateField,
+    Field,
+    FieldList,
+    FormField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms import Form as PlainForm
+from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, ValidationError
+
+from civic.cases import labels
+from civic.cases.regions import COUNTIES
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９，．", "0123456789,.")
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def choices(table: dict, *, blank: str | None = None) -> list[SelectChoice]:
+    options = [SelectChoice("", blank)] if blank is not None else []
+    return options + [SelectChoice(code, text) for code, text in table.items()]
+
+
+class AmountField(StringField):
+    """A whole number of NTD; accepts 1,234,567 and full-width digits as people type them."""
+
+    widget = GovTextInput()
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        self.raw = valuelist[0] if valuelist else ""
+        text = self.raw.translate(_FULL_WIDTH).replace(",", "").replace(" ", "").strip()
+        if not text:
+            return
+        if not re.fullmatch(r"\d+", text):
+            raise ValueError(str(_l("Enter a whole number of NT dollars, like 250000000.")))
+        self.data = int(text)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
+
+
+class CoordinateField(StringField):
+    widget = GovTextInput()
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            return
+        try:
+            self.data = Decimal(text)
+        except InvalidOperation as error:
+            raise ValueError(str(_l("Enter a number in decimal degrees, like 25.0330."))) from error
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
+
+
+class DateInput(DateField):
+    """A date typed as YYYY-MM-DD (the browser shows a date picker)."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format="%Y-%m-%d", **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(_l("Enter a real date, like 2024-03-19."))) from error
+
+
+def no_negative(form, field: Field) -> None:
+    if field.data is not None and field.data < 0:
+        raise ValidationError(str(_l("Amounts cannot be negative.")))
+
+
+class CaseForm(FlaskForm):
+    title_zh = StringField(_l("Title in Chinese"), widget=GovTextInput(), filters=[strip],
+                           validators=[DataRequired(message=_l("Enter the title in Chinese.")),
+                                       Length(max=200, message=_l("At most 200 characters."))])
+    title_en = StringField(_l("Title in English"), widget=GovTextInput(), filters=[strip],
+                           validators=[Length(max=200, message=_l("At most 200 characters."))])
+    slug = StringField(_l("Web address"), widget=GovTextInput(), filters=[strip],
+                       description=_l("Lower-case letters, digits and hyphens; it appears in the "
+                                      "case's address, like /cases/taipei-mrt-wanda."),
+                       validators=[DataRequired(message=_l("Enter a web address for the case.")),
+                                   Length(max=80, message=_l("At most 80 characters."))])
+    sector = SelectField(_l("Sector"), widget=GovSelect(),
+                         validators=[InputRequired(message=_l("Choose a sector from the list."))])
+    procurement_kind = RadioField(_l("Procurement kind"), widget=GovRadioInput(),
+                                  choices=choices(labels.PROCUREMENT_KINDS),
+                                  validators=[InputRequired(message=_l("Choose works, goods or services."))])
+    status = SelectField(_l("Status"), widget=GovSelect(), choices=choices(labels.STATUSES),
+                         validators=[InputRequired(message=_l("Choose a status from the list."))])
+    county = SelectField(_l("County or city"), widget=GovSelect(), validators=[Optional()])
+    address = StringField(_l("Address or place"), widget=GovTextInput(), filters=[strip],
+                          validators=[Length(max=300, message=_l("At most 300 characters."))])
+    latitude = CoordinateField(_l("Latitude (optional)"), validators=[Optional()])
+    longitude = CoordinateField(_l("Longitude (optional)"), validators=[Optional()])
+    budget_ntd = AmountField(_l("Budget (NT dollars)"), validators=[Optional(), no_negative])
+    contract_value_ntd = AmountField(_l("Contract value (NT dollars)"),
+                                     description=_l("Once contracts are awarded."),
+                                     validators=[Optional(), no_negative])
+    summary_zh = TextAreaField(_l("Summary in Chinese"), widget=GovTextArea(), filters=[strip],
+                               validators=[Length(max=4000, message=_l("At most 4,000 characters."))])
+    summary_en = TextAreaField(_l("Summary in English"), widget=GovTextArea(), filters=[strip],
+                               validators=[Length(max=4000, message=_l("At most 4,000 characters."))])
+    platform_established_on = DateInput(_l("Platform set up on (YYYY-MM-DD)"), validators=[Optional()])
+
+    def set_choices(self, sectors, locale: str) -> None:
+        self.sector.choices = [SelectChoice("", _l("Choose a sector"))] + [
+            SelectChoice(s.code, s.name(locale)) for s in sectors]
+        self.county.choices = [SelectChoice("", _l("Choose a county or city"))] + [
+            SelectChoice(code, en if locale.startswith("en") else zh) for code, zh, en in COUNTIES]
+
+
+class RiskRowForm(PlainForm):
+    stage = SelectField(_l("Stage"), widget=GovSelect(), choices=choices(labels.RISK_STAGES),
+                        validators=[Optional()])
+    risk = TextAreaField(_l("Risk"), widget=GovTextArea(), filters=[strip],
+                         validators=[Length(max=2000, message=_l("At most 2,000 characters."))])
+    mitigation = TextAreaField(_l("How it is kept in check"), widget=GovTextArea(), filters=[strip],
+                               validators=[Length(max=2000, message=_l("At most 2,000 characters."))])
+
+
+class ApplicationForm(CaseForm):
+    reason = TextAreaField(_l("Why does this project need an integrity platform?"), widget=GovTextArea(),
+                           filters=[strip],
+                           validators=[DataRequired(message=_l("Explain why this project needs an "
+                                                               "integrity platform.")),
+                                       Length(max=4000, message=_l("At most 4,000 characters."))])
+    risks = FieldList(FormField(RiskRowForm), min_entries=3, max_entries=10)
+
+
+class MemberForm(FlaskForm):
+    name = StringField(_l("Name"), widget=GovTextInput(), filters=[strip],
+                       validators=[DataRequired(message=_l("Enter the member's name.")),
+                                   Length(max=100, message=_l("At most 100 characters."))])
+    organisation = StringField(_l("Organisation"), widget=GovTextInput(), filters=[strip],
+                               validators=[DataRequired(message=_l("Enter the member's organisation.")),
+                                           Length(max=200, message=_l("At most 200 characters."))])
+    role = RadioField(_l("Role on the platform"), widget=GovRadioInput(),
+                      choices=choices(labels.MEMBER_ROLES),
+                      validators=[InputRequired(message=_l("Choose the member's role."))])
+
+
+class MeetingForm(FlaskForm):
+    held_on = DateInput(_l("Date held (YYYY-MM-DD)"),
+                        validators=[InputRequired(message=_l("Enter the date of the meeting."))])
+    title = StringField(_l("Title"), widget=GovTextInput(), filters=[strip],
+                        validators=[DataRequired(message=_l("Enter the title of the meeting.")),
+                                    Length(max=200, message=_l("At most 200 characters."))])
+    place = StringField(_l("Place"), widget=GovTextInput(), filters=[strip],
+                        validators=[Length(max=200, message=_l("At most 200 characters."))])
+    attendees = TextAreaField(_l("Attendees"), widget=GovTextArea(), filters=[strip],
+                              description=_l("One per line: name, organisation."),
+                              validators=[Length(max=8000, message=_l("At most 8,000 characters."))])
+    agenda = TextAreaField(_l("Agenda"), widget=GovTextArea(), filters=[strip],
+                           validators=[Length(max=8000, message=_l("At most 8,000 characters."))])
+    statements = TextAreaField(_l("Statements"), widget=GovTextArea(), filters=[strip],
+                               description=_l("One per line, as “speaker: what was said”."),
+                               validators=[Length(max=20000, message=_l("At most 20,000 characters."))])
+    decisions = TextAreaField(_l("Decisions"), widget=GovTextArea(), filters=[strip],
+                              description=_l("One decision per line."),
+                              validators=[Length(max=8000, message=_l("At most 8,000 characters."))])
+    follow_ups = TextAreaField(_l("Follow-ups"), widget=GovTextArea(), filters=[strip],
+                               validators=[Length(max=8000, message=_l("At most 8,000 characters."))])
+
+
+class RiskForm(FlaskForm):
+    stage = RadioField(_l("Procurement stage"), widget=GovRadioInput(), choices=choices(labels.RISK_STAGES),
+                       validators=[InputRequired(message=_l("Choose the procurement stage of the risk."))])
+    risk = TextAreaField(_l("Risk"), widget=GovTextArea(), filters=[strip],
+                         validators=[DataRequired(message=_l("Describe the risk.")),
+                                     Length(max=2000, message=_l("At most 2,000 characters."))])
+    likelihood = RadioField(_l("Likelihood"), widget=GovRadioInput(), choices=choices(labels.RISK_LEVELS),
+                            default="medium",
+                            validators=[InputRequired(message=_l("Choose low, medium or high."))])
+    impact = RadioField(_l("Impact"), widget=GovRadioInput(), choices=choices(labels.RISK_LEVELS),
+                        default="medium", validators=[InputRequired(message=_l("Choose low, medium or high."))])
+    mitigation = TextAreaField(_l("How it is kept in check"), widget=GovTextArea(), filters=[strip],
+                               validators=[Length(max=2000, message=_l("At most 2,000 characters."))])
+    owner = StringField(_l("Who is responsible"), widget=GovTextInput(), filters=[strip],
+                        validators=[Length(max=200, message=_l("At most 200 characters."))])
+    status = RadioField(_l("Status"), widget=GovRadioInput(), choices=choices(labels.RISK_STATUSES),
+                        default="open", validators=[InputRequired(message=_l("Choose a status from the list."))])
+
+
+class MilestoneForm(FlaskForm):
+    title_zh = StringField(_l("Milestone in Chinese"), widget=GovTextInput(), filters=[strip],
+                           validators=[DataRequired(message=_l("Enter the milestone in Chinese.")),
+                                       Length(max=200, message=_l("At most 200 characters."))])
+    title_en = StringField(_l("Milestone in English"), widget=GovTextInput(), filters=[strip],
+                           validators=[Length(max=200, message=_l("At most 200 characters."))])
+    milestone_type = SelectField(_l("Type"), widget=GovSelect(), choices=choices(labels.MILESTONE_TYPES),
+                                 default="delivery")
+    planned_on = DateInput(_l("Planned date (YYYY-MM-DD)"), validators=[Optional()])
+    actual_on = DateInput(_l("Actual date (YYYY-MM-DD)"), validators=[Optional()])
+
+
+class DocumentForm(FlaskForm):
+    title = StringField(_l("Title"), widget=GovTextInput(), filters=[strip],
+                        validators=[DataRequired(message=_l("Enter the document's title.")),
+                                    Length(max=200, message=_l("At most 200 characters."))])
+    url = StringField(_l("Web address"), widget=GovTextInput(), filters=[strip],
+                      validators=[DataRequired(message=_l("Enter a web address starting with https:// "
+                                                          "or http://.")),
+                                  URL(require_tld=True, message=_l("Enter a web address starting with "
+                                                                   "https:// or http://.")),
+                                  Length(max=1000, message=_l("At most 1,000 characters."))])
+    document_type = SelectField(_l("Type"), widget=GovSelect(),
+                                choices=choices(labels.DOCUMENT_TYPES, blank=""), validators=[Optional()])
+
+
+class ContractForm(FlaskForm):
+    title = StringField(_l("Contract title"), widget=GovTextInput(), filters=[strip],
+                        validators=[DataRequired(message=_l("Enter the contract's title.")),
+                                    Length(max=200, message=_l("At most 200 characters."))])
+    tender_number = StringField(_l("Tender number (標案案號)"), widget=GovTextInput(), filters=[strip],
+                                validators=[Length(max=60, message=_l("At most 60 characters."))])
+    ubn = StringField(_l("Supplier's unified business number (統一編號)"), widget=GovTextInput(),
+                      filters=[strip],
+                      validators=[DataRequired(message=_l("Enter the supplier's unified business number.")),
+                                  Length(max=20, message=_l("At most 20 characters."))])
+    company_name = StringField(_l("Supplier's name"), widget=GovTextInput(), filters=[strip],
+                               validators=[DataRequired(message=_l("Enter the supplier's name.")),
+                                           Length(max=200, message=_l("At most 200 characters."))])
+    award_value_ntd = AmountField(_l("Award value (NT dollars)"),
+                                  validators=[InputRequired(message=_l("Enter the award value.")), no_negative])
+    awarded_on = DateInput(_l("Awarded on (YYYY-MM-DD)"), validators=[Optional()])
+
+
+class ReviewForm(FlaskForm):
+    decision = RadioField(_l("Decision"), widget=GovRadioInput(),
+                          choices=[SelectChoice("approve", _l("Approve and publish")),
+                                   SelectChoice("return", _l("Return to the agency for changes")),
+                                   SelectChoice("reject", _l("Reject"))],
+                          validators=[InputRequired(message=_l("Choose a decision."))])
+    comment = TextAreaField(_l("Comment to the agency"), widget=GovTextArea(), filters=[strip],
+                            description=_l("Required when returning or rejecting."),
+                            validators=[Length(max=4000, message=_l("At most 4,000 characters."))])
+
+
+class BestPracticeForm(FlaskForm):
+    is_best = BooleanField(_l("Show this case as a best-practice example"), widget=GovCheckboxInput())
+    reason_zh = TextAreaField(_l("Why, in Chinese"), widget=GovTextArea(), filters=[strip],
+                              validators=[Length(max=2000, message=_l("At most 2,000 characters."))])
+    reason_en = TextAreaField(_l("Why, in English"), widget=GovTextArea(), filters=[strip],
+                              validators=[Length(max=2000, message=_l("At most 2,000 characters."))])
+
+
+class DeleteForm(FlaskForm):
+    """An empty form: a POST with a CSRF token."""
+
+
+def lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def statements(text: str | None) -> list[tuple[str, str]]:
+    """Parse “speaker: what was said” lines (half- or full-width colon)."""
+    result = []
+    for line in lines(text):
+        parts = re.split(r"[:：]", line, maxsplit=1)
+        result.append((parts[0].strip(), parts[1].strip()) if len(parts) == 2 else ("", line))
+    return result
+
+
+class CaseFilterForm(PlainForm):
+    """The filters of /cases, read from the query string (no CSRF: it changes nothing)."""
+
+    q = StringField(_l("Search titles"), widget=GovTextInput(), filters=[strip],
+                    validators=[Optional(), Length(max=100, message=_l("At most 100 characters."))])
+    agency = SelectField(_l("Agency"), widget=GovSelect(), validators=[Optional()])
+    sector = SelectField(_l("Sector"), widget=GovSelect(), validators=[Optional()])
+    status = SelectField(_l("Status"), widget=GovSelect(), validators=[Optional()],
+                         choices=choices(labels.STATUSES, blank=""))
+    kind = SelectField(_l("Procurement kind"), widget=GovSelect(), validators=[Optional()],
+                       choices=choices(labels.PROCUREMENT_KINDS, blank=""))
+    year = SelectField(_l("Year"), widget=GovSelect(), validators=[Optional()])
+    min_value = AmountField(_l("Budget from (NT$)"), validators=[Optional(), no_negative])
+    max_value = AmountField(_l("Budget up to (NT$)"), validators=[Optional(), no_negative])
+    best = BooleanField(_l("Best practice only"), widget=GovCheckboxInput())
+    sort = SelectField(_l("Order"), widget=GovSelect(), default="recent",
+                       choices=[SelectChoice("recent", _l("Newest first")),
+                                SelectChoice("budget", _l("Largest budget first")),
+                                SelectChoice("completeness", _l("Most complete first")),
+                                SelectChoice("title", _l("By title"))],
+                       validators=[Optional()])
+
+    def set_choices(self, agencies, sectors, years, locale: str) -> None:
+        self.agency.choices = [SelectChoice("", "")] + [
+            SelectChoice(a.code, a.name(locale)) for a in agencies]
+        self.sector.choices = [SelectChoice("", "")] + [
+            SelectChoice(s.code, s.name(locale)) for s in sectors]
+        self.year.choices = [SelectChoice("", "")] + [SelectChoice(str(y), str(y)) for y in years]
+
+    def validate_max_value(self, field: Field) -> None:
+        if field.data is not None and self.min_value.data is not None and field.data < self.min_value.data:
+            raise ValidationError(str(_l("The upper budget must not be below the lower one.")))

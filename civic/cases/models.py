@@ -1,0 +1,312 @@
+"""The Case aggregate: the project record and its parts (members, meetings, risks, milestones,
+documents, contracts), the managed list of sectors, and the change history.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from civic.accounts.models import Company, User
+from civic.agencies.models import Agency
+from civic.core.db import Base, TimestampMixin
+from civic.core.time import utcnow
+
+
+class ProcurementKind(StrEnum):
+    works = "works"  # 工程
+    goods = "goods"  # 財物
+    services = "services"  # 勞務
+
+
+class CaseStatus(StrEnum):
+    identification = "identification"
+    preparation = "preparation"
+    tendering = "tendering"
+    implementation = "implementation"
+    completed = "completed"
+    cancelled = "cancelled"
+    suspended = "suspended"
+
+
+class ReviewState(StrEnum):
+    """Where a case stands in the platform application: only published cases are public."""
+
+    submitted = "submitted"
+    returned = "returned"
+    rejected = "rejected"
+    published = "published"
+
+
+class MemberRole(StrEnum):
+    agency = "agency"
+    integrity_unit = "integrity_unit"
+    prosecutor = "prosecutor"
+    auditor = "auditor"
+    expert = "expert"
+    civil_society = "civil_society"
+
+
+class RiskStage(StrEnum):
+    planning = "planning"
+    tendering = "tendering"
+    award = "award"
+    contract_implementation = "contract_implementation"
+
+
+class RiskLevel(StrEnum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+
+
+class RiskStatus(StrEnum):
+    open = "open"
+    mitigating = "mitigating"
+    closed = "closed"
+
+
+class Sector(Base):
+    """One entry of the managed list of sectors, with its OC4IDS projectSector code."""
+
+    __tablename__ = "case_sectors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100))
+    oc4ids_code: Mapped[str] = mapped_column(String(60))
+    position: Mapped[int] = mapped_column(default=0)
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale.startswith("en") else self.name_zh
+
+
+class Case(TimestampMixin, Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_public_list", "review_state", "is_best_practice", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title_zh: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200), default="")
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="RESTRICT"), index=True)
+    sector_id: Mapped[int] = mapped_column(ForeignKey("case_sectors.id", ondelete="RESTRICT"), index=True)
+    procurement_kind: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=CaseStatus.identification, index=True)
+    county: Mapped[str] = mapped_column(String(20), default="", index=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    latitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    longitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    budget_ntd: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    contract_value_ntd: Mapped[int | None] = mapped_column(BigInteger)
+    summary_zh: Mapped[str] = mapped_column(Text, default="")
+    summary_en: Mapped[str] = mapped_column(Text, default="")
+    platform_established_on: Mapped[date | None]
+    # The year the case is counted in: the platform's year, else the year it was published.
+    year: Mapped[int | None] = mapped_column(index=True)
+
+    review_state: Mapped[str] = mapped_column(String(16), default=ReviewState.submitted)
+    application_reason: Mapped[str] = mapped_column(Text, default="")
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    submitted_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+
+    is_best_practice: Mapped[bool] = mapped_column(default=False)
+    best_practice_reason_zh: Mapped[str] = mapped_column(Text, default="")
+    best_practice_reason_en: Mapped[str] = mapped_column(Text, default="")
+    # Percentage of the common mandatory fields filled in (see civic.cases.completeness).
+    completeness: Mapped[int] = mapped_column(default=0)
+    is_demo: Mapped[bool] = mapped_column(default=False)
+
+    agency: Mapped[Agency] = relationship(lazy="raise")
+    sector: Mapped[Sector] = relationship(lazy="raise")
+    members: Mapped[list[CaseMember]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseMember.position",
+        lazy="raise")
+    meetings: Mapped[list[Meeting]] = relationship(
+        back_populates="case", cascade="all, delete-orphan",
+        order_by="(Meeting.held_on.desc(), Meeting.id)", lazy="raise")
+    risks: Mapped[list[RiskItem]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="(RiskItem.stage, RiskItem.id)",
+        lazy="raise")
+    milestones: Mapped[list[Milestone]] = relationship(
+        back_populates="case", cascade="all, delete-orphan",
+        order_by="(Milestone.planned_on, Milestone.id)", lazy="raise")
+    documents: Mapped[list[CaseDocument]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseDocument.id", lazy="raise")
+    contracts: Mapped[list[CaseContract]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseContract.id", lazy="raise")
+    revisions: Mapped[list[CaseRevision]] = relationship(
+        back_populates="case", cascade="all, delete-orphan",
+        order_by="CaseRevision.created_at.desc()", lazy="raise")
+
+    @property
+    def is_published(self) -> bool:
+        return self.review_state == ReviewState.published
+
+    def title(self, locale: str) -> str:
+        return self.title_en if locale.startswith("en") and self.title_en else self.title_zh
+
+    def summary(self, locale: str) -> str:
+        return self.summary_en if locale.startswith("en") and self.summary_en else self.summary_zh
+
+    def best_practice_reason(self, locale: str) -> str:
+        if locale.startswith("en") and self.best_practice_reason_en:
+            return self.best_practice_reason_en
+        return self.best_practice_reason_zh
+
+
+class CaseMember(Base):
+    """A member of the integrity platform: a person, their organisation and their role."""
+
+    __tablename__ = "case_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    organisation: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    position: Mapped[int] = mapped_column(default=0)
+
+    case: Mapped[Case] = relationship(back_populates="members", lazy="raise")
+
+
+class Meeting(Base):
+    """A platform meeting as a structured record: who came, who said what, what was decided."""
+
+    __tablename__ = "case_meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    held_on: Mapped[date]
+    title: Mapped[str] = mapped_column(String(200))
+    place: Mapped[str] = mapped_column(String(200), default="")
+    # One attendee ("name, organisation") per entry.
+    attendees: Mapped[list[str]] = mapped_column(JSON, default=list)
+    agenda: Mapped[str] = mapped_column(Text, default="")
+    follow_ups: Mapped[str] = mapped_column(Text, default="")
+
+    case: Mapped[Case] = relationship(back_populates="meetings", lazy="raise")
+    statements: Mapped[list[MeetingStatement]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingStatement.position",
+        lazy="raise")
+    decisions: Mapped[list[MeetingDecision]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingDecision.position",
+        lazy="raise")
+
+
+class MeetingStatement(Base):
+    __tablename__ = "case_meeting_statements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("case_meetings.id", ondelete="CASCADE"), index=True)
+    speaker: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="statements", lazy="raise")
+
+
+class MeetingDecision(Base):
+    __tablename__ = "case_meeting_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("case_meetings.id", ondelete="CASCADE"), index=True)
+    content: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="decisions", lazy="raise")
+
+
+class RiskItem(Base):
+    """One corruption risk of a procurement stage, with its mitigation (UNODC guidance)."""
+
+    __tablename__ = "case_risks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[str] = mapped_column(String(30))
+    risk: Mapped[str] = mapped_column(Text)
+    likelihood: Mapped[str] = mapped_column(String(10), default=RiskLevel.medium)
+    impact: Mapped[str] = mapped_column(String(10), default=RiskLevel.medium)
+    mitigation: Mapped[str] = mapped_column(Text, default="")
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(12), default=RiskStatus.open)
+
+    case: Mapped[Case] = relationship(back_populates="risks", lazy="raise")
+
+
+class Milestone(Base):
+    __tablename__ = "case_milestones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    title_zh: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200), default="")
+    # OC4IDS milestoneType code.
+    milestone_type: Mapped[str] = mapped_column(String(30), default="delivery")
+    planned_on: Mapped[date | None]
+    actual_on: Mapped[date | None]
+
+    case: Mapped[Case] = relationship(back_populates="milestones", lazy="raise")
+
+    def title(self, locale: str) -> str:
+        return self.title_en if locale.startswith("en") and self.title_en else self.title_zh
+
+
+class CaseDocument(Base):
+    """A document published elsewhere, as a titled link."""
+
+    __tablename__ = "case_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(1000))
+    # OC4IDS documentType code.
+    document_type: Mapped[str] = mapped_column(String(40), default="")
+
+    case: Mapped[Case] = relationship(back_populates="documents", lazy="raise")
+
+
+class CaseContract(Base):
+    """A contract awarded under the case, to a supplier company identified by 統一編號."""
+
+    __tablename__ = "case_contracts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    tender_number: Mapped[str] = mapped_column(String(60), default="")
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="RESTRICT"), index=True)
+    award_value_ntd: Mapped[int] = mapped_column(BigInteger)
+    awarded_on: Mapped[date | None]
+
+    case: Mapped[Case] = relationship(back_populates="contracts", lazy="raise")
+    company: Mapped[Company] = relationship(lazy="raise")
+
+
+class CaseRevision(Base):
+    """One change to a case: who, when, and each changed field's old and new value."""
+
+    __tablename__ = "case_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # What kind of change: "created", "updated", "published", "member.added", ...
+    action: Mapped[str] = mapped_column(String(40))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    case: Mapped[Case] = relationship(back_populates="revisions", lazy="raise")
+    actor: Mapped[User | None] = relationship(lazy="raise")

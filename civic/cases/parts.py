@@ -1,0 +1,345 @@
+"""Changes to the parts of a case: platform members, meetings, risks, milestones, documents,
+contracts. Each change is checked, recorded in the case history and rescored.
+
+Flushes, never commits. Callers pass a case loaded with its parts (queries.get_case_with_parts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session, object_session
+
+from civic.accounts import services as accounts
+from civic.accounts.models import User
+from civic.cases import permissions
+from civic.cases.models import (
+    Case,
+    CaseContract,
+    CaseDocument,
+    CaseMember,
+    Meeting,
+    MeetingDecision,
+    MeetingStatement,
+    MemberRole,
+    Milestone,
+    RiskItem,
+)
+from civic.cases.services import (
+    RiskInput,
+    record_revision,
+    refresh_completeness,
+    validate_amount,
+    validate_risk,
+)
+from civic.core.errors import DomainError, NotFound, PermissionDenied
+from civic.core.time import utcnow
+
+MILESTONE_TYPES = ("preProcurement", "approval", "engagement", "assessment", "delivery",
+                   "reporting", "financing", "payment", "procurement", "contractClose")
+DOCUMENT_TYPES = ("feasibilityStudy", "projectPlan", "procurementPlan", "tenderNotice",
+                  "biddingDocuments", "evaluationReports", "awardNotice", "contractSigned",
+                  "physicalProgressReport", "financialProgressReport", "environmentalImpact",
+                  "hearingNotice", "completionCertificate", "conflictOfInterest", "complaints")
+
+
+@dataclass
+class MemberInput:
+    name: str
+    organisation: str
+    role: str
+
+
+@dataclass
+class MeetingInput:
+    held_on: date
+    title: str
+    place: str = ""
+    attendees: list[str] = field(default_factory=list)
+    agenda: str = ""
+    statements: list[tuple[str, str]] = field(default_factory=list)
+    decisions: list[str] = field(default_factory=list)
+    follow_ups: str = ""
+
+
+@dataclass
+class MilestoneInput:
+    title_zh: str
+    title_en: str = ""
+    milestone_type: str = "delivery"
+    planned_on: date | None = None
+    actual_on: date | None = None
+
+
+@dataclass
+class DocumentInput:
+    title: str
+    url: str
+    document_type: str = ""
+
+
+@dataclass
+class ContractInput:
+    title: str
+    ubn: str
+    company_name: str
+    award_value_ntd: int
+    tender_number: str = ""
+    awarded_on: date | None = None
+
+
+def _require_edit(actor: User, case: Case) -> None:
+    if not permissions.can_edit(actor, case):
+        raise PermissionDenied(_("You cannot change this case."))
+
+
+def _changed(case: Case, actor: User, action: str, label: str) -> None:
+    refresh_completeness(case)
+    record_revision(case_session(case), case, actor=actor, action=action,
+                    changes={"item": [None, label]})
+
+
+def case_session(case: Case) -> Session:
+    session = object_session(case)
+    assert session is not None
+    return session
+
+
+# Members
+
+
+def validate_member(data: MemberInput) -> None:
+    if not data.name.strip():
+        raise DomainError(_("Enter the member's name."), field="name")
+    if not data.organisation.strip():
+        raise DomainError(_("Enter the member's organisation."), field="organisation")
+    if data.role not in MemberRole.__members__:
+        raise DomainError(_("Choose the member's role."), field="role")
+
+
+def add_member(case: Case, data: MemberInput, *, actor: User) -> CaseMember:
+    _require_edit(actor, case)
+    validate_member(data)
+    member = CaseMember(name=data.name.strip(), organisation=data.organisation.strip(),
+                        role=data.role, position=len(case.members))
+    case.members.append(member)
+    _changed(case, actor, "member.added", member.name)
+    return member
+
+
+def update_member(case: Case, member_id: int, data: MemberInput, *, actor: User) -> CaseMember:
+    _require_edit(actor, case)
+    validate_member(data)
+    member = _find(case.members, member_id)
+    member.name, member.organisation, member.role = (data.name.strip(),
+                                                     data.organisation.strip(), data.role)
+    _changed(case, actor, "member.updated", member.name)
+    return member
+
+
+# Meetings
+
+
+def validate_meeting(data: MeetingInput) -> None:
+    if data.held_on is None:
+        raise DomainError(_("Enter the date of the meeting."), field="held_on")
+    if data.held_on > utcnow().date():
+        raise DomainError(_("Record meetings once they have been held."), field="held_on")
+    if not data.title.strip():
+        raise DomainError(_("Enter the title of the meeting."), field="title")
+    for speaker, content in data.statements:
+        if not speaker.strip() or not content.strip():
+            raise DomainError(
+                _("Write each statement as “speaker: what was said”, one per line."),
+                field="statements")
+
+
+def _fill_meeting(meeting: Meeting, data: MeetingInput) -> None:
+    meeting.held_on = data.held_on
+    meeting.title = data.title.strip()
+    meeting.place = data.place.strip()
+    meeting.attendees = [a.strip() for a in data.attendees if a.strip()]
+    meeting.agenda = data.agenda.strip()
+    meeting.follow_ups = data.follow_ups.strip()
+    meeting.statements = [MeetingStatement(speaker=s.strip(), content=c.strip(), position=i)
+                          for i, (s, c) in enumerate(data.statements)]
+    meeting.decisions = [MeetingDecision(content=d.strip(), position=i)
+                         for i, d in enumerate(x for x in data.decisions if x.strip())]
+
+
+def add_meeting(case: Case, data: MeetingInput, *, actor: User) -> Meeting:
+    _require_edit(actor, case)
+    validate_meeting(data)
+    meeting = Meeting(statements=[], decisions=[])
+    _fill_meeting(meeting, data)
+    case.meetings.append(meeting)
+    _changed(case, actor, "meeting.added", meeting.title)
+    return meeting
+
+
+def update_meeting(case: Case, meeting_id: int, data: MeetingInput, *, actor: User) -> Meeting:
+    _require_edit(actor, case)
+    validate_meeting(data)
+    meeting = _find(case.meetings, meeting_id)
+    _fill_meeting(meeting, data)
+    _changed(case, actor, "meeting.updated", meeting.title)
+    return meeting
+
+
+# Risks
+
+
+def add_risk(case: Case, data: RiskInput, *, actor: User) -> RiskItem:
+    _require_edit(actor, case)
+    validate_risk(data)
+    risk = RiskItem(**asdict(data))
+    case.risks.append(risk)
+    _changed(case, actor, "risk.added", data.risk[:80])
+    return risk
+
+
+def update_risk(case: Case, risk_id: int, data: RiskInput, *, actor: User) -> RiskItem:
+    _require_edit(actor, case)
+    validate_risk(data)
+    risk = _find(case.risks, risk_id)
+    for name, value in asdict(data).items():
+        setattr(risk, name, value.strip() if isinstance(value, str) else value)
+    _changed(case, actor, "risk.updated", data.risk[:80])
+    return risk
+
+
+# Milestones
+
+
+def validate_milestone(data: MilestoneInput) -> None:
+    if not data.title_zh.strip():
+        raise DomainError(_("Enter the milestone in Chinese."), field="title_zh")
+    if data.milestone_type not in MILESTONE_TYPES:
+        raise DomainError(_("Choose a type from the list."), field="milestone_type")
+    if data.actual_on and data.actual_on > utcnow().date():
+        raise DomainError(_("An actual date cannot be in the future; use the planned date."),
+                          field="actual_on")
+
+
+def add_milestone(case: Case, data: MilestoneInput, *, actor: User) -> Milestone:
+    _require_edit(actor, case)
+    validate_milestone(data)
+    milestone = Milestone(**{k: v.strip() if isinstance(v, str) else v
+                             for k, v in asdict(data).items()})
+    case.milestones.append(milestone)
+    _changed(case, actor, "milestone.added", milestone.title_zh)
+    return milestone
+
+
+def update_milestone(case: Case, milestone_id: int, data: MilestoneInput, *, actor: User) -> Milestone:
+    _require_edit(actor, case)
+    validate_milestone(data)
+    milestone = _find(case.milestones, milestone_id)
+    for name, value in asdict(data).items():
+        setattr(milestone, name, value.strip() if isinstance(value, str) else value)
+    _changed(case, actor, "milestone.updated", milestone.title_zh)
+    return milestone
+
+
+# Documents
+
+
+def validate_document(data: DocumentInput) -> None:
+    if not data.title.strip():
+        raise DomainError(_("Enter the document's title."), field="title")
+    parts = urlsplit(data.url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise DomainError(_("Enter a web address starting with https:// or http://."), field="url")
+    if data.document_type and data.document_type not in DOCUMENT_TYPES:
+        raise DomainError(_("Choose a type from the list."), field="document_type")
+
+
+def add_document(case: Case, data: DocumentInput, *, actor: User) -> CaseDocument:
+    _require_edit(actor, case)
+    validate_document(data)
+    document = CaseDocument(title=data.title.strip(), url=data.url.strip(),
+                            document_type=data.document_type)
+    case.documents.append(document)
+    _changed(case, actor, "document.added", document.title)
+    return document
+
+
+def update_document(case: Case, document_id: int, data: DocumentInput, *, actor: User) -> CaseDocument:
+    _require_edit(actor, case)
+    validate_document(data)
+    document = _find(case.documents, document_id)
+    document.title, document.url, document.document_type = (
+        data.title.strip(), data.url.strip(), data.document_type)
+    _changed(case, actor, "document.updated", document.title)
+    return document
+
+
+# Contracts
+
+
+def _contract_fields(case: Case, data: ContractInput, actor: User) -> dict[str, Any]:
+    if not data.title.strip():
+        raise DomainError(_("Enter the contract's title."), field="title")
+    if data.award_value_ntd is None:
+        raise DomainError(_("Enter the award value."), field="award_value_ntd")
+    validate_amount(data.award_value_ntd, "award_value_ntd")
+    if data.awarded_on and data.awarded_on > utcnow().date():
+        raise DomainError(_("The award date cannot be in the future."), field="awarded_on")
+    try:
+        company = accounts.get_or_create_company(
+            case_session(case), accounts.CompanyInput(ubn=data.ubn, name=data.company_name),
+            actor_id=actor.id)
+    except DomainError as error:
+        raise DomainError(error.message, field="ubn") from error
+    return {"title": data.title.strip(), "tender_number": data.tender_number.strip(),
+            "company": company, "award_value_ntd": data.award_value_ntd,
+            "awarded_on": data.awarded_on}
+
+
+def add_contract(case: Case, data: ContractInput, *, actor: User) -> CaseContract:
+    _require_edit(actor, case)
+    contract = CaseContract(**_contract_fields(case, data, actor))
+    case.contracts.append(contract)
+    _changed(case, actor, "contract.added", contract.title)
+    return contract
+
+
+def update_contract(case: Case, contract_id: int, data: ContractInput, *, actor: User) -> CaseContract:
+    _require_edit(actor, case)
+    fields = _contract_fields(case, data, actor)
+    contract = _find(case.contracts, contract_id)
+    for name, value in fields.items():
+        setattr(contract, name, value)
+    _changed(case, actor, "contract.updated", contract.title)
+    return contract
+
+
+# Removal of any part
+
+
+PART_COLLECTIONS = {
+    "members": "members", "meetings": "meetings", "risks": "risks",
+    "milestones": "milestones", "documents": "documents", "contracts": "contracts",
+}
+
+
+def remove_part(case: Case, kind: str, part_id: int, *, actor: User) -> None:
+    """Remove one part of a case; the history keeps what it was."""
+    _require_edit(actor, case)
+    collection = getattr(case, PART_COLLECTIONS[kind])
+    part = _find(collection, part_id)
+    label = getattr(part, "name", None) or getattr(part, "title", None) or \
+        getattr(part, "title_zh", None) or getattr(part, "risk", "")[:80]
+    collection.remove(part)
+    _changed(case, actor, f"{kind.rstrip('s')}.removed", label)
+
+
+def _find(collection: list, part_id: int):
+    for part in collection:
+        if part.id == part_id:
+            return part
+    raise NotFound(_("That item is not part of this case."))

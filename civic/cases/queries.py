@@ -1,0 +1,192 @@
+"""Reads of cases for pages, staff screens and the API: eager loading, filters, pagination."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from civic.agencies.models import Agency
+from civic.cases.models import (
+    Case,
+    CaseContract,
+    CaseRevision,
+    Meeting,
+    ReviewState,
+    Sector,
+)
+from civic.core.pagination import Page
+
+SORTS = {
+    "recent": (Case.published_at.desc(), Case.id.desc()),
+    "budget": (Case.budget_ntd.desc().nulls_last(), Case.id.desc()),
+    "completeness": (Case.completeness.desc(), Case.id.desc()),
+    "title": (Case.title_zh, Case.id),
+}
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    agency: str | None = None
+    sector: str | None = None
+    status: str | None = None
+    kind: str | None = None
+    year: int | None = None
+    min_value: int | None = None
+    max_value: int | None = None
+    best: bool = False
+    q: str | None = None
+    sort: str = "recent"
+
+
+def _published() -> Select:
+    return select(Case).where(Case.review_state == ReviewState.published)
+
+
+def _apply_filters(statement: Select, filters: CaseFilters) -> Select:
+    if filters.agency:
+        statement = statement.join(Agency, Case.agency_id == Agency.id).where(
+            Agency.code == filters.agency)
+    if filters.sector:
+        statement = statement.join(Sector, Case.sector_id == Sector.id).where(
+            Sector.code == filters.sector)
+    if filters.status:
+        statement = statement.where(Case.status == filters.status)
+    if filters.kind:
+        statement = statement.where(Case.procurement_kind == filters.kind)
+    if filters.year:
+        statement = statement.where(Case.year == filters.year)
+    if filters.min_value is not None:
+        statement = statement.where(Case.budget_ntd >= filters.min_value)
+    if filters.max_value is not None:
+        statement = statement.where(Case.budget_ntd <= filters.max_value)
+    if filters.best:
+        statement = statement.where(Case.is_best_practice.is_(True))
+    if filters.q:
+        pattern = f"%{filters.q.strip()}%"
+        statement = statement.where(or_(Case.title_zh.ilike(pattern), Case.title_en.ilike(pattern)))
+    return statement
+
+
+def list_published_cases(session: Session, filters: CaseFilters, *, page: int,
+                         per_page: int) -> Page[Case]:
+    """Published cases matching ``filters``: best practice first, then the chosen order.
+
+    Two queries whatever the page size: one count, one page with agency and sector joined in.
+    """
+    statement = _apply_filters(_published(), filters)
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    order = (Case.is_best_practice.desc(), *SORTS.get(filters.sort, SORTS["recent"]))
+    rows = session.scalars(
+        statement.options(selectinload(Case.agency), selectinload(Case.sector))
+        .order_by(*order)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return Page(items=list(rows), number=page, per_page=per_page, total=total)
+
+
+def list_best_practice_cases(session: Session, limit: int = 3) -> list[Case]:
+    return list(session.scalars(
+        _published().where(Case.is_best_practice.is_(True))
+        .options(selectinload(Case.agency), selectinload(Case.sector))
+        .order_by(Case.published_at.desc()).limit(limit)
+    ))
+
+
+def _with_parts(statement: Select) -> Select:
+    return statement.options(
+        selectinload(Case.agency),
+        selectinload(Case.sector),
+        selectinload(Case.members),
+        selectinload(Case.meetings).selectinload(Meeting.statements),
+        selectinload(Case.meetings).selectinload(Meeting.decisions),
+        selectinload(Case.risks),
+        selectinload(Case.milestones),
+        selectinload(Case.documents),
+        selectinload(Case.contracts).selectinload(CaseContract.company),
+    )
+
+
+def get_case_with_parts(session: Session, slug: str) -> Case | None:
+    """Return the case ``slug`` (published or not) with every part loaded, or None."""
+    return session.scalar(_with_parts(select(Case).where(Case.slug == slug)))
+
+
+def list_revisions(session: Session, case: Case, limit: int = 20) -> list[CaseRevision]:
+    return list(session.scalars(
+        select(CaseRevision).where(CaseRevision.case_id == case.id)
+        .options(selectinload(CaseRevision.actor))
+        .order_by(CaseRevision.created_at.desc(), CaseRevision.id.desc()).limit(limit)
+    ))
+
+
+def list_sectors(session: Session) -> list[Sector]:
+    return list(session.scalars(select(Sector).order_by(Sector.position, Sector.id)))
+
+
+def get_sector_by_code(session: Session, code: str) -> Sector | None:
+    return session.scalar(select(Sector).where(Sector.code == code))
+
+
+def list_years(session: Session) -> list[int]:
+    return [y for y in session.scalars(
+        select(Case.year).where(Case.review_state == ReviewState.published, Case.year.is_not(None))
+        .distinct().order_by(Case.year.desc()))]
+
+
+def list_agency_cases(session: Session, agency_id: int) -> list[Case]:
+    """Every case of one agency, in any review state, for its staff."""
+    return list(session.scalars(
+        select(Case).where(Case.agency_id == agency_id)
+        .options(selectinload(Case.sector), selectinload(Case.agency))
+        .order_by(Case.updated_at.desc())
+    ))
+
+
+def list_applications(session: Session) -> list[Case]:
+    """Applications waiting for the authority's decision, oldest first."""
+    return list(session.scalars(
+        select(Case).where(Case.review_state == ReviewState.submitted)
+        .options(selectinload(Case.agency), selectinload(Case.sector))
+        .order_by(Case.submitted_at)
+    ))
+
+
+@dataclass(frozen=True)
+class AgencyCaseFigures:
+    agency: Agency
+    cases: int
+    average_completeness: int
+
+
+def agency_case_figures(session: Session) -> list[AgencyCaseFigures]:
+    """Every active agency with its number of published cases and their average completeness."""
+    counts = (
+        select(Case.agency_id, func.count(Case.id).label("cases"),
+               func.avg(Case.completeness).label("average"))
+        .where(Case.review_state == ReviewState.published)
+        .group_by(Case.agency_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Agency, counts.c.cases, counts.c.average)
+        .outerjoin(counts, counts.c.agency_id == Agency.id)
+        .where(Agency.is_active.is_(True))
+        .order_by(counts.c.cases.desc().nulls_last(), Agency.code)
+    ).all()
+    return [AgencyCaseFigures(agency, cases or 0, round(average or 0)) for agency, cases, average in rows]
+
+
+def list_published_cases_of_agency(session: Session, agency_id: int) -> list[Case]:
+    return list(session.scalars(
+        _published().where(Case.agency_id == agency_id)
+        .options(selectinload(Case.sector), selectinload(Case.agency))
+        .order_by(Case.is_best_practice.desc(), Case.published_at.desc())
+    ))
+
+
+def count_published_cases(session: Session) -> int:
+    return session.scalar(select(func.count(Case.id)).where(
+        Case.review_state == ReviewState.published)) or 0

@@ -1,0 +1,292 @@
+"""Every change to a case: applications, review, edits, best practice, and the history they leave.
+
+Flushes, never commits. Each public function checks the actor's permission again and raises
+PermissionDenied, so no interface can skip the rule.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from civic.accounts.models import User
+from civic.cases import completeness, permissions
+from civic.cases.models import (
+    Case,
+    CaseRevision,
+    CaseStatus,
+    ProcurementKind,
+    ReviewState,
+    RiskItem,
+    RiskLevel,
+    RiskStage,
+    RiskStatus,
+    Sector,
+)
+from civic.cases.regions import COUNTY_CODES
+from civic.core import audit
+from civic.core.errors import Conflict, DomainError, PermissionDenied
+from civic.core.time import utcnow
+
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# NT$ 10 trillion: far above any project, low enough to catch a typo of extra zeros.
+MAX_AMOUNT_NTD = 10_000_000_000_000
+
+# Fields of CaseInput that are copied onto the case as they are.
+CASE_FIELDS = (
+    "title_zh", "title_en", "procurement_kind", "status", "county", "address", "latitude",
+    "longitude", "budget_ntd", "contract_value_ntd", "summary_zh", "summary_en",
+    "platform_established_on",
+)
+
+
+@dataclass
+class CaseInput:
+    slug: str
+    title_zh: str
+    title_en: str
+    sector_code: str
+    procurement_kind: str
+    status: str = CaseStatus.identification
+    county: str = ""
+    address: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    budget_ntd: int | None = None
+    contract_value_ntd: int | None = None
+    summary_zh: str = ""
+    summary_en: str = ""
+    platform_established_on: date | None = None
+
+
+@dataclass
+class RiskInput:
+    stage: str
+    risk: str
+    likelihood: str = "medium"
+    impact: str = "medium"
+    mitigation: str = ""
+    owner: str = ""
+    status: str = "open"
+
+
+@dataclass
+class ApplicationInput:
+    case: CaseInput
+    reason: str
+    risks: list[RiskInput] = field(default_factory=list)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def record_revision(session: Session, case: Case, *, actor: User | None, action: str,
+                    changes: dict[str, Any] | None = None) -> CaseRevision:
+    """Keep one entry of the case's public change history (and the audit trail)."""
+    revision = CaseRevision(
+        case=case, actor_id=actor.id if actor else None, action=action,
+        changes={name: [_jsonable(old), _jsonable(new)]
+                 for name, (old, new) in (changes or {}).items()},
+    )
+    session.add(revision)
+    audit.record(session, f"case.{action}", actor_id=actor.id if actor else None,
+                 target_type="case", target_id=case.slug)
+    return revision
+
+
+def validate_amount(value: int | None, field_name: str) -> None:
+    if value is None:
+        return
+    if value < 0:
+        raise DomainError(_("Amounts cannot be negative."), field=field_name)
+    if value > MAX_AMOUNT_NTD:
+        raise DomainError(_("This amount is larger than any project; check the number of zeros."),
+                          field=field_name)
+
+
+def _validate(session: Session, data: CaseInput, *, case: Case | None) -> Sector:
+    if not SLUG_PATTERN.fullmatch(data.slug or ""):
+        raise DomainError(
+            _("Use lower-case letters, digits and hyphens for the web address, like taipei-mrt-wanda."),
+            field="slug")
+    clash = session.scalar(select(Case.id).where(Case.slug == data.slug))
+    if clash is not None and (case is None or clash != case.id):
+        raise Conflict(_("Another case already uses this web address."), field="slug")
+    if not data.title_zh.strip():
+        raise DomainError(_("Enter the title in Chinese."), field="title_zh")
+    sector = session.scalar(select(Sector).where(Sector.code == data.sector_code))
+    if sector is None:
+        raise DomainError(_("Choose a sector from the list."), field="sector")
+    if data.procurement_kind not in ProcurementKind.__members__:
+        raise DomainError(_("Choose works, goods or services."), field="procurement_kind")
+    if data.status not in CaseStatus.__members__:
+        raise DomainError(_("Choose a status from the list."), field="status")
+    if data.county and data.county not in COUNTY_CODES:
+        raise DomainError(_("Choose a county or city from the list."), field="county")
+    validate_amount(data.budget_ntd, "budget_ntd")
+    validate_amount(data.contract_value_ntd, "contract_value_ntd")
+    if (data.latitude is None) != (data.longitude is None):
+        raise DomainError(_("Enter both latitude and longitude, or neither."), field="latitude")
+    if data.latitude is not None and not (-90 <= data.latitude <= 90):
+        raise DomainError(_("Latitude must be between -90 and 90."), field="latitude")
+    if data.longitude is not None and not (-180 <= data.longitude <= 180):
+        raise DomainError(_("Longitude must be between -180 and 180."), field="longitude")
+    if data.platform_established_on and data.platform_established_on > utcnow().date():
+        raise DomainError(_("The platform cannot have been set up in the future."),
+                          field="platform_established_on")
+    return sector
+
+
+def _copy_fields(case: Case, data: CaseInput, sector: Sector) -> dict[str, list[Any]]:
+    changes: dict[str, list[Any]] = {}
+    for name in CASE_FIELDS:
+        new = getattr(data, name)
+        if isinstance(new, str):
+            new = new.strip()
+        old = getattr(case, name, None)
+        if old != new:
+            changes[name] = [old, new]
+            setattr(case, name, new)
+    if case.sector_id != sector.id:
+        changes["sector"] = [case.sector.code if case.sector_id else None, sector.code]
+        case.sector = sector
+    if case.slug != data.slug:
+        changes["slug"] = [case.slug, data.slug]
+        case.slug = data.slug
+    established = case.platform_established_on
+    case.year = established.year if established else (case.year or utcnow().year)
+    return changes
+
+
+def refresh_completeness(case: Case) -> int:
+    """Recompute the stored completeness score of a case whose parts are loaded."""
+    case.completeness = completeness.assess(case).score
+    return case.completeness
+
+
+def submit_application(session: Session, data: ApplicationInput, *, actor: User) -> Case:
+    """An agency applies for an integrity platform for one of its projects.
+
+    The case is created unpublished; the authority then approves, returns or rejects it.
+    """
+    if not permissions.can_apply(actor):
+        raise PermissionDenied(_("Only agency staff can apply for a platform."))
+    if not data.reason.strip():
+        raise DomainError(_("Explain why this project needs an integrity platform."), field="reason")
+    sector = _validate(session, data.case, case=None)
+    case = Case(agency_id=actor.agency_id, review_state=ReviewState.submitted,
+                submitted_by_id=actor.id, submitted_at=utcnow(),
+                application_reason=data.reason.strip(), members=[], meetings=[], risks=[],
+                milestones=[], documents=[], contracts=[])
+    changes = _copy_fields(case, data.case, sector)
+    for risk in data.risks:
+        case.risks.append(_risk_from_input(risk))
+    session.add(case)
+    refresh_completeness(case)
+    session.flush()
+    record_revision(session, case, actor=actor, action="applied", changes=changes)
+    return case
+
+
+def _risk_from_input(data: RiskInput) -> RiskItem:
+    validate_risk(data)
+    return RiskItem(**asdict(data))
+
+
+def validate_risk(data: RiskInput) -> None:
+    if data.stage not in RiskStage.__members__:
+        raise DomainError(_("Choose the procurement stage of the risk."), field="stage")
+    if not data.risk.strip():
+        raise DomainError(_("Describe the risk."), field="risk")
+    if data.likelihood not in RiskLevel.__members__ or data.impact not in RiskLevel.__members__:
+        raise DomainError(_("Choose low, medium or high."), field="likelihood")
+    if data.status not in RiskStatus.__members__:
+        raise DomainError(_("Choose a status from the list."), field="status")
+
+
+def resubmit_application(session: Session, case: Case, *, actor: User) -> None:
+    """Send a returned application back to the authority once the agency has changed it."""
+    if not permissions.can_edit(actor, case):
+        raise PermissionDenied(_("You cannot change this case."))
+    if case.review_state != ReviewState.returned:
+        raise Conflict(_("Only a returned application can be sent again."))
+    case.review_state = ReviewState.submitted
+    case.submitted_at = utcnow()
+    record_revision(session, case, actor=actor, action="resubmitted")
+
+
+def approve_application(session: Session, case: Case, *, actor: User, comment: str = "") -> None:
+    """Publish an application: the case becomes public and its agency keeps it up to date."""
+    _require_review(actor, case)
+    case.review_state = ReviewState.published
+    case.review_comment = comment.strip()
+    case.published_at = utcnow()
+    case.year = case.year or case.published_at.year
+    record_revision(session, case, actor=actor, action="published")
+
+
+def return_application(session: Session, case: Case, *, actor: User, comment: str) -> None:
+    """Send an application back to its agency with what to change."""
+    _require_review(actor, case)
+    if not comment.strip():
+        raise DomainError(_("Say what the agency should change."), field="comment")
+    case.review_state = ReviewState.returned
+    case.review_comment = comment.strip()
+    record_revision(session, case, actor=actor, action="returned")
+
+
+def reject_application(session: Session, case: Case, *, actor: User, comment: str) -> None:
+    """Refuse an application, with the reason."""
+    _require_review(actor, case)
+    if not comment.strip():
+        raise DomainError(_("Give the reason for rejecting the application."), field="comment")
+    case.review_state = ReviewState.rejected
+    case.review_comment = comment.strip()
+    record_revision(session, case, actor=actor, action="rejected")
+
+
+def _require_review(actor: User, case: Case) -> None:
+    if not permissions.can_review(actor):
+        raise PermissionDenied(_("Only the integrity authority reviews applications."))
+    if case.review_state != ReviewState.submitted:
+        raise Conflict(_("This application has already been decided."))
+
+
+def update_case(session: Session, case: Case, data: CaseInput, *, actor: User) -> dict[str, Any]:
+    """Change a case's main fields; every change is kept in its public history."""
+    if not permissions.can_edit(actor, case):
+        raise PermissionDenied(_("You cannot change this case."))
+    sector = _validate(session, data, case=case)
+    changes = _copy_fields(case, data, sector)
+    if changes:
+        refresh_completeness(case)
+        record_revision(session, case, actor=actor, action="updated", changes=changes)
+    return changes
+
+
+def set_best_practice(session: Session, case: Case, *, actor: User, is_best: bool,
+                      reason_zh: str, reason_en: str) -> None:
+    """Mark or unmark a published case as a best-practice example, with the reasons."""
+    if not permissions.can_feature(actor):
+        raise PermissionDenied(_("Only the integrity authority chooses best practice."))
+    if is_best and not case.is_published:
+        raise Conflict(_("Only published cases can be best practice."))
+    if is_best and not reason_zh.strip():
+        raise DomainError(_("Say why this case is a best practice."), field="reason_zh")
+    case.is_best_practice = is_best
+    case.best_practice_reason_zh = reason_zh.strip() if is_best else ""
+    case.best_practice_reason_en = reason_en.strip() if is_best else ""
+    record_revision(session, case, actor=actor,
+                    action="featured" if is_best else "unfeatured")

@@ -1,0 +1,283 @@
+"""Agency staff and administrators keep cases up to date: applications, main fields, parts.
+
+Staff act only on their own agency's cases; administrators on every case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from civic.cases import parts, permissions, queries, services
+from civic.cases.forms import (
+    ApplicationForm,
+    CaseForm,
+    ContractForm,
+    DeleteForm,
+    DocumentForm,
+    MeetingForm,
+    MemberForm,
+    MilestoneForm,
+    RiskForm,
+    lines,
+    statements,
+)
+from civic.cases.models import Case
+from civic.cases.thresholds import check_threshold
+from civic.core.errors import DomainError
+from civic.core.roles import Role
+from civic.extensions import db
+from civic.web.access import require, role_required
+
+bp = Blueprint("cases_manage", __name__)
+
+
+def load_editable_case(slug: str) -> Case:
+    """The case with its parts, if the current user may edit it: else 404, or 403 if public."""
+    case = queries.get_case_with_parts(db.session, slug)
+    if case is None:
+        abort(404)
+    if not permissions.can_edit(current_user, case):
+        abort(403 if case.is_published else 404)
+    return case
+
+
+def case_input(form: CaseForm) -> services.CaseInput:
+    return services.CaseInput(
+        slug=form.slug.data, title_zh=form.title_zh.data, title_en=form.title_en.data or "",
+        sector_code=form.sector.data, procurement_kind=form.procurement_kind.data,
+        status=form.status.data, county=form.county.data or "", address=form.address.data or "",
+        latitude=form.latitude.data, longitude=form.longitude.data, budget_ntd=form.budget_ntd.data,
+        contract_value_ntd=form.contract_value_ntd.data, summary_zh=form.summary_zh.data or "",
+        summary_en=form.summary_en.data or "", platform_established_on=form.platform_established_on.data,
+    )
+
+
+def attach_error(form, error: DomainError, default_field: str) -> None:
+    field = getattr(form, error.field or default_field, None) or getattr(form, default_field)
+    field.errors = [*field.errors, error.message]
+
+
+@bp.get("/staff/cases")
+@role_required(Role.staff)
+def index():
+    """The staff member's agency's cases, in every state."""
+    return render_template("cases/staff_index.html",
+                           cases=queries.list_agency_cases(db.session, current_user.agency_id))
+
+
+@bp.route("/staff/cases/apply", methods=["GET", "POST"])
+@role_required(Role.staff)
+def apply():
+    """Apply for an integrity platform for one of the agency's projects."""
+    require(permissions.can_apply(current_user))
+    form = ApplicationForm()
+    form.set_choices(queries.list_sectors(db.session), str(get_locale()))
+    if not form.validate_on_submit():
+        return render_template("cases/apply.html", form=form), 422 if form.is_submitted() else 200
+    risks = [services.RiskInput(stage=row.stage.data, risk=row.risk.data, mitigation=row.mitigation.data or "")
+             for row in form.risks if row.risk.data]
+    try:
+        case = services.submit_application(
+            db.session, services.ApplicationInput(case=case_input(form), reason=form.reason.data, risks=risks),
+            actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        attach_error(form, error, "title_zh")
+        return render_template("cases/apply.html", form=form), 422
+    db.session.commit()
+    flash(_("Your application has been sent to the integrity authority."), "success")
+    return redirect(url_for("cases_manage.overview", slug=case.slug))
+
+
+@bp.get("/manage/cases/<slug>")
+@login_required
+def overview(slug: str):
+    """Everything about a case that its editors keep up to date."""
+    case = load_editable_case(slug)
+    return render_template("cases/manage.html", case=case, kinds=PART_KINDS,
+                           threshold=check_threshold(case.procurement_kind, case.budget_ntd),
+                           delete_form=DeleteForm())
+
+
+@bp.route("/manage/cases/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    """Change the main fields of a case."""
+    case = load_editable_case(slug)
+    form = CaseForm(obj=case, sector=case.sector.code)
+    form.set_choices(queries.list_sectors(db.session), str(get_locale()))
+    if not form.validate_on_submit():
+        return render_template("cases/edit.html", case=case, form=form), 422 if form.is_submitted() else 200
+    try:
+        changes = services.update_case(db.session, case, case_input(form), actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        attach_error(form, error, "title_zh")
+        return render_template("cases/edit.html", case=case, form=form), 422
+    db.session.commit()
+    flash(_("The case has been updated.") if changes else _("Nothing was changed."), "success")
+    return redirect(url_for("cases_manage.overview", slug=case.slug))
+
+
+@bp.post("/manage/cases/<slug>/resubmit")
+@login_required
+def resubmit(slug: str):
+    """Send a returned application to the authority again."""
+    case = load_editable_case(slug)
+    form = DeleteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.resubmit_application(db.session, case, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("cases_manage.overview", slug=slug))
+    db.session.commit()
+    flash(_("Your application has been sent to the integrity authority."), "success")
+    return redirect(url_for("cases_manage.overview", slug=slug))
+
+
+# Parts: one registry drives the add, edit and delete screens of every kind of part.
+
+
+@dataclass(frozen=True)
+class PartKind:
+    title: Any
+    form: type
+    add: Any
+    update: Any
+    to_input: Any
+    from_part: Any
+
+
+def _member_input(form):
+    return parts.MemberInput(name=form.name.data, organisation=form.organisation.data, role=form.role.data)
+
+
+def _meeting_input(form):
+    return parts.MeetingInput(
+        held_on=form.held_on.data, title=form.title.data, place=form.place.data or "",
+        attendees=lines(form.attendees.data), agenda=form.agenda.data or "",
+        statements=statements(form.statements.data), decisions=lines(form.decisions.data),
+        follow_ups=form.follow_ups.data or "")
+
+
+def _meeting_data(meeting):
+    return {"held_on": meeting.held_on, "title": meeting.title, "place": meeting.place,
+            "attendees": "\n".join(meeting.attendees), "agenda": meeting.agenda,
+            "statements": "\n".join(f"{s.speaker}：{s.content}" for s in meeting.statements),
+            "decisions": "\n".join(d.content for d in meeting.decisions), "follow_ups": meeting.follow_ups}
+
+
+def _risk_input(form):
+    return services.RiskInput(stage=form.stage.data, risk=form.risk.data, likelihood=form.likelihood.data,
+                              impact=form.impact.data, mitigation=form.mitigation.data or "",
+                              owner=form.owner.data or "", status=form.status.data)
+
+
+def _milestone_input(form):
+    return parts.MilestoneInput(title_zh=form.title_zh.data, title_en=form.title_en.data or "",
+                                milestone_type=form.milestone_type.data, planned_on=form.planned_on.data,
+                                actual_on=form.actual_on.data)
+
+
+def _document_input(form):
+    return parts.DocumentInput(title=form.title.data, url=form.url.data,
+                               document_type=form.document_type.data or "")
+
+
+def _contract_input(form):
+    return parts.ContractInput(title=form.title.data, ubn=form.ubn.data, company_name=form.company_name.data,
+                               award_value_ntd=form.award_value_ntd.data,
+                               tender_number=form.tender_number.data or "", awarded_on=form.awarded_on.data)
+
+
+def _contract_data(contract):
+    return {"title": contract.title, "tender_number": contract.tender_number, "ubn": contract.company.ubn,
+            "company_name": contract.company.name, "award_value_ntd": contract.award_value_ntd,
+            "awarded_on": contract.awarded_on}
+
+
+def _attributes(part):
+    return {column.key: getattr(part, column.key) for column in part.__table__.columns}
+
+
+PART_KINDS: dict[str, PartKind] = {
+    "members": PartKind(_l("Platform member"), MemberForm, parts.add_member, parts.update_member,
+                        _member_input, _attributes),
+    "meetings": PartKind(_l("Meeting"), MeetingForm, parts.add_meeting, parts.update_meeting,
+                         _meeting_input, _meeting_data),
+    "risks": PartKind(_l("Risk"), RiskForm, parts.add_risk, parts.update_risk, _risk_input, _attributes),
+    "milestones": PartKind(_l("Milestone"), MilestoneForm, parts.add_milestone, parts.update_milestone,
+                           _milestone_input, _attributes),
+    "documents": PartKind(_l("Document"), DocumentForm, parts.add_document, parts.update_document,
+                          _document_input, _attributes),
+    "contracts": PartKind(_l("Contract"), ContractForm, parts.add_contract, parts.update_contract,
+                          _contract_input, _contract_data),
+}
+
+
+def _kind(kind: str) -> PartKind:
+    return PART_KINDS.get(kind) or abort(404)
+
+
+def _find_part(case: Case, kind: str, part_id: int):
+    for part in getattr(case, kind):
+        if part.id == part_id:
+            return part
+    abort(404)
+
+
+@bp.route("/manage/cases/<slug>/<kind>/new", methods=["GET", "POST"])
+@bp.route("/manage/cases/<slug>/<kind>/<int:part_id>/edit", methods=["GET", "POST"])
+@login_required
+def part_form(slug: str, kind: str, part_id: int | None = None):
+    """Add a part to a case, or change one."""
+    spec = _kind(kind)
+    case = load_editable_case(slug)
+    part = _find_part(case, kind, part_id) if part_id is not None else None
+    form = spec.form()
+    if part is not None and not form.is_submitted():
+        form = spec.form(data=spec.from_part(part))
+    if not form.validate_on_submit():
+        return render_template("cases/part_form.html", case=case, form=form, spec=spec, kind=kind,
+                               part=part), 422 if form.is_submitted() else 200
+    try:
+        if part is None:
+            spec.add(case, spec.to_input(form), actor=current_user)
+        else:
+            spec.update(case, part.id, spec.to_input(form), actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        attach_error(form, error, next(iter(form._fields)))
+        return render_template("cases/part_form.html", case=case, form=form, spec=spec, kind=kind,
+                               part=part), 422
+    db.session.commit()
+    flash(_("Saved. The change is in the case's public history."), "success")
+    return redirect(url_for("cases_manage.overview", slug=slug) + f"#{kind}")
+
+
+@bp.post("/manage/cases/<slug>/<kind>/<int:part_id>/delete")
+@login_required
+def delete_part(slug: str, kind: str, part_id: int):
+    """Remove a part of a case."""
+    _kind(kind)
+    case = load_editable_case(slug)
+    if not DeleteForm().validate_on_submit():
+        abort(400)
+    try:
+        parts.remove_part(case, kind, part_id, actor=current_user)
+    except DomainError:
+        db.session.rollback()
+        abort(404)
+    db.session.commit()
+    flash(_("Removed. The change is in the case's public history."), "success")
+    return redirect(url_for("cases_manage.overview", slug=slug) + f"#{kind}")
