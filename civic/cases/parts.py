@@ -33,6 +33,7 @@ from civic.cases.services import (
     RiskInput,
     record_revision,
     refresh_completeness,
+    risk_from_input,
     validate_amount,
     validate_risk,
 )
@@ -195,8 +196,7 @@ def update_meeting(case: Case, meeting_id: int, data: MeetingInput, *, actor: Us
 
 def add_risk(case: Case, data: RiskInput, *, actor: User) -> RiskItem:
     _require_edit(actor, case)
-    validate_risk(data)
-    risk = RiskItem(**asdict(data))
+    risk = risk_from_input(data)
     case.risks.append(risk)
     _changed(case, actor, "risk.added", data.risk[:80])
     return risk

@@ -82,6 +82,8 @@ class ApplicationInput:
     case: CaseInput
     reason: str
     risks: list[RiskInput] = field(default_factory=list)
+    # Demonstration cases are labelled as such wherever they are shown.
+    is_demo: bool = False
 
 
 def _jsonable(value: Any) -> Any:
@@ -187,22 +189,23 @@ def submit_application(session: Session, data: ApplicationInput, *, actor: User)
         raise DomainError(_("Explain why this project needs an integrity platform."), field="reason")
     sector = _validate(session, data.case, case=None)
     case = Case(agency_id=actor.agency_id, review_state=ReviewState.submitted,
-                submitted_by_id=actor.id, submitted_at=utcnow(),
+                submitted_by_id=actor.id, submitted_at=utcnow(), is_demo=data.is_demo,
                 application_reason=data.reason.strip(), members=[], meetings=[], risks=[],
                 milestones=[], documents=[], contracts=[])
     changes = _copy_fields(case, data.case, sector)
     for risk in data.risks:
-        case.risks.append(_risk_from_input(risk))
+        case.risks.append(risk_from_input(risk))
     session.add(case)
-    refresh_completeness(case)
     session.flush()
+    refresh_completeness(case)
     record_revision(session, case, actor=actor, action="applied", changes=changes)
     return case
 
 
-def _risk_from_input(data: RiskInput) -> RiskItem:
+def risk_from_input(data: RiskInput) -> RiskItem:
+    """A new risk item from checked, trimmed input."""
     validate_risk(data)
-    return RiskItem(**asdict(data))
+    return RiskItem(**{k: v.strip() if isinstance(v, str) else v for k, v in asdict(data).items()})
 
 
 def validate_risk(data: RiskInput) -> None:

@@ -1,4 +1,6 @@
-"""Demonstration data: agencies and one account per role. Every name here is illustrative.
+"""Demonstration data: agencies, one account per role and the demonstration cases.
+
+Every name here is illustrative.
 
 Agency codes follow the shape of 機關代碼 but are demonstration values. Everything is created
 through the same services the site uses, so demo data obeys the same rules.
@@ -12,11 +14,13 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from civic.accounts import services as accounts
+from civic.accounts.models import User
 from civic.accounts.queries import get_user_by_email
 from civic.agencies import services as agencies
 from civic.agencies.models import Agency
 from civic.agencies.queries import get_agency_by_code
 from civic.core.roles import Role
+from civic.demo.cases import case_agency_codes, load_cases
 
 # (code, Chinese name, English name, parent code, answer deadline in days)
 AGENCIES: list[tuple[str, str, str, str | None, int]] = [
@@ -30,6 +34,16 @@ AGENCIES: list[tuple[str, str, str, str | None, int]] = [
     ("A21000000", "衛生福利部", "Ministry of Health and Welfare", None, 14),
     ("387140000", "桃園市政府水務局", "Department of Water Resources, Taoyuan City Government", None, 14),
     ("397110000", "臺中市政府教育局", "Education Bureau, Taichung City Government", None, 10),
+    # Agencies owning demonstration cases (civic.demo.cases); a parent is listed before its children.
+    ("A61070000", "交通部民用航空局", "Civil Aeronautics Administration, MOTC", "A61000000", 14),
+    ("A61180000", "交通部公路局", "Highway Bureau, MOTC", "A61000000", 14),
+    ("387150000", "桃園市政府捷運工程局", "Department of Rapid Transit Systems, Taoyuan City Government", None, 14),
+    ("A09000000", "教育部", "Ministry of Education", None, 14),
+    ("A41000000", "內政部", "Ministry of the Interior", None, 14),
+    ("A41080000", "內政部國土管理署", "National Land Management Agency, Ministry of the Interior", "A41000000", 14),
+    ("379140000", "臺北市政府工務局", "Public Works Department, Taipei City Government", None, 14),
+    ("383120000", "高雄市政府環境保護局", "Environmental Protection Bureau, Kaohsiung City Government", None, 14),
+    ("395000000", "臺南市政府", "Tainan City Government", None, 14),
 ]
 
 # The password of every demo account on a developer's machine (never in production).
@@ -45,8 +59,10 @@ class DemoAccount:
     company: tuple[str, str] | None = None
 
 
+ADMIN_EMAIL = "admin@demo.civic.tw"
+
 ACCOUNTS = [
-    DemoAccount("admin@demo.civic.tw", "廉政署管理者", Role.admin),
+    DemoAccount(ADMIN_EMAIL, "廉政署管理者", Role.admin),
     DemoAccount("moderator@demo.civic.tw", "留言版主", Role.moderator),
     DemoAccount("staff.mrt@demo.civic.tw", "捷運局承辦人", Role.staff, "379130000"),
     DemoAccount("staff.water@demo.civic.tw", "水利署承辦人", Role.staff, "A65070000"),
@@ -60,6 +76,7 @@ ACCOUNTS = [
 class LoadReport:
     agencies: int = 0
     accounts: int = 0
+    cases: int = 0
     password: str = DEMO_PASSWORD
 
 
@@ -95,4 +112,39 @@ def load(session: Session, *, random_passwords: bool = False) -> LoadReport:
             company=company, verified=True,
         )
         report.accounts += 1
+    staff_by_agency_code = _case_staff(session, by_code, report)
+    admin = get_user_by_email(session, ADMIN_EMAIL)
+    if admin is not None and admin.role == Role.admin and admin.is_active:
+        report.cases = load_cases(session, admin=admin, staff_by_agency_code=staff_by_agency_code)
     return report
+
+
+def staff_email(agency_code: str) -> str:
+    """The demo staff account of an agency: the one in ACCOUNTS, else staff.<code>@demo.civic.tw."""
+    for account in ACCOUNTS:
+        if account.role == Role.staff and account.agency_code == agency_code:
+            return account.email
+    return f"staff.{agency_code.lower()}@demo.civic.tw"
+
+
+def _case_staff(session: Session, by_code: dict[str, Agency], report: LoadReport) -> dict[str, User]:
+    """One verified staff account for every agency that owns a demo case, created if missing.
+
+    An existing account that is no longer active staff of that agency is left alone, and that
+    agency's cases are not loaded.
+    """
+    staff: dict[str, User] = {}
+    for code in case_agency_codes():
+        agency = by_code[code]
+        email = staff_email(code)
+        user = get_user_by_email(session, email)
+        if user is None:
+            user = accounts.create_user(
+                session, email=email, password=report.password,
+                display_name=f"{agency.name_zh}承辦人", role=Role.staff, agency=agency,
+                verified=True,
+            )
+            report.accounts += 1
+        if user.role == Role.staff and user.agency_id == agency.id and user.is_active:
+            staff[code] = user
+    return staff

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from civic.accounts.models import CompanyRepresentative, User
 from civic.agencies.models import Agency
+from civic.cases.models import Case
 from civic.extensions import db
 
 
@@ -50,18 +51,25 @@ def test_users_create_refuses_a_short_password_and_a_duplicate(app, citizen):
     assert result.exit_code != 0
 
 
-def test_demo_load_is_idempotent(app):
+def test_demo_load_is_idempotent_and_covers_the_platforms(app):
     first = run(app, "demo", "load")
     assert first.exit_code == 0, first.output
     with app.app_context():
         agencies = db.session.scalar(select(func.count(Agency.id)))
         users = db.session.scalar(select(func.count(User.id)))
+        cases = db.session.scalars(select(Case).where(Case.review_state == "published")).all()
     assert agencies >= 6 and users >= 6
+    assert len(cases) >= 14 and all(case.is_demo for case in cases)
+    assert len({case.agency_id for case in cases}) >= 6
+    assert len({case.sector_id for case in cases}) >= 4
+    assert sum(case.is_best_practice for case in cases) >= 1
+    assert len({case.completeness for case in cases}) > 1
     second = run(app, "demo", "load")
     assert second.exit_code == 0
     with app.app_context():
         assert db.session.scalar(select(func.count(Agency.id))) == agencies
         assert db.session.scalar(select(func.count(User.id))) == users
+        assert db.session.scalar(select(func.count(Case.id))) == len(cases)
 
 
 def test_demo_load_if_empty_leaves_a_used_database_alone(app, citizen):
