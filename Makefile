@@ -61,6 +61,10 @@ test: $(VENV)/.installed-test assets translations
 	$(BIN)/lint-imports
 	$(BIN)/pytest
 
+# Load test of the case pages at 10k and 100k cases on PostgreSQL (see bench/README.md).
+bench: $(VENV)/.installed-run translations
+	$(BIN)/python bench/run.py
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports

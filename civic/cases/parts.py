@@ -145,11 +145,16 @@ def update_member(case: Case, member_id: int, data: MemberInput, *, actor: User)
 # Meetings
 
 
-def validate_meeting(data: MeetingInput) -> None:
+def validate_meeting(case: Case, data: MeetingInput) -> None:
     if data.held_on is None:
         raise DomainError(_("Enter the date of the meeting."), field="held_on")
     if data.held_on > utcnow().date():
         raise DomainError(_("Record meetings once they have been held."), field="held_on")
+    established = case.platform_established_on
+    if established and data.held_on < established:
+        raise DomainError(
+            _("The platform was set up on %(date)s; its meetings cannot be earlier.",
+              date=established.isoformat()), field="held_on")
     if not data.title.strip():
         raise DomainError(_("Enter the title of the meeting."), field="title")
     for speaker, content in data.statements:
@@ -174,7 +179,7 @@ def _fill_meeting(meeting: Meeting, data: MeetingInput) -> None:
 
 def add_meeting(case: Case, data: MeetingInput, *, actor: User) -> Meeting:
     _require_edit(actor, case)
-    validate_meeting(data)
+    validate_meeting(case, data)
     meeting = Meeting(statements=[], decisions=[])
     _fill_meeting(meeting, data)
     case.meetings.append(meeting)
@@ -184,7 +189,7 @@ def add_meeting(case: Case, data: MeetingInput, *, actor: User) -> Meeting:
 
 def update_meeting(case: Case, meeting_id: int, data: MeetingInput, *, actor: User) -> Meeting:
     _require_edit(actor, case)
-    validate_meeting(data)
+    validate_meeting(case, data)
     meeting = _find(case.meetings, meeting_id)
     _fill_meeting(meeting, data)
     _changed(case, actor, "meeting.updated", meeting.title)
@@ -216,6 +221,7 @@ def update_risk(case: Case, risk_id: int, data: RiskInput, *, actor: User) -> Ri
 
 
 def validate_milestone(data: MilestoneInput) -> None:
+    # Planned and actual dates are not ordered: a milestone may be reached early.
     if not data.title_zh.strip():
         raise DomainError(_("Enter the milestone in Chinese."), field="title_zh")
     if data.milestone_type not in MILESTONE_TYPES:

@@ -1,0 +1,293 @@
+"""The case pages under load, at 10k and 100k cases, next to a bare Flask page: `make bench`.
+
+Steps: create the database civic_bench on PostgreSQL and migrate it; load 10k cases; measure;
+add 90k more; measure again; drop the database. Each measurement serves the app with gunicorn
+as in production (gthread, 2 workers x 4 threads), and beside it a bare Flask page of the same
+byte size under the same gunicorn settings, and loads each page in turn with bench/load.py.
+Queries per request come from one in-process request with the Flask test client.
+
+Settings (environment): BENCH_SIZES (10000,100000), BENCH_SECONDS (10), BENCH_CLIENTS (8),
+BENCH_PROCESSES (1), BENCH_DB (civic_bench), BENCH_PG (postgresql://postgres@127.0.0.1:5432),
+BENCH_REDIS (redis://127.0.0.1:6379/1), BENCH_PORT (18080; the bare page uses the next port),
+BENCH_KEEP_DB=1 (keep the database), BENCH_STRICT=1 (exit 1 when a goal fails).
+Output: the table on stdout; results.md, results.json, EXPLAIN plans and profiles in bench/out/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import suppress
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+OUT = BENCH / "out"
+BIN = Path(sys.executable).parent
+
+SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "10000,100000").split(",")]
+SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
+PROCESSES = int(os.environ.get("BENCH_PROCESSES", "1"))
+DB_NAME = os.environ.get("BENCH_DB", "civic_bench")
+PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432").rstrip("/")
+PORT = int(os.environ.get("BENCH_PORT", "18080"))
+DSN = f"{PG}/{DB_NAME}"
+GUNICORN = ["-k", "gthread", "--workers", "2", "--threads", "4"]
+
+# The app reads its settings from the environment when config is imported: set them first.
+APP_ENV = {
+    "DATABASE_URL": DSN,
+    "CIVIC_ENV": "production",
+    "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32),
+    "RATELIMIT_STORAGE_URI": os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/1"),
+}
+os.environ.update(APP_ENV)
+
+# Paths are filled in per size (the detail page is a case from the middle of the data).
+FILTERED = "/cases?sector=rail&status=implementation&sort=budget"
+GOAL_RATIO = 0.5
+GOAL_GROWTH = 1.5
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def pages_for(size: int) -> list[tuple[str, str]]:
+    return [("/cases", "/cases"), ("/cases filtered", FILTERED),
+            ("/cases/<slug>", f"/cases/bench-{size // 2:06d}")]
+
+
+# --- database ----------------------------------------------------------------------------
+
+def admin(statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
+        connection.execute(statement)
+
+
+def create_database() -> None:
+    admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+    admin(f'CREATE DATABASE "{DB_NAME}"')
+    subprocess.run([str(BIN / "flask"), "--app", "civic", "db", "upgrade"], cwd=ROOT, check=True,
+                   env=os.environ | {"PYTHONWARNINGS": "ignore"}, capture_output=True)
+
+
+def drop_database() -> None:
+    admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+
+
+def vacuum_analyze() -> None:
+    import psycopg
+
+    with psycopg.connect(DSN, autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
+
+
+def server_version() -> str:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres") as connection:
+        return connection.execute("SHOW server_version").fetchone()[0]
+
+
+# --- servers -----------------------------------------------------------------------------
+
+class Server:
+    """One gunicorn, in its own process group so it can be stopped with all its workers."""
+
+    def __init__(self, name: str, port: int, target: str, env: dict[str, str], chdir: Path) -> None:
+        self.name, self.port = name, port
+        self.log_path = OUT / f"gunicorn-{name}.log"
+        command = [str(BIN / "gunicorn"), *GUNICORN, "--bind", f"127.0.0.1:{port}",
+                   "--chdir", str(chdir), target]
+        self.process = subprocess.Popen(command, cwd=chdir, env=os.environ | env, start_new_session=True,
+                                        stdout=self.log_path.open("a"), stderr=subprocess.STDOUT)
+
+    def wait_ready(self, path: str, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn {self.name} exited; see {self.log_path}")
+            with suppress(OSError):
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=5) as response:
+                    if response.status == 200:
+                        return
+            time.sleep(0.2)
+        raise RuntimeError(f"gunicorn {self.name} did not answer within {timeout} s")
+
+    def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
+        with suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            with suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=5)
+
+
+def fetch(port: int, path: str) -> bytes:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
+        return response.read()
+
+
+# --- one data size -----------------------------------------------------------------------
+
+def measure_size(app, size: int, servers: list[Server]) -> list[dict]:
+    import inprocess
+    import load
+
+    pages = pages_for(size)
+    costs = {cost.path: cost for cost in inprocess.measure(app, [path for _, path in pages])}
+    for cost in costs.values():
+        if cost.status != 200:
+            raise RuntimeError(f"{cost.path} answered {cost.status} in-process")
+    write_explains(size, costs)
+    for label, path in pages:
+        slug = label.replace("/", "").replace("<", "").replace(">", "").replace(" ", "-") or "root"
+        (OUT / f"profile-{size}-{slug}.txt").write_text(inprocess.profile(app, path))
+
+    app_server = Server(f"civic-{size}", PORT, "wsgi:app", {}, ROOT)
+    servers.append(app_server)
+    app_server.wait_ready("/healthz")
+    cases_bytes = len(fetch(PORT, "/cases"))
+    bare = Server(f"bare-{size}", PORT + 1, "bare:app", {"BENCH_BARE_BYTES": str(cases_bytes)}, BENCH)
+    servers.append(bare)
+    bare.wait_ready("/")
+
+    threads = max(1, CLIENTS // PROCESSES)
+    rows = []
+    for label, port, path in [("bare Flask page", PORT + 1, "/"),
+                              *[(label, PORT, path) for label, path in pages]]:
+        result = load.run(port, path, processes=PROCESSES, threads=threads, seconds=SECONDS)
+        cost = costs.get(path) if port == PORT else None
+        rows.append({"page": label, "path": path, "cases": size, **asdict(result),
+                     "queries": cost.queries if cost else 0,
+                     "sql_ms": cost.sql_ms if cost else 0.0,
+                     "inprocess_ms": cost.total_ms if cost else 0.0,
+                     "bytes": cost.bytes if cost else cases_bytes})
+        log(f"  {label:<16} {result.rps:8.1f} req/s  p50 {result.p50_ms:7.1f} ms  p95 {result.p95_ms:7.1f} ms"
+            f"  errors {result.errors}")
+    for server in (bare, app_server):
+        server.stop()
+    ceiling = rows[0]["rps"]
+    for row in rows:
+        row["ratio"] = row["rps"] / ceiling if ceiling else float("nan")
+    return rows
+
+
+def write_explains(size: int, costs) -> None:
+    import inprocess
+
+    chunks = []
+    for cost in costs.values():
+        chunks.append(f"#### {cost.path} - {cost.queries} queries\n")
+        for number, statement in enumerate(cost.statements, 1):
+            plan, execution = inprocess.explain(DSN, statement)
+            chunks.append(f"-- {number}. {execution:.2f} ms\n{statement.sql}\n-- parameters: "
+                          f"{statement.parameters!r}\n{plan}\n")
+    (OUT / f"explain-{size}.txt").write_text("\n".join(chunks))
+
+
+# --- report ------------------------------------------------------------------------------
+
+def table(rows: list[dict]) -> str:
+    lines = ["| page | cases | req/s | p50 ms | p95 ms | queries/req | x bare | in-process ms (SQL ms) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for row in rows:
+        is_bare = row["page"].startswith("bare")
+        queries = "0" if is_bare else str(row["queries"])
+        inproc = "-" if is_bare else f"{row['inprocess_ms']:.1f} ({row['sql_ms']:.1f})"
+        lines.append(f"| {row['page']} | {row['cases']:,} | {row['rps']:.0f} | {row['p50_ms']:.1f} | "
+                     f"{row['p95_ms']:.1f} | {queries} | {row['ratio']:.2f} | {inproc} |")
+    return "\n".join(lines)
+
+
+def goals(rows: list[dict]) -> tuple[list[str], dict[str, bool]]:
+    lines, verdict = [], {}
+    pages = [r for r in rows if not r["page"].startswith("bare")]
+    worst = min(pages, key=lambda r: r["ratio"])
+    verdict["ratio"] = all(r["ratio"] >= GOAL_RATIO for r in pages)
+    lines.append(f"Goal 1, case pages >= {GOAL_RATIO} x bare ceiling: "
+                 f"{'PASS' if verdict['ratio'] else 'FAIL'} "
+                 f"(lowest {worst['ratio']:.2f} x: {worst['page']} at {worst['cases']:,} cases)")
+    small, large = min(SIZES), max(SIZES)
+    growth = []
+    for label in dict.fromkeys(r["page"] for r in pages):
+        a = next(r for r in pages if r["page"] == label and r["cases"] == small)
+        b = next(r for r in pages if r["page"] == label and r["cases"] == large)
+        growth.append((label, b["p95_ms"] / a["p95_ms"], a["p95_ms"], b["p95_ms"]))
+    verdict["growth"] = len(SIZES) > 1 and all(g[1] <= GOAL_GROWTH for g in growth)
+    detail = ", ".join(f"{label} {a:.1f} -> {b:.1f} ms ({ratio:.2f} x)" for label, ratio, a, b in growth)
+    lines.append(f"Goal 2, p95 at {large:,} <= {GOAL_GROWTH} x p95 at {small:,}: "
+                 f"{'PASS' if verdict['growth'] else 'FAIL'} ({detail})")
+    return lines, verdict
+
+
+def main() -> int:
+    OUT.mkdir(exist_ok=True)
+    for old in OUT.glob("gunicorn-*.log"):
+        old.unlink()
+    sys.path.insert(0, str(BENCH))
+    from seed import Seeder
+    from sqlalchemy import create_engine
+
+    started = time.monotonic()
+    servers: list[Server] = []
+    rows: list[dict] = []
+    app = None
+    engine = None
+    log(f"civic benchmark: {os.cpu_count()} cores, PostgreSQL {server_version()}, database {DB_NAME}, "
+        f"{CLIENTS} clients x {SECONDS:.0f} s per page")
+    try:
+        create_database()
+        engine = create_engine(DSN.replace("postgresql://", "postgresql+psycopg://", 1))
+        seeder = Seeder(engine)
+        from civic import create_app
+
+        app = create_app()
+        for size in sorted(SIZES):
+            log(f"Loading {size:,} cases ...")
+            seeder.grow_to(size, log=log)
+            vacuum_analyze()
+            log(f"Measuring at {size:,} cases ...")
+            rows += measure_size(app, size, servers)
+    finally:
+        for server in servers:
+            server.stop()
+        if app is not None:
+            from civic.extensions import db
+
+            with app.app_context():
+                db.engine.dispose()
+        if engine is not None:
+            engine.dispose()
+        if os.environ.get("BENCH_KEEP_DB") != "1":
+            drop_database()
+    report, verdict = goals(rows)
+    text = table(rows)
+    header = (f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, nproc {os.cpu_count()}, PostgreSQL {server_version()}, "
+              f"gunicorn {' '.join(GUNICORN)}, {CLIENTS} keep-alive clients, {SECONDS:.0f} s per row")
+    log("\n" + header + "\n\n" + text + "\n\n" + "\n".join(report))
+    log(f"\nTook {time.monotonic() - started:.0f} s. Plans and profiles: {OUT.relative_to(ROOT)}/")
+    (OUT / "results.md").write_text(header + "\n\n" + text + "\n\n" + "\n".join(report) + "\n")
+    (OUT / "results.json").write_text(json.dumps({"header": header, "rows": rows, "goals": verdict}, indent=2))
+    # A measurement, not a test: FAIL is reported, and only fails the command when asked to.
+    return 1 if os.environ.get("BENCH_STRICT") == "1" and not all(verdict.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""Cases in a real browser: the public browses the demo cases; staff apply; the authority decides."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from civic.demo import data
+from civic.extensions import db
+from tests.browser.conftest import LiveServer, check_accessibility, screenshot
+
+pytestmark = pytest.mark.browser
+
+DEMO = data.DEMO_PASSWORD
+
+
+@pytest.fixture(scope="module")
+def demo(live_server: LiveServer) -> LiveServer:
+    with live_server.app.test_request_context():
+        data.load(db.session)
+        db.session.commit()
+    return live_server
+
+
+def sign_in(page: Page, email: str) -> None:
+    page.goto("/login")
+    page.locator('input[name="email"]').fill(email)
+    page.locator('input[name="password"]').fill(DEMO)
+    page.locator("main form button[type=submit]").first.click()
+    expect(page.get_by_role("link", name="我的帳號")).to_be_visible()
+
+
+def test_a_visitor_browses_and_filters_cases_on_a_phone(demo, phone_page: Page):
+    page = phone_page
+    page.goto("/")
+    expect(page.get_by_role("heading", name="優良案例")).to_be_visible()
+    page.goto("/cases")
+    expect(page.get_by_role("status")).to_contain_text("15 件案件")
+    check_accessibility(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "40-cases-phone-zh")
+
+    page.get_by_label("領域").select_option("rail")
+    page.get_by_role("button", name="顯示案件").click()
+    expect(page.get_by_role("status")).to_contain_text("3 件案件")
+    page.get_by_role("link", name="臺北捷運萬大－中和－樹林線第一期工程").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("萬大")
+    for section in ["基本資料", "平臺成員", "會議紀錄", "風險登錄", "里程碑", "契約", "文件", "異動紀錄"]:
+        expect(page.get_by_role("heading", name=section, exact=True)).to_be_visible()
+    check_accessibility(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "41-case-phone-zh")
+
+
+def test_the_case_pages_read_in_english(demo, page: Page):
+    page.goto("/cases?lang=en")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("status")).to_contain_text("15 cases")
+    check_accessibility(page)
+    page.get_by_role("link", name="Taipei MRT Wanda–Zhonghe–Shulin Line, Phase 1").click()
+    expect(page.get_by_role("heading", name="Risk register")).to_be_visible()
+    check_accessibility(page)
+    screenshot(page, "42-case-en")
+    page.goto("/agencies")
+    check_accessibility(page)
+
+
+def test_staff_apply_below_the_threshold_and_the_authority_approves(demo, page: Page, browser):
+    sign_in(page, "staff.mrt@demo.civic.tw")
+    page.get_by_role("link", name="本機關案件").click()
+    page.get_by_role("link", name="申請成立新的廉政平臺").click()
+    check_accessibility(page)
+    page.get_by_label("中文名稱").fill("捷運站體無障礙改善")
+    page.get_by_label("英文名稱").fill("Metro station accessibility upgrade")
+    page.get_by_label("網址", exact=True).fill("mrt-accessibility-upgrade")
+    page.get_by_label("領域").select_option("rail")
+    page.get_by_label("工程").check()
+    page.get_by_label("狀態").select_option("preparation")
+    page.get_by_label("縣市").select_option("taipei")
+    page.get_by_label("預算（新臺幣元）").fill("150,000,000")
+    page.get_by_label("這個案件為什麼需要廉政平臺？").fill("多站同時施工，廠商多，需外部監督。")
+    page.locator('textarea[name="risks-0-risk"]').fill("分包層層轉包")
+    page.get_by_role("button", name="送出申請").click()
+    expect(page.get_by_text("低於工程的巨額採購門檻")).to_be_visible()
+    check_accessibility(page)
+    screenshot(page, "43-application-below-threshold-zh")
+
+    other = browser.new_context(locale="zh-TW", base_url=demo.url).new_page()
+    sign_in(other, "staff.water@demo.civic.tw")
+    response = other.goto("/manage/cases/mrt-accessibility-upgrade")
+    assert response.status == 404
+    response = other.goto("/manage/cases/taipei-mrt-wanda-line/edit")
+    assert response.status == 403
+    other.context.close()
+
+    admin = browser.new_context(locale="zh-TW", base_url=demo.url).new_page()
+    sign_in(admin, "admin@demo.civic.tw")
+    admin.get_by_role("link", name="管理").click()
+    admin.get_by_role("link", name="平臺申請等待決定").click()
+    admin.get_by_role("link", name="捷運站體無障礙改善").click()
+    expect(admin.get_by_text("低於工程的巨額採購門檻")).to_be_visible()
+    check_accessibility(admin)
+    admin.get_by_label("核准並公開").check()
+    admin.get_by_role("button", name="記錄決定").click()
+    expect(admin.get_by_text("您的決定已記錄")).to_be_visible()
+    admin.goto("/cases/mrt-accessibility-upgrade")
+    admin.get_by_role("link", name="優良案例").last.click()
+    admin.get_by_label("將這個案件列為優良案例").check()
+    admin.get_by_label("理由（中文）").fill("申請理由具體，風險自評完整。")
+    admin.get_by_role("button", name="儲存").click()
+    expect(admin.get_by_text("申請理由具體，風險自評完整。")).to_be_visible()
+    screenshot(admin, "44-best-practice-zh")
+    admin.context.close()
