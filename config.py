@@ -103,6 +103,10 @@ class Config:
         "goods": 100_000_000,
         "services": 20_000_000,
     }
+    # Days after the deadline before an unanswered item is reported to the supervising agency.
+    FEEDBACK_ESCALATION_GRACE_DAYS = int(os.environ.get("FEEDBACK_ESCALATION_GRACE_DAYS", "7"))
+    # Comments one person may post per hour.
+    COMMENT_RATE_LIMIT = "20 per hour"
     # Cases per page on /cases.
     CASES_PER_PAGE = 20
 

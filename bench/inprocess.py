@@ -67,6 +67,8 @@ def measure(app: Flask, paths: list[str]) -> list[PageCost]:
             client.get(path, headers=headers)  # warm-up: pool, templates, caches
             recorder.statements.clear()
             response = client.get(path, headers=headers)
+            if response.status_code != 200:
+                raise RuntimeError(f"{path} answered {response.status_code} in-process; see the log above")
             statements = list(recorder.statements)
             sql_total = 0.0
             started = time.perf_counter()

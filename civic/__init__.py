@@ -83,6 +83,7 @@ def _import_models() -> None:
     import civic.agencies.models
     import civic.cases.models
     import civic.core.audit
+    import civic.feedback.models
     import civic.notifications.models  # noqa: F401
 
 
@@ -111,18 +112,24 @@ def _register_blueprints(app: Flask) -> None:
     from civic.admin.views import bp as admin_bp
     from civic.cases.staff_views import bp as cases_manage_bp
     from civic.cases.views import bp as cases_bp
+    from civic.feedback.moderation_views import bp as moderation_bp
+    from civic.feedback.staff_views import bp as feedback_staff_bp
+    from civic.feedback.views import bp as feedback_bp
     from civic.site.agencies import bp as agencies_bp
     from civic.site.views import bp as site_bp
 
-    for blueprint in (site_bp, accounts_bp, cases_bp, cases_manage_bp, agencies_bp, admin_bp):
+    for blueprint in (site_bp, accounts_bp, cases_bp, cases_manage_bp, agencies_bp, admin_bp, feedback_bp,
+                      feedback_staff_bp, moderation_bp):
         app.register_blueprint(blueprint)
 
 
 def _register_commands(app: Flask) -> None:
     from civic.accounts.cli import users_cli
     from civic.demo.cli import demo_cli
+    from civic.feedback.cli import deadlines_cli
     from civic.notifications.cli import mail_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(deadlines_cli)

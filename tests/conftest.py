@@ -20,6 +20,7 @@ from civic.accounts import services as accounts
 from civic.agencies import services as agencies
 from civic.core.roles import Role
 from civic.extensions import db, limiter
+from tests.cases import factories as case_factories
 from tests.support import PASSWORD, Account, SMTPServer
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
@@ -232,6 +233,21 @@ def moderator(app: Flask) -> Account:
 @pytest.fixture
 def admin(app: Flask) -> Account:
     return make_account(app, "admin@example.tw", Role.admin)
+
+
+# Cases, made through the services: applied for by staff of agency A, published by an admin.
+
+
+@pytest.fixture
+def published_case(app, staff, admin) -> str:
+    slug = case_factories.apply(app, staff)
+    case_factories.publish(app, admin, slug)
+    return slug
+
+
+@pytest.fixture
+def application(app, staff) -> str:
+    return case_factories.apply(app, staff, slug="new-reservoir", title_zh="新水庫", budget_ntd=150_000_000)
 
 
 __all__ = ["PASSWORD"]

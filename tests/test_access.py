@@ -15,6 +15,11 @@ STAFF = "staff of any agency"
 # The owning agency's staff and admins; checked per role in tests/cases/test_views.py.
 CASE_EDITORS = "case editors"
 ADMIN = "admins"
+# The comment's author; checked in tests/feedback/test_views.py.
+AUTHOR = "author"
+# Staff of the agency responsible for the item; checked in tests/feedback/test_views.py.
+ITEM_HANDLERS = "item handlers"
+MODERATORS = "moderators and admins"
 
 ACCESS = {
     "site.home": PUBLIC,
@@ -46,6 +51,29 @@ ACCESS = {
     "admin.applications": ADMIN,
     "admin.review": ADMIN,
     "admin.best_practice": ADMIN,
+    "agencies.chart": PUBLIC,
+    "agencies.figures_csv": PUBLIC,
+    "feedback.post_comment": SIGNED_IN,
+    "feedback.edit_comment": AUTHOR,
+    "feedback.delete_comment": AUTHOR,
+    "feedback.report_comment": SIGNED_IN,
+    "feedback.status": PUBLIC,
+    "feedback.lookup": PUBLIC,
+    "feedback.follow": SIGNED_IN,
+    "feedback.unfollow": SIGNED_IN,
+    "feedback.unsubscribe": PUBLIC,  # the secret token in the mail is the key
+    "feedback_staff.inbox": STAFF,
+    "feedback_staff.item": ITEM_HANDLERS,
+    "feedback_staff.respond": ITEM_HANDLERS,
+    "feedback_staff.assign": ITEM_HANDLERS,
+    "feedback_staff.note": ITEM_HANDLERS,
+    "feedback_staff.status": ITEM_HANDLERS,
+    "feedback_staff.forward": ITEM_HANDLERS,
+    "moderation.queue": MODERATORS,
+    "moderation.hide": MODERATORS,
+    "moderation.restore": MODERATORS,
+    "moderation.keep": MODERATORS,
+    "moderation.suspend": MODERATORS,
 }
 
 SIGNED_IN_GETS = ["/account"]

@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 from civic.agencies.queries import list_active_agencies
 from civic.cases import completeness, labels, permissions, queries
 from civic.cases.forms import CaseFilterForm
+from civic.cases.models import Case
 from civic.cases.regions import county_name
 from civic.core.money import format_ntd, format_ntd_exact
 from civic.extensions import db
@@ -74,16 +75,23 @@ def db_per_page() -> int:
     return current_app.config["CASES_PER_PAGE"]
 
 
-@bp.get("/cases/<slug>")
-def detail(slug: str):
-    """One case: the structured disclosure and every part, with its change history."""
-    case = queries.get_case_with_parts(db.session, slug) or abort(404)
-    require(permissions.can_view(current_user, case), status=404)
-    return render_template(
+def render_case(case: Case, *, status: int = 200, **extra):
+    """The case page, also used by other domains to show a form of theirs again with errors."""
+    page = render_template(
         "cases/detail.html",
         case=case,
         assessment=completeness.assess(case),
         revisions=queries.list_revisions(db.session, case),
         can_edit=permissions.can_edit(current_user, case),
         can_feature=permissions.can_feature(current_user),
+        **extra,
     )
+    return page, status
+
+
+@bp.get("/cases/<slug>")
+def detail(slug: str):
+    """One case: the structured disclosure and every part, its change history and its thread."""
+    case = queries.get_case_with_parts(db.session, slug) or abort(404)
+    require(permissions.can_view(current_user, case), status=404)
+    return render_case(case)

@@ -14,7 +14,7 @@ from civic.cases.thresholds import check_threshold
 from civic.core.audit import AuditEntry
 from civic.core.errors import Conflict, DomainError, PermissionDenied
 from civic.extensions import db
-from tests.cases.conftest import apply, case_input, fill_parts, publish
+from tests.cases.factories import apply, case_input, fill_parts, publish
 
 
 def load(slug):

@@ -8,7 +8,7 @@ import pytest
 
 from civic.cases import queries
 from civic.extensions import db
-from tests.cases.conftest import apply, fill_parts, publish
+from tests.cases.factories import apply, fill_parts, publish
 from tests.support import login, post_form
 
 APPLICATION = {

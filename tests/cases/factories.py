@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from civic.accounts.models import User
 from civic.cases import parts, queries, services
 from civic.extensions import db
@@ -61,15 +59,3 @@ def fill_parts(app, admin_account, slug: str) -> None:
         services.update_case(db.session, case, case_input(slug, contract_value_ntd=10_000_000_000),
                              actor=actor)
         db.session.commit()
-
-
-@pytest.fixture
-def published_case(app, staff, admin) -> str:
-    slug = apply(app, staff)
-    publish(app, admin, slug)
-    return slug
-
-
-@pytest.fixture
-def application(app, staff) -> str:
-    return apply(app, staff, slug="new-reservoir", title_zh="新水庫", budget_ntd=150_000_000)

@@ -1,0 +1,33 @@
+"""The words shown for feedback codes, in the page's language."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+STATUSES = {
+    "received": _l("Received"),
+    "in_progress": _l("In progress"),
+    "answered": _l("Answered"),
+    "closed": _l("Closed"),
+}
+HIDDEN_REASONS = {
+    "spam": _l("spam or advertising"),
+    "abuse": _l("abusive or harassing"),
+    "personal_data": _l("exposes personal data"),
+    "off_topic": _l("off topic"),
+    "illegal": _l("unlawful content"),
+}
+EVENTS = {
+    "received": _l("Received and sent to the agency"),
+    "status_changed": _l("Status changed"),
+    "assigned": _l("Assigned"),
+    "answered": _l("Answered by the agency"),
+    "forwarded": _l("Forwarded to another agency"),
+    "overdue": _l("Deadline passed without an answer"),
+    "escalated": _l("Reported to the supervising agency"),
+    "withdrawn": _l("Withdrawn by its author"),
+}
+
+
+def label(table: dict, code: str | None) -> str:
+    return str(table.get(code, code)) if code else ""

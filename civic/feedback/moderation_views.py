@@ -1,0 +1,117 @@
+"""The moderators' queue: reported comments, hiding and restoring, suspending accounts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from civic.accounts.models import User
+from civic.core.errors import DomainError
+from civic.core.roles import Role
+from civic.extensions import db
+from civic.feedback import moderation, permissions, queries
+from civic.feedback.forms import EmptyForm, HideForm, SuspendForm
+from civic.feedback.models import Comment
+from civic.web.access import require, role_required
+
+bp = Blueprint("moderation", __name__, url_prefix="/moderation")
+
+
+@bp.before_request
+@role_required(Role.moderator, Role.admin)
+def wall() -> None:
+    """Moderation is for moderators and administrators only."""
+
+
+def _render(status: int = 200, **forms):
+    return render_template("feedback/moderation.html", reports=queries.list_open_reports(db.session),
+                           hide_form=forms.get("hide_form") or HideForm(formdata=None),
+                           suspend_form=forms.get("suspend_form") or SuspendForm(formdata=None),
+                           failed=forms.get("failed")), status
+
+
+@bp.get("/")
+@role_required(Role.moderator, Role.admin)
+def queue():
+    """Reported comments waiting for a moderator."""
+    require(permissions.can_moderate(current_user))
+    return _render()
+
+
+def _comment(comment_id: int) -> Comment:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        abort(404)
+    return comment
+
+
+@bp.post("/comments/<int:comment_id>/hide")
+@role_required(Role.moderator, Role.admin)
+def hide(comment_id: int):
+    """Hide a comment with a public reason."""
+    comment = _comment(comment_id)
+    form = HideForm()
+    if not form.validate_on_submit():
+        return _render(422, hide_form=form, failed=comment_id)
+    try:
+        moderation.hide_comment(db.session, comment, actor=current_user, reason=form.reason.data)
+    except DomainError as error:
+        db.session.rollback()
+        form.reason.errors = [*form.reason.errors, error.message]
+        return _render(422, hide_form=form, failed=comment_id)
+    db.session.commit()
+    flash(_("The comment is hidden."), "success")
+    return redirect(url_for("moderation.queue"))
+
+
+@bp.post("/comments/<int:comment_id>/restore")
+@role_required(Role.moderator, Role.admin)
+def restore(comment_id: int):
+    """Show a hidden comment again."""
+    comment = _comment(comment_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        moderation.restore_comment(db.session, comment, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("moderation.queue"))
+    db.session.commit()
+    flash(_("The comment is shown again."), "success")
+    return redirect(url_for("moderation.queue"))
+
+
+@bp.post("/comments/<int:comment_id>/keep")
+@role_required(Role.moderator, Role.admin)
+def keep(comment_id: int):
+    """Keep a reported comment as it is and close its reports."""
+    comment = _comment(comment_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    moderation.dismiss_reports(db.session, comment, actor=current_user)
+    db.session.commit()
+    flash(_("The comment stays; its reports are closed."), "success")
+    return redirect(url_for("moderation.queue"))
+
+
+@bp.post("/users/<int:user_id>/suspend")
+@role_required(Role.moderator, Role.admin)
+def suspend(user_id: int):
+    """Suspend an abusive account; all its sessions end at once."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    form = SuspendForm()
+    if not form.validate_on_submit():
+        return _render(422, suspend_form=form, failed=user_id)
+    try:
+        moderation.suspend_author(db.session, user, actor=current_user, reason=form.reason.data)
+    except DomainError as error:
+        db.session.rollback()
+        form.reason.errors = [*form.reason.errors, error.message]
+        return _render(422, suspend_form=form, failed=user_id)
+    db.session.commit()
+    flash(_("The account is suspended and signed out everywhere."), "success")
+    return redirect(url_for("moderation.queue"))

@@ -1,0 +1,50 @@
+"""Who may do what with comments and feedback items."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from civic.cases.models import Case
+from civic.core.roles import Role
+from civic.feedback.models import Comment, Feedback
+
+# Authors may correct a comment for this long after posting it.
+EDIT_WINDOW = timedelta(minutes=15)
+
+
+def _signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.is_active and user.is_verified
+
+
+def can_comment(user, case: Case) -> bool:
+    """Signed-in, verified, active people comment on published cases."""
+    return _signed_in(user) and case.is_published
+
+
+def can_edit_comment(user, comment: Comment, now: datetime) -> bool:
+    """Authors edit their own visible comment within EDIT_WINDOW of posting it."""
+    return (_signed_in(user) and comment.author_id == user.id and not comment.is_deleted
+            and not comment.is_hidden and now - comment.created_at <= EDIT_WINDOW)
+
+
+def can_delete_comment(user, comment: Comment) -> bool:
+    """Authors delete their own comments, at any time."""
+    return _signed_in(user) and comment.author_id == user.id and not comment.is_deleted
+
+
+def can_report(user, comment: Comment) -> bool:
+    """Anyone signed in reports someone else's comment."""
+    return _signed_in(user) and comment.author_id != user.id and not comment.is_deleted
+
+
+def can_handle(user, feedback: Feedback) -> bool:
+    """Only the responsible agency's staff assign, note, answer and forward an item."""
+    return _signed_in(user) and user.role == Role.staff and user.agency_id == feedback.agency_id
+
+
+def can_moderate(user) -> bool:
+    return _signed_in(user) and user.role in (Role.moderator, Role.admin)
+
+
+def can_follow(user) -> bool:
+    return _signed_in(user)

@@ -1,0 +1,241 @@
+"""Reads of comments and feedback: the thread of a case, the public status page, the staff
+inbox, items past their deadline, and each agency's accountability figures.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from civic.agencies.models import Agency
+from civic.cases.models import Case
+from civic.core.pagination import Page
+from civic.core.time import to_taipei
+from civic.feedback.models import (
+    OPEN_STATUSES,
+    Comment,
+    Feedback,
+    FeedbackEvent,
+    FeedbackNote,
+    FeedbackStatus,
+    Report,
+    Response,
+    Subscription,
+)
+
+THREAD_PAGE_SIZE = 20
+INBOX_PAGE_SIZE = 25
+
+
+@dataclass
+class Thread:
+    page: Page[Comment]
+    comments: int
+    answered: int
+
+
+def get_thread(session: Session, case: Case, *, page: int) -> Thread:
+    """One page of a case's top-level comments, newest first, with replies, items and answers.
+
+    A fixed number of queries whatever the number of comments.
+    """
+    top_level = (Comment.case_id == case.id) & Comment.parent_id.is_(None)
+    total = session.scalar(select(func.count(Comment.id)).where(top_level)) or 0
+    answered = session.scalar(select(func.count(Feedback.id)).where(
+        Feedback.case_id == case.id, Feedback.answered_at.is_not(None))) or 0
+    rows = session.scalars(
+        select(Comment).where(top_level)
+        .options(
+            selectinload(Comment.author),
+            selectinload(Comment.meeting),
+            selectinload(Comment.risk),
+            selectinload(Comment.replies).selectinload(Comment.author),
+            selectinload(Comment.feedback).selectinload(Feedback.response).selectinload(Response.agency),
+        )
+        .order_by(Comment.created_at.desc(), Comment.id.desc())
+        .limit(THREAD_PAGE_SIZE).offset((page - 1) * THREAD_PAGE_SIZE)
+    ).all()
+    return Thread(page=Page(list(rows), page, THREAD_PAGE_SIZE, total), comments=total, answered=answered)
+
+
+def _item_options(statement: Select) -> Select:
+    return statement.options(
+        selectinload(Feedback.comment).selectinload(Comment.author),
+        selectinload(Feedback.case).selectinload(Case.agency),
+        selectinload(Feedback.agency).selectinload(Agency.parent),
+        selectinload(Feedback.response).selectinload(Response.agency),
+        selectinload(Feedback.assigned_to),
+        selectinload(Feedback.events).selectinload(FeedbackEvent.actor),
+    )
+
+
+def get_feedback(session: Session, tracking_number: str) -> Feedback | None:
+    """The item with its comment, case, agency, answer and history, or None."""
+    return session.scalar(_item_options(select(Feedback).where(Feedback.tracking_number == tracking_number)))
+
+
+def list_notes(session: Session, feedback: Feedback) -> list[FeedbackNote]:
+    return list(session.scalars(
+        select(FeedbackNote).where(FeedbackNote.feedback_id == feedback.id)
+        .options(selectinload(FeedbackNote.author)).order_by(FeedbackNote.created_at)))
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    status: str | None = None
+    case: str | None = None
+    overdue: bool = False
+
+
+def list_inbox(session: Session, agency_id: int, filters: InboxFilters, *, page: int, now: datetime
+               ) -> Page[Feedback]:
+    """The agency's items: open ones first, the most overdue first, then the newest."""
+    statement = select(Feedback).where(Feedback.agency_id == agency_id)
+    if filters.status:
+        statement = statement.where(Feedback.status == filters.status)
+    if filters.case:
+        statement = statement.join(Case, Case.id == Feedback.case_id).where(Case.slug == filters.case)
+    if filters.overdue:
+        statement = statement.where(Feedback.status.in_(OPEN_STATUSES), Feedback.due_at < now)
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    is_open = case((Feedback.status.in_(OPEN_STATUSES), 0), else_=1)
+    rows = session.scalars(
+        statement.options(selectinload(Feedback.case), selectinload(Feedback.assigned_to),
+                          selectinload(Feedback.comment))
+        .order_by(is_open, Feedback.due_at, Feedback.received_at.desc())
+        .limit(INBOX_PAGE_SIZE).offset((page - 1) * INBOX_PAGE_SIZE)
+    ).all()
+    return Page(list(rows), page, INBOX_PAGE_SIZE, total)
+
+
+def list_items_past_deadline(session: Session, now: datetime) -> list[Feedback]:
+    """Open items whose deadline has passed and that still need a reminder or an escalation."""
+    return list(session.scalars(
+        _item_options(select(Feedback).where(
+            Feedback.status.in_(OPEN_STATUSES), Feedback.due_at < now,
+            (Feedback.overdue_at.is_(None)) | (Feedback.escalated_at.is_(None))))
+        .order_by(Feedback.due_at)
+    ))
+
+
+def list_open_reports(session: Session) -> list[Report]:
+    return list(session.scalars(
+        select(Report).where(Report.resolved_at.is_(None))
+        .options(selectinload(Report.comment).selectinload(Comment.author),
+                 selectinload(Report.comment).selectinload(Comment.case),
+                 selectinload(Report.reporter))
+        .order_by(Report.created_at)))
+
+
+def count_open_reports(session: Session) -> int:
+    return session.scalar(select(func.count(Report.id)).where(Report.resolved_at.is_(None))) or 0
+
+
+def get_subscription(session: Session, user_id: int, *, case_id: int | None = None,
+                     agency_id: int | None = None) -> Subscription | None:
+    return session.scalar(select(Subscription).where(
+        Subscription.user_id == user_id, Subscription.case_id == case_id, Subscription.agency_id == agency_id))
+
+
+def get_subscription_by_token(session: Session, token: str) -> Subscription | None:
+    return session.scalar(select(Subscription).where(Subscription.unsubscribe_token == token)
+                          .options(selectinload(Subscription.user)))
+
+
+def latest_responses(session: Session, limit: int = 5) -> list[Response]:
+    return list(session.scalars(
+        select(Response).options(
+            selectinload(Response.agency),
+            selectinload(Response.feedback).selectinload(Feedback.case))
+        .order_by(Response.created_at.desc()).limit(limit)))
+
+
+# Accountability figures
+
+
+@dataclass
+class MonthFigures:
+    month: str
+    received: int = 0
+    answered: int = 0
+
+
+@dataclass
+class AgencyFigures:
+    received: int = 0
+    answered: int = 0
+    answered_on_time: int = 0
+    overdue_now: int = 0
+    median_days: float | None = None
+    months: list[MonthFigures] = field(default_factory=list)
+
+    @property
+    def on_time_share(self) -> int | None:
+        return round(100 * self.answered_on_time / self.answered) if self.answered else None
+
+
+def agency_figures(session: Session, agency_ids: list[int], now: datetime) -> dict[int, AgencyFigures]:
+    """Received, answered, answered on time and overdue now for each agency, in one query."""
+    is_answered = Feedback.answered_at.is_not(None)
+    rows = session.execute(
+        select(
+            Feedback.agency_id,
+            func.count(Feedback.id),
+            func.sum(case((is_answered, 1), else_=0)),
+            func.sum(case((and_(is_answered, Feedback.answered_at <= Feedback.due_at), 1), else_=0)),
+            func.sum(case((and_(Feedback.status.in_(OPEN_STATUSES), Feedback.due_at < now), 1), else_=0)),
+        ).where(Feedback.agency_id.in_(agency_ids)).group_by(Feedback.agency_id)
+    ).all()
+    figures = {agency_id: AgencyFigures() for agency_id in agency_ids}
+    for agency_id, received, answered, on_time, overdue in rows:
+        figures[agency_id] = AgencyFigures(received, answered or 0, on_time or 0, overdue or 0)
+    return figures
+
+
+def agency_figures_in_detail(session: Session, agency_id: int, now: datetime, months: int = 12
+                             ) -> AgencyFigures:
+    """One agency's figures with the median days to answer and the last ``months`` months."""
+    figures = agency_figures(session, [agency_id], now)[agency_id]
+    answered = session.execute(
+        select(Feedback.received_at, Feedback.answered_at)
+        .where(Feedback.agency_id == agency_id, Feedback.answered_at.is_not(None))
+    ).all()
+    if answered:
+        figures.median_days = round(statistics.median(
+            (answered_at - received_at).total_seconds() / 86400 for received_at, answered_at in answered), 1)
+    received = session.execute(
+        select(Feedback.received_at, Feedback.answered_at).where(Feedback.agency_id == agency_id)).all()
+    labels = _last_months(now, months)
+    by_month = {label: MonthFigures(label) for label in labels}
+    for received_at, answered_at in received:
+        key = _month(received_at)
+        if key in by_month:
+            by_month[key].received += 1
+        if answered_at is not None and _month(answered_at) in by_month:
+            by_month[_month(answered_at)].answered += 1
+    figures.months = [by_month[label] for label in labels]
+    return figures
+
+
+def _month(moment: datetime) -> str:
+    return to_taipei(moment).strftime("%Y-%m")
+
+
+def _last_months(now: datetime, count: int) -> list[str]:
+    local = to_taipei(now)
+    year, month = local.year, local.month
+    labels = []
+    for _ in range(count):
+        labels.append(f"{year:04d}-{month:02d}")
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return list(reversed(labels))
+
+
+def is_status(value: str) -> bool:
+    return value in FeedbackStatus.__members__

@@ -1,0 +1,306 @@
+"""Every change to comments and feedback items: posting, editing, routing, answering,
+forwarding, deadlines. Flushes, never commits; each function checks its permission again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from civic.accounts.models import User
+from civic.agencies.models import Agency
+from civic.cases.models import Case
+from civic.core import audit
+from civic.core.errors import Conflict, DomainError, PermissionDenied
+from civic.core.roles import Role
+from civic.core.text import render_markdown
+from civic.core.time import utcnow
+from civic.feedback import emails, permissions
+from civic.feedback.models import (
+    OPEN_STATUSES,
+    Comment,
+    CommentRevision,
+    Feedback,
+    FeedbackEvent,
+    FeedbackNote,
+    FeedbackStatus,
+    Response,
+)
+from civic.feedback.queries import list_items_past_deadline
+from civic.feedback.tracking import new_tracking_number
+
+COMMENT_MAX_LENGTH = 5000
+RESPONSE_MAX_LENGTH = 10000
+# The same text from the same person on the same case within this time is a double post.
+DUPLICATE_WINDOW = timedelta(minutes=10)
+
+
+@dataclass
+class CommentInput:
+    body: str
+    parent_id: int | None = None
+    meeting_id: int | None = None
+    risk_id: int | None = None
+
+
+def _clean_body(body: str, *, limit: int, field: str = "body") -> str:
+    text = (body or "").strip()
+    if not text:
+        raise DomainError(_("Write something first."), field=field)
+    if len(text) > limit:
+        raise DomainError(_("Keep it under %(limit)d characters; yours has %(length)d.",
+                            limit=limit, length=len(text)), field=field)
+    return text
+
+
+def _event(session: Session, feedback: Feedback, kind: str, *, actor: User | None, public: bool = True,
+           **data) -> None:
+    """Add a step to the item's history without loading the history."""
+    if feedback.id is None:
+        session.flush()
+    session.add(FeedbackEvent(feedback_id=feedback.id, kind=kind, actor_id=actor.id if actor else None,
+                              is_public=public, data=data))
+
+
+def submit_comment(session: Session, case: Case, data: CommentInput, *, author: User) -> Comment:
+    """Post a comment. A top-level comment becomes a feedback item routed to the case's agency,
+    due after the agency's answer deadline; a reply joins its thread.
+    """
+    if not permissions.can_comment(author, case):
+        raise PermissionDenied(_("Sign in with a confirmed account to comment."))
+    body = _clean_body(data.body, limit=COMMENT_MAX_LENGTH)
+    now = utcnow()
+    duplicate = session.scalar(select(Comment.id).where(
+        Comment.author_id == author.id, Comment.case_id == case.id, Comment.body_source == body,
+        Comment.created_at > now - DUPLICATE_WINDOW).limit(1))
+    if duplicate is not None:
+        raise Conflict(_("You have just posted the same text here."), field="body")
+    parent = None
+    if data.parent_id is not None:
+        parent = session.get(Comment, data.parent_id)
+        if parent is None or parent.case_id != case.id or parent.parent_id is not None:
+            raise DomainError(_("You can only reply to a comment on this case."), field="body")
+        if parent.is_deleted or parent.is_hidden:
+            raise DomainError(_("This comment can no longer be answered."), field="body")
+    _check_target(case, data)
+    comment = Comment(case_id=case.id, parent_id=parent.id if parent else None, author=author,
+                      meeting_id=None if parent else data.meeting_id, risk_id=None if parent else data.risk_id,
+                      body_source=body, body_html=render_markdown(body), created_at=now)
+    session.add(comment)
+    session.flush()
+    audit.record(session, "comment.posted", actor_id=author.id, target_type="comment", target_id=comment.id)
+    if parent is None:
+        feedback = _open_feedback(session, comment, case, now)
+        emails.receipt(session, feedback)
+        emails.new_item(session, feedback)
+    return comment
+
+
+def _check_target(case: Case, data: CommentInput) -> None:
+    if data.meeting_id is not None and data.meeting_id not in {m.id for m in case.meetings}:
+        raise DomainError(_("Choose a meeting of this case."), field="about")
+    if data.risk_id is not None and data.risk_id not in {r.id for r in case.risks}:
+        raise DomainError(_("Choose a risk of this case."), field="about")
+
+
+def _unique_tracking_number(session: Session) -> str:
+    while True:
+        number = new_tracking_number()
+        if session.scalar(select(Feedback.id).where(Feedback.tracking_number == number)) is None:
+            return number
+
+
+def _open_feedback(session: Session, comment: Comment, case: Case, now: datetime) -> Feedback:
+    agency = case.agency
+    feedback = Feedback(tracking_number=_unique_tracking_number(session), comment=comment, case=case,
+                        agency=agency, status=FeedbackStatus.received, received_at=now,
+                        due_at=now + timedelta(days=agency.response_days))
+    session.add(feedback)
+    session.flush()
+    _event(session, feedback, "received", actor=comment.author, agency=agency.code)
+    audit.record(session, "feedback.received", actor_id=comment.author_id, target_type="feedback",
+                 target_id=feedback.tracking_number, agency=agency.code)
+    return feedback
+
+
+def edit_comment(session: Session, comment: Comment, body: str, *, actor: User) -> None:
+    """Correct one's own comment shortly after posting; the earlier wording is kept."""
+    if not permissions.can_edit_comment(actor, comment, utcnow()):
+        raise PermissionDenied(_("Comments can only be edited by their author, within 15 minutes."))
+    text = _clean_body(body, limit=COMMENT_MAX_LENGTH)
+    if text == comment.body_source:
+        return
+    session.add(CommentRevision(comment_id=comment.id, body_source=comment.body_source))
+    comment.body_source = text
+    comment.body_html = render_markdown(text)
+    comment.edited_at = utcnow()
+    audit.record(session, "comment.edited", actor_id=actor.id, target_type="comment", target_id=comment.id)
+
+
+def delete_comment(session: Session, comment: Comment, *, actor: User) -> None:
+    """Delete one's own comment: the words go, a tombstone keeps the thread readable.
+
+    A feedback item still waiting for its answer is withdrawn.
+    """
+    if not permissions.can_delete_comment(actor, comment):
+        raise PermissionDenied(_("Only the author can delete a comment."))
+    comment.deleted_at = utcnow()
+    comment.body_source = ""
+    comment.body_html = ""
+    feedback = session.scalar(select(Feedback).where(Feedback.comment_id == comment.id))
+    if feedback is not None and feedback.status in OPEN_STATUSES:
+        feedback.status = FeedbackStatus.closed
+        feedback.closed_at = utcnow()
+        session.add(FeedbackEvent(feedback_id=feedback.id, kind="withdrawn", actor_id=actor.id))
+    audit.record(session, "comment.deleted", actor_id=actor.id, target_type="comment", target_id=comment.id)
+
+
+# Handling by the agency
+
+
+def _require_handler(actor: User, feedback: Feedback) -> None:
+    if not permissions.can_handle(actor, feedback):
+        raise PermissionDenied(_("Only the responsible agency's staff can handle this item."))
+
+
+def assign(session: Session, feedback: Feedback, assignee_id: int | None, *, actor: User) -> None:
+    """Give the item to a colleague of the same agency (or to nobody)."""
+    _require_handler(actor, feedback)
+    assignee = None
+    if assignee_id is not None:
+        assignee = session.get(User, assignee_id)
+        if (assignee is None or assignee.role != Role.staff or assignee.agency_id != feedback.agency_id
+                or not assignee.is_active):
+            raise DomainError(_("Choose a colleague of your agency."), field="assignee")
+    feedback.assigned_to_id = assignee.id if assignee else None
+    _event(session, feedback, "assigned", actor=actor, public=False, assignee=assignee.display_name if assignee else "")
+    if feedback.status == FeedbackStatus.received and assignee is not None:
+        _set_status(session, feedback, FeedbackStatus.in_progress, actor=actor)
+
+
+def add_note(session: Session, feedback: Feedback, body: str, *, actor: User) -> FeedbackNote:
+    """An internal note for colleagues; never shown to the public."""
+    _require_handler(actor, feedback)
+    note = FeedbackNote(feedback_id=feedback.id, author_id=actor.id,
+                        body=_clean_body(body, limit=COMMENT_MAX_LENGTH, field="note"))
+    session.add(note)
+    return note
+
+
+ALLOWED_CHANGES = {
+    FeedbackStatus.received: {FeedbackStatus.in_progress},
+    FeedbackStatus.in_progress: {FeedbackStatus.received},
+    FeedbackStatus.answered: {FeedbackStatus.closed},
+    FeedbackStatus.closed: set(),
+}
+
+
+def change_status(session: Session, feedback: Feedback, status: str, *, actor: User) -> None:
+    """Move an item along received → in progress; close it once answered."""
+    _require_handler(actor, feedback)
+    if status not in ALLOWED_CHANGES.get(FeedbackStatus(feedback.status), set()):
+        raise Conflict(_("This item cannot go from its current status to that one."), field="status")
+    _set_status(session, feedback, FeedbackStatus(status), actor=actor)
+
+
+def _set_status(session: Session, feedback: Feedback, status: FeedbackStatus, *, actor: User) -> None:
+    previous = feedback.status
+    feedback.status = status
+    if status == FeedbackStatus.closed:
+        feedback.closed_at = utcnow()
+    _event(session, feedback, "status_changed", actor=actor, old=previous, new=str(status))
+    audit.record(session, f"feedback.{status}", actor_id=actor.id, target_type="feedback",
+                 target_id=feedback.tracking_number)
+    emails.status_changed(session, feedback)
+
+
+def publish_response(session: Session, feedback: Feedback, *, actor: User, body: str, unit: str = "") -> Response:
+    """Publish the agency's official answer; the author and followers are told."""
+    _require_handler(actor, feedback)
+    if feedback.response is not None:
+        raise Conflict(_("This item has already been answered."), field="body")
+    if feedback.status == FeedbackStatus.closed:
+        raise Conflict(_("This item is closed."), field="body")
+    text = _clean_body(body, limit=RESPONSE_MAX_LENGTH)
+    response = Response(feedback=feedback, agency_id=feedback.agency_id, author_id=actor.id,
+                        unit=unit.strip()[:100], body_source=text, body_html=render_markdown(text))
+    session.add(response)
+    now = utcnow()
+    feedback.status = FeedbackStatus.answered
+    feedback.answered_at = now
+    _event(session, feedback, "answered", actor=actor, on_time=now <= feedback.due_at)
+    session.flush()
+    audit.record(session, "feedback.answered", actor_id=actor.id, target_type="feedback",
+                 target_id=feedback.tracking_number)
+    emails.answered(session, feedback)
+    return response
+
+
+def forward(session: Session, feedback: Feedback, agency: Agency | None, *, actor: User, reason: str) -> None:
+    """Send an item that belongs elsewhere to the right agency, saying why in public.
+
+    The new agency's own deadline starts now.
+    """
+    _require_handler(actor, feedback)
+    if feedback.status not in OPEN_STATUSES:
+        raise Conflict(_("Only items waiting for an answer can be forwarded."), field="agency")
+    if agency is None or not agency.is_active:
+        raise DomainError(_("Choose the agency the item belongs to."), field="agency")
+    if agency.id == feedback.agency_id:
+        raise DomainError(_("The item is already with this agency."), field="agency")
+    if not reason.strip():
+        raise DomainError(_("Say publicly why the item belongs to that agency."), field="reason")
+    previous = feedback.agency
+    now = utcnow()
+    feedback.agency = agency
+    feedback.status = FeedbackStatus.received
+    feedback.assigned_to_id = None
+    feedback.received_at = now
+    feedback.due_at = now + timedelta(days=agency.response_days)
+    feedback.overdue_at = feedback.reminded_at = feedback.escalated_at = None
+    _event(session, feedback, "forwarded", actor=actor, old=previous.code, new=agency.code, reason=reason.strip())
+    audit.record(session, "feedback.forwarded", actor_id=actor.id, target_type="feedback",
+                 target_id=feedback.tracking_number, old=previous.code, new=agency.code)
+    session.flush()
+    emails.new_item(session, feedback, event="feedback.forwarded")
+    emails.status_changed(session, feedback)
+
+
+# Deadlines
+
+
+@dataclass
+class DeadlineReport:
+    overdue: int = 0
+    escalated: int = 0
+
+
+def check_deadlines(session: Session, *, now: datetime | None = None) -> DeadlineReport:
+    """Mark items past their deadline and remind their agency once; after the grace period,
+    tell the supervising agency once. Meant to run from cron; running it twice changes nothing.
+    """
+    now = now or utcnow()
+    grace = timedelta(days=current_app.config["FEEDBACK_ESCALATION_GRACE_DAYS"])
+    report = DeadlineReport()
+    for feedback in list_items_past_deadline(session, now):
+        if feedback.overdue_at is None:
+            feedback.overdue_at = now
+            feedback.reminded_at = now
+            _event(session, feedback, "overdue", actor=None, due_at=feedback.due_at.isoformat())
+            emails.reminder(session, feedback)
+            audit.record(session, "feedback.overdue", actor_id=None, target_type="feedback",
+                         target_id=feedback.tracking_number)
+            report.overdue += 1
+        if feedback.escalated_at is None and now >= feedback.due_at + grace and feedback.agency.parent:
+            feedback.escalated_at = now
+            _event(session, feedback, "escalated", actor=None, supervisor=feedback.agency.parent.code)
+            emails.escalation(session, feedback)
+            audit.record(session, "feedback.escalated", actor_id=None, target_type="feedback",
+                         target_id=feedback.tracking_number)
+            report.escalated += 1
+    return report

@@ -1,0 +1,174 @@
+"""The agency staff inbox and the handling of one item: assign, note, status, answer, forward.
+
+Staff see and act on their own agency's items only; other items answer 404.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+from wtforms import SelectChoice
+
+from civic.accounts.models import User
+from civic.agencies.queries import get_agency_by_code, list_active_agencies
+from civic.cases import queries as case_queries
+from civic.core.errors import DomainError
+from civic.core.roles import Role
+from civic.core.time import utcnow
+from civic.extensions import db
+from civic.feedback import labels, permissions, queries, services
+from civic.feedback.forms import AssignForm, ForwardForm, InboxFilterForm, NoteForm, ResponseForm, StatusForm
+from civic.feedback.models import Feedback
+from civic.web.access import role_required
+
+bp = Blueprint("feedback_staff", __name__, url_prefix="/staff")
+
+
+@bp.before_request
+@role_required(Role.staff)
+def wall() -> None:
+    """The staff area is for agency staff only."""
+
+
+def _colleagues() -> list[User]:
+    return list(db.session.scalars(select(User).where(
+        User.agency_id == current_user.agency_id, User.role == Role.staff, User.suspended_at.is_(None),
+        User.deleted_at.is_(None)).order_by(User.display_name)))
+
+
+@bp.get("/")
+@role_required(Role.staff)
+def inbox():
+    """The agency's feedback, open and most overdue first."""
+    form = InboxFilterForm(MultiDict(request.args))
+    form.status.choices = [SelectChoice("", "")] + [SelectChoice(code, text) for code, text in labels.STATUSES.items()]
+    cases = case_queries.list_agency_cases(db.session, current_user.agency_id)
+    form.case.choices = [SelectChoice("", "")] + [SelectChoice(c.slug, c.title(str(get_locale()))) for c in cases]
+    raw_page = request.args.get("page", "1")
+    if not raw_page.isdigit() or int(raw_page) < 1 or (request.args and not form.validate()):
+        return render_template("feedback/inbox.html", form=form, page=None, now=utcnow()), 400
+    filters = queries.InboxFilters(status=form.status.data or None, case=form.case.data or None,
+                                   overdue=bool(form.overdue.data))
+    page = queries.list_inbox(db.session, current_user.agency_id, filters, page=int(raw_page), now=utcnow())
+    return render_template("feedback/inbox.html", form=form, page=page, now=utcnow())
+
+
+def load_item(tracking_number: str) -> Feedback:
+    """The item, if the current staff member's agency is responsible for it; else 404."""
+    feedback = queries.get_feedback(db.session, tracking_number)
+    if feedback is None or not permissions.can_handle(current_user, feedback):
+        abort(404)
+    return feedback
+
+
+def render_item(feedback: Feedback, status: int = 200, **forms):
+    locale = str(get_locale())
+    assign_form = forms.pop("assign_form", None) or AssignForm(
+        formdata=None, assignee=str(feedback.assigned_to_id or ""))
+    assign_form.set_colleagues(_colleagues())
+    forward_form = forms.pop("forward_form", None) or ForwardForm(formdata=None)
+    forward_form.set_agencies(list_active_agencies(db.session), feedback.agency_id, locale)
+    status_form = forms.pop("status_form", None) or StatusForm(formdata=None)
+    status_form.status.choices = [SelectChoice(code, labels.STATUSES[code])
+                                  for code in services.ALLOWED_CHANGES.get(feedback.status, ())]
+    return render_template(
+        "feedback/item.html", feedback=feedback, now=utcnow(), notes=queries.list_notes(db.session, feedback),
+        response_form=forms.pop("response_form", None) or ResponseForm(formdata=None),
+        note_form=forms.pop("note_form", None) or NoteForm(formdata=None),
+        assign_form=assign_form, forward_form=forward_form, status_form=status_form,
+    ), status
+
+
+@bp.get("/feedback/<tracking_number>")
+@role_required(Role.staff)
+def item(tracking_number: str):
+    """One item for its agency's staff, with the public answer form."""
+    return render_item(load_item(tracking_number))
+
+
+@bp.post("/feedback/<tracking_number>")
+@role_required(Role.staff)
+def respond(tracking_number: str):
+    """Publish the agency's official answer."""
+    feedback = load_item(tracking_number)
+    form = ResponseForm()
+    if not form.validate_on_submit():
+        return render_item(feedback, 422, response_form=form)
+    try:
+        services.publish_response(db.session, feedback, actor=current_user, body=form.body.data,
+                                  unit=form.unit.data or "")
+    except DomainError as error:
+        db.session.rollback()
+        form.body.errors = [*form.body.errors, error.message]
+        return render_item(feedback, 422, response_form=form)
+    db.session.commit()
+    flash(_("Your answer is published and the author has been told."), "success")
+    return redirect(url_for("feedback_staff.item", tracking_number=tracking_number))
+
+
+def _act(tracking_number: str, form_class, form_key: str, action, field: str, message: str):
+    feedback = load_item(tracking_number)
+    form = form_class()
+    if form_class is StatusForm:
+        form.status.choices = [SelectChoice(code, code) for code in services.ALLOWED_CHANGES.get(feedback.status, ())]
+    if form_class is ForwardForm:
+        form.set_agencies(list_active_agencies(db.session), feedback.agency_id, str(get_locale()))
+    if form_class is AssignForm:
+        form.set_colleagues(_colleagues())
+    if not form.validate_on_submit():
+        return render_item(feedback, 422, **{form_key: form})
+    try:
+        action(feedback, form)
+    except DomainError as error:
+        db.session.rollback()
+        target = getattr(form, error.field or field, None) or getattr(form, field)
+        target.errors = [*target.errors, error.message]
+        return render_item(feedback, 422, **{form_key: form})
+    db.session.commit()
+    flash(message, "success")
+    if form_class is ForwardForm:
+        return redirect(url_for("feedback_staff.inbox"))
+    return redirect(url_for("feedback_staff.item", tracking_number=tracking_number))
+
+
+@bp.post("/feedback/<tracking_number>/assign")
+@role_required(Role.staff)
+def assign(tracking_number: str):
+    """Give the item to a colleague."""
+    return _act(tracking_number, AssignForm, "assign_form",
+                lambda item, form: services.assign(db.session, item, int(form.assignee.data)
+                                                   if form.assignee.data else None, actor=current_user),
+                "assignee", _("Assigned."))
+
+
+@bp.post("/feedback/<tracking_number>/note")
+@role_required(Role.staff)
+def note(tracking_number: str):
+    """Add an internal note."""
+    return _act(tracking_number, NoteForm, "note_form",
+                lambda item, form: services.add_note(db.session, item, form.note.data, actor=current_user),
+                "note", _("Note added."))
+
+
+@bp.post("/feedback/<tracking_number>/status")
+@role_required(Role.staff)
+def status(tracking_number: str):
+    """Change the item's status."""
+    return _act(tracking_number, StatusForm, "status_form",
+                lambda item, form: services.change_status(db.session, item, form.status.data, actor=current_user),
+                "status", _("Status changed; the author has been told."))
+
+
+@bp.post("/feedback/<tracking_number>/forward")
+@role_required(Role.staff)
+def forward(tracking_number: str):
+    """Send the item to the agency it belongs to, with a public reason."""
+    return _act(tracking_number, ForwardForm, "forward_form",
+                lambda item, form: services.forward(db.session, item,
+                                                    get_agency_by_code(db.session, form.agency.data),
+                                                    actor=current_user, reason=form.reason.data),
+                "agency", _("Forwarded. The other agency's deadline starts now."))

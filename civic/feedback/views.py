@@ -1,0 +1,258 @@
+"""Public comment pages: posting on a case, editing and deleting one's own, reporting, the
+status page of a feedback item, following cases and agencies, unsubscribing.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from civic.agencies.queries import get_agency_by_code
+from civic.cases import queries as case_queries
+from civic.cases.models import Case
+from civic.cases.views import render_case
+from civic.core.errors import DomainError
+from civic.core.time import utcnow
+from civic.extensions import db, limiter
+from civic.feedback import labels, moderation, permissions, queries, services
+from civic.feedback.forms import CommentForm, EditCommentForm, EmptyForm, ReportForm
+from civic.feedback.models import Comment
+from civic.feedback.tracking import normalize
+from civic.web.access import require, safe_next
+
+bp = Blueprint("feedback", __name__)
+
+
+@bp.app_template_global()
+def feedback_label(table: str, code: str | None) -> str:
+    return labels.label(getattr(labels, table), code)
+
+
+@bp.app_template_global()
+def comment_thread(case):
+    """The case page's thread: one page of comments with replies and official answers."""
+    raw = request.args.get("comments", "1")
+    page = int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    return queries.get_thread(db.session, case, page=page)
+
+
+@bp.app_template_global()
+def comment_permissions(comment: Comment) -> dict[str, bool]:
+    now = utcnow()
+    return {"edit": permissions.can_edit_comment(current_user, comment, now),
+            "delete": permissions.can_delete_comment(current_user, comment),
+            "report": permissions.can_report(current_user, comment)}
+
+
+@bp.app_template_global()
+def new_comment_form(case) -> CommentForm:
+    form = CommentForm(formdata=None)
+    form.set_targets(case, str(get_locale()))
+    return form
+
+
+@bp.app_template_global()
+def is_following(case=None, agency=None) -> bool:
+    if not current_user.is_authenticated:
+        return False
+    return queries.get_subscription(db.session, current_user.id, case_id=case.id if case else None,
+                                    agency_id=agency.id if agency else None) is not None
+
+
+def _comment_limit() -> str:
+    return current_app.config["COMMENT_RATE_LIMIT"]
+
+
+def _target(about: str | None) -> tuple[int | None, int | None]:
+    if about and about.startswith("meeting-") and about[8:].isdigit():
+        return int(about[8:]), None
+    if about and about.startswith("risk-") and about[5:].isdigit():
+        return None, int(about[5:])
+    return None, None
+
+
+@bp.post("/cases/<slug>/comments")
+@login_required
+@limiter.limit(_comment_limit, key_func=lambda: f"comment:{current_user.get_id()}")
+def post_comment(slug: str):
+    """Accept a comment on a case; a top-level comment becomes tracked feedback."""
+    case = case_queries.get_case_with_parts(db.session, slug)
+    if case is None or not case.is_published:
+        abort(404)
+    require(permissions.can_comment(current_user, case))
+    form = CommentForm()
+    form.set_targets(case, str(get_locale()))
+    if not form.validate_on_submit():
+        return render_case(case, status=422, comment_form=form)
+    meeting_id, risk_id = _target(form.about.data)
+    data = services.CommentInput(body=form.body.data, meeting_id=meeting_id, risk_id=risk_id,
+                                 parent_id=int(form.parent_id.data) if form.parent_id.data else None)
+    try:
+        comment = services.submit_comment(db.session, case, data, author=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        form.body.errors = [*form.body.errors, error.message]
+        return render_case(case, status=422, comment_form=form)
+    number = comment.feedback.tracking_number if comment.parent_id is None else None
+    comment_id = comment.id
+    db.session.commit()
+    if number is not None:
+        flash(_("Received. Your tracking number is %(number)s.", number=number), "success")
+        return redirect(url_for("feedback.status", tracking_number=number))
+    flash(_("Your reply has been posted."), "success")
+    return redirect(url_for("cases.detail", slug=slug) + f"#comment-{comment_id}")
+
+
+def _own_comment(comment_id: int) -> Comment:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.is_deleted:
+        abort(404)
+    return comment
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_comment(comment_id: int):
+    """Correct one's own comment within 15 minutes of posting it."""
+    comment = _own_comment(comment_id)
+    require(permissions.can_edit_comment(current_user, comment, utcnow()))
+    form = EditCommentForm(body=comment.body_source)
+    if not form.validate_on_submit():
+        return render_template("feedback/edit_comment.html", form=form, comment=comment), \
+            422 if form.is_submitted() else 200
+    try:
+        services.edit_comment(db.session, comment, form.body.data, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        form.body.errors = [*form.body.errors, error.message]
+        return render_template("feedback/edit_comment.html", form=form, comment=comment), 422
+    db.session.commit()
+    flash(_("Your comment has been changed."), "success")
+    return redirect(_comment_url(comment))
+
+
+def _comment_url(comment: Comment) -> str:
+    slug = db.session.get(Case, comment.case_id).slug
+    return url_for("cases.detail", slug=slug) + f"#comment-{comment.id}"
+
+
+@bp.post("/comments/<int:comment_id>/delete")
+@login_required
+def delete_comment(comment_id: int):
+    """Delete one's own comment; a tombstone stays if others replied."""
+    comment = _own_comment(comment_id)
+    require(permissions.can_delete_comment(current_user, comment))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.delete_comment(db.session, comment, actor=current_user)
+    db.session.commit()
+    flash(_("Your comment has been deleted."), "success")
+    return redirect(_comment_url(comment))
+
+
+@bp.route("/comments/<int:comment_id>/report", methods=["GET", "POST"])
+@login_required
+@limiter.limit("20 per hour", methods=["POST"])
+def report_comment(comment_id: int):
+    """Ask the moderators to look at a comment."""
+    comment = _own_comment(comment_id)
+    require(permissions.can_report(current_user, comment))
+    form = ReportForm()
+    if not form.validate_on_submit():
+        return render_template("feedback/report.html", form=form, comment=comment), \
+            422 if form.is_submitted() else 200
+    try:
+        moderation.report_comment(db.session, comment, reporter=current_user, reason=form.reason.data)
+    except DomainError as error:
+        db.session.rollback()
+        form.reason.errors = [*form.reason.errors, error.message]
+        return render_template("feedback/report.html", form=form, comment=comment), 422
+    db.session.commit()
+    flash(_("Thank you. The moderators will look at this comment."), "success")
+    return redirect(_comment_url(comment))
+
+
+@bp.get("/feedback/<tracking_number>")
+def status(tracking_number: str):
+    """The public status page of one piece of input: status, dates, answer, history."""
+    feedback = queries.get_feedback(db.session, tracking_number)
+    if feedback is None:
+        normalized = normalize(tracking_number)
+        if normalized != tracking_number and queries.get_feedback(db.session, normalized) is not None:
+            return redirect(url_for("feedback.status", tracking_number=normalized))
+        abort(404)
+    return render_template("feedback/status.html", feedback=feedback, now=utcnow(),
+                           can_handle=permissions.can_handle(current_user, feedback))
+
+
+@bp.get("/feedback")
+def lookup():
+    """Find an item by the tracking number someone typed."""
+    number = request.args.get("number", "").strip()
+    if not number:
+        return render_template("feedback/lookup.html", error=None)
+    normalized = normalize(number)
+    if queries.get_feedback(db.session, normalized) is None:
+        return render_template("feedback/lookup.html", number=number,
+                               error=_("No item has the tracking number %(number)s. Check it and try again.",
+                                       number=number)), 404
+    return redirect(url_for("feedback.status", tracking_number=normalized))
+
+
+def _follow_target(kind: str, key: str):
+    if kind == "cases":
+        case = case_queries.get_case_with_parts(db.session, key)
+        if case is None or not case.is_published:
+            abort(404)
+        return {"case": case}, url_for("cases.detail", slug=key)
+    agency = get_agency_by_code(db.session, key)
+    if agency is None or not agency.is_active:
+        abort(404)
+    return {"agency": agency}, url_for("agencies.detail", code=key)
+
+
+@bp.post("/<any(cases, agencies):kind>/<key>/follow")
+@login_required
+def follow(kind: str, key: str):
+    """Follow a case or an agency to be mailed its answers to the public."""
+    target, back = _follow_target(kind, key)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    require(permissions.can_follow(current_user))
+    moderation.follow(db.session, current_user, **target)
+    db.session.commit()
+    flash(_("You will get an email when the agency answers the public here."), "success")
+    return redirect(safe_next(request.form.get("next"), back))
+
+
+@bp.post("/<any(cases, agencies):kind>/<key>/unfollow")
+@login_required
+def unfollow(kind: str, key: str):
+    """Stop following a case or an agency."""
+    target, back = _follow_target(kind, key)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    subscription = queries.get_subscription(
+        db.session, current_user.id, case_id=target["case"].id if "case" in target else None,
+        agency_id=target["agency"].id if "agency" in target else None)
+    if subscription is not None:
+        moderation.unfollow(db.session, subscription)
+        db.session.commit()
+    flash(_("You no longer follow this."), "success")
+    return redirect(back)
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+def unsubscribe(token: str):
+    """Stop the mail of one subscription from the link in the mail, without signing in."""
+    subscription = queries.get_subscription_by_token(db.session, token)
+    if subscription is None:
+        return render_template("feedback/unsubscribed.html", already=True)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        return render_template("feedback/unsubscribe.html", form=form)
+    moderation.unfollow(db.session, subscription)
+    db.session.commit()
+    return render_template("feedback/unsubscribed.html", already=False)
