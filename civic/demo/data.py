@@ -21,6 +21,7 @@ from civic.agencies.models import Agency
 from civic.agencies.queries import get_agency_by_code
 from civic.core.roles import Role
 from civic.demo.cases import case_agency_codes, load_cases
+from civic.demo.feedback import load_feedback
 
 # (code, Chinese name, English name, parent code, answer deadline in days)
 AGENCIES: list[tuple[str, str, str, str | None, int]] = [
@@ -77,6 +78,7 @@ class LoadReport:
     agencies: int = 0
     accounts: int = 0
     cases: int = 0
+    comments: int = 0
     password: str = DEMO_PASSWORD
 
 
@@ -116,6 +118,9 @@ def load(session: Session, *, random_passwords: bool = False) -> LoadReport:
     admin = get_user_by_email(session, ADMIN_EMAIL)
     if admin is not None and admin.role == Role.admin and admin.is_active:
         report.cases = load_cases(session, admin=admin, staff_by_agency_code=staff_by_agency_code)
+    citizen = get_user_by_email(session, "citizen@demo.civic.tw")
+    if citizen is not None and citizen.is_active and citizen.is_verified:
+        report.comments = load_feedback(session, citizen=citizen, staff_by_agency_code=staff_by_agency_code)
     return report
 
 

@@ -178,6 +178,18 @@ class AgencyFigures:
         return round(100 * self.answered_on_time / self.answered) if self.answered else None
 
 
+def site_totals(session: Session, now: datetime) -> AgencyFigures:
+    """Received, answered, answered on time and overdue now across every agency."""
+    is_answered = Feedback.answered_at.is_not(None)
+    received, answered, on_time, overdue = session.execute(select(
+        func.count(Feedback.id),
+        func.sum(case((is_answered, 1), else_=0)),
+        func.sum(case((and_(is_answered, Feedback.answered_at <= Feedback.due_at), 1), else_=0)),
+        func.sum(case((and_(Feedback.status.in_(OPEN_STATUSES), Feedback.due_at < now), 1), else_=0)),
+    )).one()
+    return AgencyFigures(received or 0, answered or 0, on_time or 0, overdue or 0)
+
+
 def agency_figures(session: Session, agency_ids: list[int], now: datetime) -> dict[int, AgencyFigures]:
     """Received, answered, answered on time and overdue now for each agency, in one query."""
     is_answered = Feedback.answered_at.is_not(None)

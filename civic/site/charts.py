@@ -16,6 +16,7 @@ STYLE = Style(
     background="white", plot_background="white", foreground="#0b0c0c", foreground_strong="#0b0c0c",
     foreground_subtle="#505a5f", colors=("#0b5568", "#f47738"),
     font_family="system-ui, 'Noto Sans TC', 'Noto Sans CJK TC', 'PingFang TC', 'Microsoft JhengHei', sans-serif",
+    title_font_size=18, label_font_size=14, major_label_font_size=14, legend_font_size=15,
 )
 
 
@@ -25,6 +26,10 @@ def monthly_chart(figures: AgencyFigures, title: str) -> bytes:
                       legend_at_bottom=True, show_y_guides=True, title=title, x_label_rotation=0,
                       truncate_label=-1, print_values=False)
     chart.x_labels = [month.month[2:] for month in figures.months]
+    # Whole numbers on the axis: these are counts of items.
+    top = max([1] + [max(m.received, m.answered) for m in figures.months])
+    step = max(1, -(-top // 5))
+    chart.y_labels = list(range(0, top + step, step))
     chart.add(_("Received"), [month.received for month in figures.months])
     chart.add(_("Answered"), [month.answered for month in figures.months])
     tree = chart.render_tree()

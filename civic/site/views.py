@@ -7,18 +7,22 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from civic.cases import queries as case_queries
+from civic.core.time import utcnow
 from civic.extensions import db
+from civic.feedback import queries as feedback_queries
 
 bp = Blueprint("site", __name__)
 
 
 @bp.get("/")
 def home():
-    """The front page: best-practice cases first, then the headline figures."""
+    """The front page: best-practice cases, the latest official answers, headline figures."""
     return render_template(
         "site/home.html",
         best_cases=case_queries.list_best_practice_cases(db.session, limit=3),
         case_count=case_queries.count_published_cases(db.session),
+        responses=feedback_queries.latest_responses(db.session, limit=5),
+        totals=feedback_queries.site_totals(db.session, utcnow()),
     )
 
 
