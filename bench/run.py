@@ -9,12 +9,15 @@ Queries per request come from one in-process request with the Flask test client.
 Settings (environment): BENCH_SIZES (10000,100000), BENCH_SECONDS (10), BENCH_CLIENTS (8),
 BENCH_PROCESSES (1), BENCH_DB (civic_bench), BENCH_PG (postgresql://postgres@127.0.0.1:5432),
 BENCH_REDIS (redis://127.0.0.1:6379/1), BENCH_PORT (18080; the bare page uses the next port),
-BENCH_KEEP_DB=1 (keep the database), BENCH_STRICT=1 (exit 1 when a goal fails).
+BENCH_KEEP_DB=1 (keep the database), BENCH_STRICT=1 (exit 1 when a goal fails), BENCH_APP (the
+Flask app to measure, module:attribute importable from the repository root or PYTHONPATH; wsgi:app),
+which lets a candidate fix be measured without touching the app.
 Output: the table on stdout; results.md, results.json, EXPLAIN plans and profiles in bench/out/.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import secrets
@@ -42,6 +45,7 @@ PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432").rstrip("
 PORT = int(os.environ.get("BENCH_PORT", "18080"))
 DSN = f"{PG}/{DB_NAME}"
 GUNICORN = ["-k", "gthread", "--workers", "2", "--threads", "4"]
+APP_TARGET = os.environ.get("BENCH_APP", "wsgi:app")
 
 # The app reads its settings from the environment when config is imported: set them first.
 APP_ENV = {
@@ -163,7 +167,7 @@ def measure_size(app, size: int, servers: list[Server]) -> list[dict]:
         slug = label.replace("/", "").replace("<", "").replace(">", "").replace(" ", "-") or "root"
         (OUT / f"profile-{size}-{slug}.txt").write_text(inprocess.profile(app, path))
 
-    app_server = Server(f"civic-{size}", PORT, "wsgi:app", {}, ROOT)
+    app_server = Server(f"civic-{size}", PORT, APP_TARGET, {}, ROOT)
     servers.append(app_server)
     app_server.wait_ready("/healthz")
     cases_bytes = len(fetch(PORT, "/cases"))
@@ -248,7 +252,7 @@ def main() -> int:
     OUT.mkdir(exist_ok=True)
     for old in OUT.glob("gunicorn-*.log"):
         old.unlink()
-    sys.path.insert(0, str(BENCH))
+    sys.path[:0] = [str(BENCH), str(ROOT)]
     from seed import Seeder
     from sqlalchemy import create_engine
 
@@ -266,9 +270,8 @@ def main() -> int:
         create_database()
         engine = create_engine(DSN.replace("postgresql://", "postgresql+psycopg://", 1))
         seeder = Seeder(engine)
-        from civic import create_app
-
-        app = create_app()
+        module, attribute = APP_TARGET.split(":")
+        app = getattr(importlib.import_module(module), attribute)  # as gunicorn imports it
         for size in sorted(SIZES):
             log(f"Loading {size:,} cases ...")
             seeder.grow_to(size, log=log)

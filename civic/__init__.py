@@ -109,6 +109,9 @@ def _init_templates(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from civic.accounts.views import bp as accounts_bp
+    from civic.admin.agency_views import bp as admin_agencies_bp
+    from civic.admin.people_views import bp as admin_people_bp
+    from civic.admin.trail_views import bp as admin_trail_bp
     from civic.admin.views import bp as admin_bp
     from civic.cases.staff_views import bp as cases_manage_bp
     from civic.cases.views import bp as cases_bp
@@ -119,7 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     from civic.site.views import bp as site_bp
 
     for blueprint in (site_bp, accounts_bp, cases_bp, cases_manage_bp, agencies_bp, admin_bp, feedback_bp,
-                      feedback_staff_bp, moderation_bp):
+                      feedback_staff_bp, moderation_bp, admin_agencies_bp, admin_people_bp, admin_trail_bp):
         app.register_blueprint(blueprint)
 
 

@@ -69,6 +69,24 @@ ACCESS = {
     "feedback_staff.note": ITEM_HANDLERS,
     "feedback_staff.status": ITEM_HANDLERS,
     "feedback_staff.forward": ITEM_HANDLERS,
+    "accounts.accept_invitation": PUBLIC,  # the signed invitation link is the key
+    "admin_agencies.index": ADMIN,
+    "admin_agencies.edit": ADMIN,
+    "admin_agencies.toggle_active": ADMIN,
+    "admin_agencies.delete": ADMIN,
+    "admin_agencies.import_csv": ADMIN,
+    "admin_people.index": ADMIN,
+    "admin_people.invite": ADMIN,
+    "admin_people.invitation": ADMIN,
+    "admin_people.user": ADMIN,
+    "admin_people.change_role": ADMIN,
+    "admin_people.suspend": ADMIN,
+    "admin_people.reinstate": ADMIN,
+    "admin_people.claim": ADMIN,
+    "admin_trail.trail": ADMIN,
+    "admin_trail.trail_csv": ADMIN,
+    "admin_trail.mail": ADMIN,
+    "admin_trail.retry": ADMIN,
     "moderation.queue": MODERATORS,
     "moderation.hide": MODERATORS,
     "moderation.restore": MODERATORS,
@@ -118,3 +136,11 @@ def test_a_user_only_ever_sees_their_own_account(app, citizen, other_citizen):
     login(client, citizen)
     page = client.get("/account").get_data(as_text=True)
     assert citizen.email in page and other_citizen.email not in page
+
+
+def test_every_admin_endpoint_is_behind_the_admin_wall(app):
+    """Each admin blueprint refuses non-admins before any view runs (tests/admin checks each role)."""
+    admin_blueprints = {name for name in app.blueprints if name == "admin" or name.startswith("admin_")}
+    for name in admin_blueprints:
+        assert app.before_request_funcs.get(name), f"{name} has no wall"
+    assert {endpoint.split(".")[0] for endpoint, access in ACCESS.items() if access == ADMIN} <= admin_blueprints

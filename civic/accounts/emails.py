@@ -26,3 +26,10 @@ def password_reset(session: Session, user: User, token: str) -> None:
 def password_changed(session: Session, user: User) -> None:
     enqueue(session, "accounts.password_changed", to=user.email, locale=user.locale,
             context={"name": user.display_name})
+
+
+def invitation(session: Session, invitation, token: str) -> None:
+    agency = invitation.agency
+    enqueue(session, "accounts.invited", to=invitation.email, locale="zh_Hant_TW",
+            context={"token": token, "role": invitation.role,
+                     "agency": agency.name_zh if agency else "", "agency_en": agency.name_en if agency else ""})

@@ -122,3 +122,9 @@ class DeleteAccountForm(FlaskForm):
         description=_l("To confirm that it is you."),
         validators=[InputRequired(message=PASSWORD_REQUIRED)],
     )
+
+
+class InvitationForm(FlaskForm):
+    name = name_field()
+    password = new_password_field()
+    password_confirm = confirm_field()

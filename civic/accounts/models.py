@@ -103,3 +103,30 @@ class CompanyRepresentative(Base):
 
     company: Mapped[Company] = relationship(lazy="joined", innerjoin=True)
     user: Mapped[User] = relationship(lazy="raise")
+
+
+class Invitation(Base):
+    """An administrator invites a staff member, moderator or admin by email.
+
+    The mailed link is signed and expires; it works once (see civic.accounts.tokens).
+    """
+
+    __tablename__ = "account_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    accepted_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    agency: Mapped[Agency | None] = relationship(lazy="raise")
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id], lazy="raise")
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from dataclasses import dataclass
 
-from civic.accounts.models import Company, User
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from civic.accounts.models import Company, CompanyRepresentative, Invitation, User
+from civic.agencies.models import Agency
+from civic.core.pagination import Page
 
 
 def normalize_email(email: str) -> str:
@@ -23,3 +27,59 @@ def get_company_by_ubn(session: Session, ubn: str) -> Company | None:
 
 def count_users(session: Session) -> int:
     return session.scalar(select(func.count(User.id))) or 0
+
+
+@dataclass(frozen=True)
+class UserFilters:
+    q: str | None = None
+    role: str | None = None
+    agency: str | None = None
+    status: str | None = None  # active | suspended | unverified
+
+
+def list_users(session: Session, filters: UserFilters, *, page: int, per_page: int = 25) -> Page[User]:
+    """Accounts matching ``filters`` (name or email contains ``q``), newest first."""
+    statement = select(User).where(User.deleted_at.is_(None))
+    if filters.q:
+        pattern = f"%{filters.q.strip().lower()}%"
+        statement = statement.where(or_(func.lower(User.email).like(pattern),
+                                        func.lower(User.display_name).like(pattern)))
+    if filters.role:
+        statement = statement.where(User.role == filters.role)
+    if filters.agency:
+        statement = statement.join(Agency, User.agency_id == Agency.id).where(Agency.code == filters.agency)
+    if filters.status == "suspended":
+        statement = statement.where(User.suspended_at.is_not(None))
+    elif filters.status == "unverified":
+        statement = statement.where(User.verified_at.is_(None))
+    elif filters.status == "active":
+        statement = statement.where(User.suspended_at.is_(None), User.verified_at.is_not(None))
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    rows = session.scalars(statement.order_by(User.created_at.desc(), User.id.desc())
+                           .limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(list(rows), page, per_page, total)
+
+
+def list_pending_invitations(session: Session) -> list[Invitation]:
+    return list(session.scalars(
+        select(Invitation).where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
+        .options(selectinload(Invitation.agency), selectinload(Invitation.invited_by))
+        .order_by(Invitation.sent_at.desc())))
+
+
+def get_invitation(session: Session, invitation_id: int) -> Invitation | None:
+    return session.scalar(select(Invitation).where(Invitation.id == invitation_id)
+                          .options(selectinload(Invitation.agency)))
+
+
+def list_pending_claims(session: Session) -> list[CompanyRepresentative]:
+    """People who say they represent a company and wait for an administrator's confirmation."""
+    return list(session.scalars(
+        select(CompanyRepresentative).where(CompanyRepresentative.confirmed_at.is_(None))
+        .options(selectinload(CompanyRepresentative.user), selectinload(CompanyRepresentative.company))
+        .order_by(CompanyRepresentative.created_at)))
+
+
+def get_claim(session: Session, claim_id: int) -> CompanyRepresentative | None:
+    return session.scalar(select(CompanyRepresentative).where(CompanyRepresentative.id == claim_id)
+                          .options(selectinload(CompanyRepresentative.company)))

@@ -12,8 +12,6 @@ from typing import Any
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from civic.accounts.models import User
-
 
 class TokenInvalid(Exception):
     """The link is broken, expired or used; ``reason`` is 'expired' or 'invalid'."""
@@ -32,7 +30,9 @@ def _fingerprint(*parts: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
-def _state(purpose: str, user: User) -> str:
+def _state(purpose: str, user) -> str:
+    if purpose == "invite":
+        return _fingerprint(user.email, user.sent_at, user.accepted_at, user.revoked_at)
     if purpose == "verify":
         return _fingerprint(user.email, user.verified_at)
     if purpose == "reset":
@@ -40,7 +40,8 @@ def _state(purpose: str, user: User) -> str:
     raise ValueError(purpose)
 
 
-def make_token(purpose: str, user: User) -> str:
+def make_token(purpose: str, user) -> str:
+    """A signed token for ``user`` (or, for "invite", an Invitation) and its current state."""
     return _serializer(purpose).dumps({"u": user.id, "s": _state(purpose, user)})
 
 
@@ -57,6 +58,6 @@ def read_token(purpose: str, token: str, max_age: int) -> tuple[int, str]:
     return payload["u"], str(payload.get("s", ""))
 
 
-def matches_state(purpose: str, user: User, fingerprint: str) -> bool:
+def matches_state(purpose: str, user, fingerprint: str) -> bool:
     """True while the token's fingerprint still describes the user: it has not been used."""
     return _state(purpose, user) == fingerprint

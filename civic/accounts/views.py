@@ -16,11 +16,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from civic.accounts import services
+from civic.accounts import administration, services
 from civic.accounts.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
     EmailForm,
+    InvitationForm,
     LoginForm,
     ProfileForm,
     RegisterForm,
@@ -256,4 +257,30 @@ def delete_account():
     sign_out(None)
     db.session.commit()
     flash(_("Your account has been deleted."), "success")
+    return redirect(url_for("site.home"))
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    """Set up an account from an administrator's invitation: name and password."""
+    try:
+        invitation = administration.check_invitation(db.session, token)
+    except DomainError as error:
+        return render_template("accounts/link_problem.html", message=error.message), 400
+    form = InvitationForm()
+    if not form.validate_on_submit():
+        return render_template("accounts/invitation.html", form=form, invitation=invitation), \
+            422 if form.is_submitted() else 200
+    try:
+        user = administration.accept_invitation(db.session, token, name=form.name.data,
+                                                password=form.password.data)
+    except DomainError as error:
+        db.session.rollback()
+        _field_error(form, error, "password")
+        return render_template("accounts/invitation.html", form=form, invitation=invitation), 422
+    if current_user.is_authenticated:
+        sign_out(current_user._get_current_object())
+    sign_in(user)
+    db.session.commit()
+    flash(_("Welcome. Your account is ready and you are signed in."), "success")
     return redirect(url_for("site.home"))

@@ -1,6 +1,7 @@
-"""Administration: what waits for the authority, application review, best practice.
+"""Administration: the dashboard of what waits, application review and best practice.
 
-Behind a blueprint wall (admins only) and a rule on each view.
+Every /admin/ URL sits behind a blueprint wall (admins only) and a rule on each view; every
+change goes through the same domain services that the CLI and other screens use.
 """
 
 from __future__ import annotations
@@ -9,12 +10,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from civic.accounts.queries import list_pending_claims
 from civic.cases import permissions, queries, services
 from civic.cases.forms import BestPracticeForm, ReviewForm
 from civic.cases.thresholds import check_threshold
 from civic.core.errors import DomainError
 from civic.core.roles import Role
+from civic.core.time import utcnow
 from civic.extensions import db
+from civic.feedback import queries as feedback_queries
+from civic.notifications.services import count_by_status
 from civic.web.access import require, role_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -29,8 +34,15 @@ def wall() -> None:
 @bp.get("/")
 @role_required(Role.admin)
 def dashboard():
-    """What waits for the authority."""
-    return render_template("admin/dashboard.html", applications=queries.list_applications(db.session))
+    """What waits for the authority, each linking to where it is handled."""
+    return render_template(
+        "admin/dashboard.html",
+        applications=queries.list_applications(db.session),
+        overdue=feedback_queries.overdue_by_agency(db.session, utcnow()),
+        claims=list_pending_claims(db.session),
+        reports=feedback_queries.count_open_reports(db.session),
+        mail=count_by_status(db.session),
+    )
 
 
 @bp.get("/cases/applications")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from civic.agencies.models import Agency
+from civic.core.pagination import Page
 
 
 def get_agency_by_code(session: Session, code: str) -> Agency | None:
@@ -16,3 +17,16 @@ def get_agency_by_code(session: Session, code: str) -> Agency | None:
 def list_active_agencies(session: Session) -> list[Agency]:
     """Return the active agencies ordered by code."""
     return list(session.scalars(select(Agency).where(Agency.is_active).order_by(Agency.code)))
+
+
+def list_agencies(session: Session, *, q: str | None, page: int, per_page: int = 50) -> Page[Agency]:
+    """Every agency, active or not, matching ``q`` in its code or names, by code."""
+    statement = select(Agency)
+    if q:
+        pattern = f"%{q.strip().lower()}%"
+        statement = statement.where(or_(func.lower(Agency.code).like(pattern), Agency.name_zh.like(pattern),
+                                        func.lower(Agency.name_en).like(pattern)))
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    rows = session.scalars(statement.options(selectinload(Agency.parent)).order_by(Agency.code)
+                           .limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(list(rows), page, per_page, total)

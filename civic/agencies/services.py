@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from civic.agencies.models import DEFAULT_RESPONSE_DAYS, Agency
 from civic.agencies.queries import get_agency_by_code
 from civic.core import audit
 from civic.core.errors import Conflict, DomainError
+
+# A light check of the contact address's shape; it is never used to log in.
+EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def create_agency(
@@ -43,3 +50,87 @@ def create_agency(
     audit.record(session, "agency.created", actor_id=actor_id, target_type="agency",
                  target_id=agency.code)
     return agency
+
+
+@dataclass
+class AgencyInput:
+    code: str
+    name_zh: str
+    name_en: str = ""
+    parent_code: str = ""
+    contact_email: str = ""
+    response_days: int = DEFAULT_RESPONSE_DAYS
+
+
+CODE_PATTERN = re.compile(r"[0-9A-Za-z]{1,20}")
+
+
+def _check(session: Session, data: AgencyInput, *, agency: Agency | None) -> Agency | None:
+    if not CODE_PATTERN.fullmatch(data.code.strip()):
+        raise DomainError(_("An agency code is 1 to 20 letters and digits."), field="code")
+    if not data.name_zh.strip():
+        raise DomainError(_("Enter the agency's Chinese name."), field="name_zh")
+    if not 1 <= data.response_days <= 365:
+        raise DomainError(_("The answer deadline must be between 1 and 365 days."), field="response_days")
+    if data.contact_email and not EMAIL_PATTERN.fullmatch(data.contact_email.strip()):
+        raise DomainError(_("Enter the contact address in the right format, like name@example.gov.tw."),
+                          field="contact_email")
+    parent = None
+    if data.parent_code.strip():
+        parent = get_agency_by_code(session, data.parent_code.strip())
+        if parent is None:
+            raise DomainError(_("There is no agency with code %(code)s.", code=data.parent_code.strip()),
+                              field="parent_code")
+        ancestor = parent
+        while ancestor is not None:
+            if agency is not None and ancestor.id == agency.id:
+                raise DomainError(_("An agency cannot be placed under itself."), field="parent_code")
+            ancestor = session.get(Agency, ancestor.parent_id) if ancestor.parent_id else None
+    return parent
+
+
+def save_agency(session: Session, data: AgencyInput, *, agency: Agency | None, actor_id: int | None) -> Agency:
+    """Create an agency, or change one; codes stay unique and parents form no loop."""
+    parent = _check(session, data, agency=agency)
+    if agency is None:
+        return create_agency(session, code=data.code, name_zh=data.name_zh, name_en=data.name_en, parent=parent,
+                             contact_email=data.contact_email, response_days=data.response_days,
+                             actor_id=actor_id)
+    code = data.code.strip()
+    if code != agency.code and get_agency_by_code(session, code) is not None:
+        raise Conflict(_("An agency with code %(code)s already exists.", code=code), field="code")
+    changes = {}
+    for name, value in (("code", code), ("name_zh", data.name_zh.strip()), ("name_en", data.name_en.strip()),
+                        ("contact_email", data.contact_email.strip()), ("response_days", data.response_days),
+                        ("parent_id", parent.id if parent else None)):
+        if getattr(agency, name) != value:
+            changes[name] = [getattr(agency, name), value]
+            setattr(agency, name, value)
+    if changes:
+        audit.record(session, "agency.updated", actor_id=actor_id, target_type="agency", target_id=agency.code,
+                     changes=changes)
+    return agency
+
+
+def set_active(session: Session, agency: Agency, *, active: bool, actor_id: int | None) -> None:
+    """Deactivate an agency (it keeps its cases and history) or bring it back."""
+    if agency.is_active == active:
+        return
+    agency.is_active = active
+    audit.record(session, "agency.activated" if active else "agency.deactivated", actor_id=actor_id,
+                 target_type="agency", target_id=agency.code)
+
+
+def delete_agency(session: Session, agency: Agency, *, actor_id: int | None) -> None:
+    """Delete an agency that nothing refers to; one with cases, staff, items or sub-agencies
+    can only be deactivated (the database's foreign keys enforce it).
+    """
+    code = agency.code
+    try:
+        with session.begin_nested():
+            session.delete(agency)
+            session.flush()
+    except IntegrityError as error:
+        raise Conflict(_("This agency has cases, staff, feedback or sub-agencies: deactivate it instead.")) \
+            from error
+    audit.record(session, "agency.deleted", actor_id=actor_id, target_type="agency", target_id=code)

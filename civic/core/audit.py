@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from civic.core.db import Base
@@ -50,3 +52,53 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    actor_id: int | None = None
+    action: str | None = None
+    target_type: str | None = None
+    target_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def _filtered(filters: AuditFilters):
+    statement = select(AuditEntry)
+    if filters.actor_id is not None:
+        statement = statement.where(AuditEntry.actor_id == filters.actor_id)
+    if filters.action:
+        statement = statement.where(AuditEntry.action.startswith(filters.action, autoescape=True))
+    if filters.target_type:
+        statement = statement.where(AuditEntry.target_type == filters.target_type)
+    if filters.target_id:
+        statement = statement.where(AuditEntry.target_id == filters.target_id)
+    if filters.since:
+        statement = statement.where(AuditEntry.created_at >= filters.since)
+    if filters.until:
+        statement = statement.where(AuditEntry.created_at < filters.until)
+    return statement
+
+
+def list_entries(session: Session, filters: AuditFilters, *, page: int, per_page: int = 50
+                 ) -> tuple[list[AuditEntry], int]:
+    """One page of the trail, newest first, and how many entries match."""
+    statement = _filtered(filters)
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    rows = session.scalars(statement.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+                           .limit(per_page).offset((page - 1) * per_page)).all()
+    return list(rows), total
+
+
+def iter_entries(session: Session, filters: AuditFilters, batch: int = 1000) -> Iterator[AuditEntry]:
+    """Every matching entry, oldest first, read in batches so an export stays in bounded memory."""
+    last_id = 0
+    while True:
+        rows = session.scalars(_filtered(filters).where(AuditEntry.id > last_id)
+                               .order_by(AuditEntry.id).limit(batch)).all()
+        if not rows:
+            return
+        yield from rows
+        last_id = rows[-1].id
+        session.expunge_all()

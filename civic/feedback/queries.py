@@ -178,6 +178,17 @@ class AgencyFigures:
         return round(100 * self.answered_on_time / self.answered) if self.answered else None
 
 
+def overdue_by_agency(session: Session, now: datetime) -> list[tuple[Agency, int]]:
+    """Agencies with items past their deadline, the most first."""
+    overdue = func.count(Feedback.id)
+    rows = session.execute(
+        select(Agency, overdue).join(Feedback, Feedback.agency_id == Agency.id)
+        .where(Feedback.status.in_(OPEN_STATUSES), Feedback.due_at < now)
+        .group_by(Agency.id).order_by(overdue.desc(), Agency.code)
+    ).all()
+    return [(agency, count) for agency, count in rows]
+
+
 def site_totals(session: Session, now: datetime) -> AgencyFigures:
     """Received, answered, answered on time and overdue now across every agency."""
     is_answered = Feedback.answered_at.is_not(None)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from civic.notifications.models import OutboxMessage
+from civic.core.time import utcnow
+from civic.notifications.models import OutboxMessage, OutboxStatus
 
 
 def enqueue(
@@ -16,3 +18,27 @@ def enqueue(
     message = OutboxMessage(event=event, to_address=to, locale=locale, context=context)
     session.add(message)
     return message
+
+
+def count_by_status(session: Session) -> dict[str, int]:
+    """How many messages are pending, sending, sent and failed."""
+    counts = dict.fromkeys(OutboxStatus, 0)
+    for status, count in session.execute(
+            select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(OutboxMessage.status)):
+        counts[OutboxStatus(status)] = count
+    return {str(status): count for status, count in counts.items()}
+
+
+def list_failed(session: Session, limit: int = 100) -> list[OutboxMessage]:
+    return list(session.scalars(select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.failed)
+                                .order_by(OutboxMessage.created_at.desc()).limit(limit)))
+
+
+def retry_failed(session: Session, message_id: int | None = None) -> int:
+    """Put one failed message (or all) back in the queue with fresh attempts; return how many."""
+    statement = (update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.failed)
+                 .values(status=OutboxStatus.pending, attempts=0, next_attempt_at=utcnow())
+                 .execution_options(synchronize_session=False))
+    if message_id is not None:
+        statement = statement.where(OutboxMessage.id == message_id)
+    return session.execute(statement).rowcount or 0

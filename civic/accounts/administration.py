@@ -1,0 +1,176 @@
+"""What the integrity authority does with accounts: invitations, roles, suspension, supplier
+claims. Flushes, never commits; every change is audited; every rule checks the actor.
+
+An admin cannot remove their own admin role or suspend themselves, and the last admin
+cannot be demoted, so the site never locks its authority out.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from civic.accounts import emails, tokens
+from civic.accounts.models import CompanyRepresentative, Invitation, User
+from civic.accounts.queries import get_user_by_email, normalize_email
+from civic.accounts.services import create_user, end_all_sessions, suspend_user
+from civic.agencies.models import Agency
+from civic.core import audit
+from civic.core.errors import Conflict, DomainError, PermissionDenied
+from civic.core.roles import INVITED_ROLES, Role
+from civic.core.time import utcnow
+
+INVITATION_MAX_AGE = timedelta(days=7)
+
+
+def _require_admin(actor: User) -> None:
+    if actor.role != Role.admin or not actor.is_active:
+        raise PermissionDenied(_("Only administrators can do this."))
+
+
+def _check_role_and_agency(role: str, agency: Agency | None) -> None:
+    if role not in {r.value for r in Role}:
+        raise DomainError(_("Choose a role from the list."), field="role")
+    if role == Role.staff and agency is None:
+        raise DomainError(_("Staff accounts need an agency."), field="agency")
+    if role == Role.staff and not agency.is_active:
+        raise DomainError(_("This agency is inactive."), field="agency")
+    if role != Role.staff and agency is not None:
+        raise DomainError(_("Only staff accounts belong to an agency."), field="agency")
+
+
+def invite(session: Session, *, email: str, role: str, agency: Agency | None, actor: User) -> Invitation:
+    """Invite someone to be staff of an agency, a moderator or an admin, by mail."""
+    _require_admin(actor)
+    email = normalize_email(email)
+    if role not in {r.value for r in INVITED_ROLES}:
+        raise DomainError(_("Invite staff, moderators or administrators."), field="role")
+    _check_role_and_agency(role, agency)
+    if get_user_by_email(session, email) is not None:
+        raise Conflict(_("This address already has an account; change its role instead."), field="email")
+    pending = session.scalar(select(Invitation.id).where(
+        func.lower(Invitation.email) == email, Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None)))
+    if pending is not None:
+        raise Conflict(_("This address already has a pending invitation; resend it instead."), field="email")
+    invitation = Invitation(email=email, role=role, agency=agency, invited_by_id=actor.id)
+    session.add(invitation)
+    session.flush()
+    emails.invitation(session, invitation, tokens.make_token("invite", invitation))
+    audit.record(session, "invitation.sent", actor_id=actor.id, target_type="invitation",
+                 target_id=invitation.id, role=role, agency=agency.code if agency else None)
+    return invitation
+
+
+def resend(session: Session, invitation: Invitation, *, actor: User) -> None:
+    """Send a fresh link; the earlier one stops working."""
+    _require_admin(actor)
+    if not invitation.is_pending:
+        raise Conflict(_("This invitation is no longer pending."))
+    invitation.sent_at = utcnow()
+    session.flush()
+    emails.invitation(session, invitation, tokens.make_token("invite", invitation))
+    audit.record(session, "invitation.resent", actor_id=actor.id, target_type="invitation", target_id=invitation.id)
+
+
+def revoke(session: Session, invitation: Invitation, *, actor: User) -> None:
+    _require_admin(actor)
+    if not invitation.is_pending:
+        raise Conflict(_("This invitation is no longer pending."))
+    invitation.revoked_at = utcnow()
+    audit.record(session, "invitation.revoked", actor_id=actor.id, target_type="invitation",
+                 target_id=invitation.id)
+
+
+def check_invitation(session: Session, token: str) -> Invitation:
+    """The pending invitation a link is for, or a clear reason why the link does not work."""
+    try:
+        invitation_id, fingerprint = tokens.read_token("invite", token, int(INVITATION_MAX_AGE.total_seconds()))
+    except tokens.TokenInvalid as error:
+        if error.reason == "expired":
+            raise DomainError(_("This invitation has expired. Ask the administrators for a new one.")) from error
+        raise DomainError(_("This link is not valid. Check that you copied all of it.")) from error
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None or not tokens.matches_state("invite", invitation, fingerprint):
+        raise DomainError(_("This invitation has already been used or was withdrawn."))
+    return invitation
+
+
+def accept_invitation(session: Session, token: str, *, name: str, password: str) -> User:
+    """Create the invited account, already verified (the link proved the address)."""
+    invitation = check_invitation(session, token)
+    agency = session.get(Agency, invitation.agency_id) if invitation.agency_id else None
+    user = create_user(session, email=invitation.email, password=password, display_name=name,
+                       role=Role(invitation.role), agency=agency, verified=True,
+                       actor_id=invitation.invited_by_id)
+    invitation.accepted_at = utcnow()
+    invitation.user_id = user.id
+    audit.record(session, "invitation.accepted", actor_id=user.id, target_type="invitation",
+                 target_id=invitation.id)
+    return user
+
+
+def _other_active_admins(session: Session, user: User) -> int:
+    return session.scalar(select(func.count(User.id)).where(
+        User.role == Role.admin, User.id != user.id, User.suspended_at.is_(None), User.deleted_at.is_(None))) or 0
+
+
+def change_role(session: Session, user: User, *, role: str, agency: Agency | None, actor: User) -> None:
+    """Give an account another role (and agency, for staff); its sessions end so it takes effect."""
+    _require_admin(actor)
+    _check_role_and_agency(role, agency)
+    if user.deleted_at is not None:
+        raise Conflict(_("This account has been deleted."))
+    if user.role == Role.admin and role != Role.admin:
+        if user.id == actor.id:
+            raise PermissionDenied(_("You cannot remove your own administrator role."))
+        if _other_active_admins(session, user) == 0:
+            raise PermissionDenied(_("The last administrator cannot be demoted."))
+    old_role, old_agency = user.role, user.agency.code if user.agency else None
+    if (old_role, old_agency) == (role, agency.code if agency else None):
+        return
+    user.role = role
+    user.agency = agency
+    end_all_sessions(session, user)
+    audit.record(session, "account.role_changed", actor_id=actor.id, target_type="user", target_id=user.id,
+                 old=[old_role, old_agency], new=[role, agency.code if agency else None])
+
+
+def suspend(session: Session, user: User, *, actor: User, reason: str) -> None:
+    """Suspend an account; every session of it ends at once."""
+    _require_admin(actor)
+    if user.id == actor.id:
+        raise PermissionDenied(_("You cannot suspend your own account."))
+    if user.suspended_at is not None:
+        raise Conflict(_("This account is already suspended."))
+    if user.role == Role.admin and _other_active_admins(session, user) == 0:
+        raise PermissionDenied(_("The last administrator cannot be suspended."))
+    if not reason.strip():
+        raise DomainError(_("Say why the account is suspended."), field="reason")
+    suspend_user(session, user, actor=actor, reason=reason.strip())
+
+
+def reinstate(session: Session, user: User, *, actor: User) -> None:
+    _require_admin(actor)
+    if user.suspended_at is None:
+        raise Conflict(_("This account is not suspended."))
+    user.suspended_at = None
+    audit.record(session, "account.reinstated", actor_id=actor.id, target_type="user", target_id=user.id)
+
+
+def decide_claim(session: Session, claim: CompanyRepresentative, *, confirm: bool, actor: User) -> None:
+    """Confirm or reject a person's claim to represent a company."""
+    _require_admin(actor)
+    if claim.confirmed_at is not None:
+        raise Conflict(_("This claim has already been confirmed."))
+    user = session.get(User, claim.user_id)
+    if confirm:
+        claim.confirmed_at = utcnow()
+        if user is not None and user.role == Role.citizen:
+            user.role = Role.supplier
+    else:
+        session.delete(claim)
+    audit.record(session, "company.claim_confirmed" if confirm else "company.claim_rejected",
+                 actor_id=actor.id, target_type="company", target_id=claim.company.ubn, user=claim.user_id)

@@ -1,0 +1,148 @@
+"""Administration of agencies: list, search, create, edit, (de)activate, delete, import CSV."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from civic.admin.forms import AgencyForm, EmptyForm, ImportForm, agency_choices
+from civic.agencies import importing
+from civic.agencies.models import Agency
+from civic.agencies.queries import get_agency_by_code, list_active_agencies, list_agencies
+from civic.agencies.services import AgencyInput, delete_agency, save_agency, set_active
+from civic.core.errors import DomainError
+from civic.core.roles import Role
+from civic.extensions import db
+from civic.web.access import role_required
+
+bp = Blueprint("admin_agencies", __name__, url_prefix="/admin/agencies")
+
+
+@bp.before_request
+@role_required(Role.admin)
+def wall() -> None:
+    """Administrators only."""
+
+
+def _page() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        abort(400)
+    return int(raw)
+
+
+@bp.get("")
+@role_required(Role.admin)
+def index():
+    """Every agency, searchable by code or name."""
+    q = request.args.get("q", "").strip()[:100]
+    return render_template("admin/agencies.html", page=list_agencies(db.session, q=q or None, page=_page()), q=q)
+
+
+def _form_page(form: AgencyForm, agency: Agency | None, status: int = 200):
+    return render_template("admin/agency_form.html", form=form, agency=agency), status
+
+
+def _agency_form(agency: Agency | None) -> AgencyForm:
+    data = {}
+    if agency is not None and request.method == "GET":
+        data = {"code": agency.code, "name_zh": agency.name_zh, "name_en": agency.name_en,
+                "parent_code": db.session.get(Agency, agency.parent_id).code if agency.parent_id else "",
+                "contact_email": agency.contact_email, "response_days": agency.response_days}
+    form = AgencyForm(**data)
+    candidates = [a for a in list_active_agencies(db.session) if agency is None or a.id != agency.id]
+    form.parent_code.choices = agency_choices(candidates, str(get_locale()))
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/<code>/edit", methods=["GET", "POST"])
+@role_required(Role.admin)
+def edit(code: str | None = None):
+    """Create an agency, or change one."""
+    agency = None
+    if code is not None:
+        agency = get_agency_by_code(db.session, code) or abort(404)
+    form = _agency_form(agency)
+    if not form.validate_on_submit():
+        return _form_page(form, agency, 422 if form.is_submitted() else 200)
+    data = AgencyInput(code=form.code.data, name_zh=form.name_zh.data, name_en=form.name_en.data or "",
+                       parent_code=form.parent_code.data or "", contact_email=form.contact_email.data or "",
+                       response_days=form.response_days.data)
+    try:
+        saved = save_agency(db.session, data, agency=agency, actor_id=current_user.id)
+    except DomainError as error:
+        db.session.rollback()
+        field = getattr(form, error.field or "code", form.code)
+        field.errors = [*field.errors, error.message]
+        return _form_page(form, agency, 422)
+    code = saved.code
+    db.session.commit()
+    flash(_("Agency %(code)s saved.", code=code), "success")
+    return redirect(url_for("admin_agencies.index", q=code))
+
+
+@bp.post("/<code>/active")
+@role_required(Role.admin)
+def toggle_active(code: str):
+    """Deactivate an agency, or bring it back."""
+    agency = get_agency_by_code(db.session, code) or abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    set_active(db.session, agency, active=not agency.is_active, actor_id=current_user.id)
+    db.session.commit()
+    flash(_("Agency %(code)s is active again.", code=code) if agency.is_active
+          else _("Agency %(code)s is deactivated.", code=code), "success")
+    return redirect(url_for("admin_agencies.index", q=code))
+
+
+@bp.post("/<code>/delete")
+@role_required(Role.admin)
+def delete(code: str):
+    """Delete an agency nothing refers to."""
+    agency = get_agency_by_code(db.session, code) or abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        delete_agency(db.session, agency, actor_id=current_user.id)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("admin_agencies.index", q=code))
+    db.session.commit()
+    flash(_("Agency %(code)s deleted.", code=code), "success")
+    return redirect(url_for("admin_agencies.index"))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required(Role.admin)
+def import_csv():
+    """Upload a CSV of agencies, see every row checked, then import it all or nothing."""
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return render_template("admin/agency_import.html", form=form, plan=None), 422 if form.is_submitted() else 200
+    if form.file.data:
+        raw = form.file.data.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            form.file.errors = [_("Save the file as UTF-8 CSV and upload it again.")]
+            return render_template("admin/agency_import.html", form=form, plan=None), 422
+        plan = importing.parse(db.session, text)
+        form.content.data = text
+        return render_template("admin/agency_import.html", form=form, plan=plan), 200 if plan.is_valid else 422
+    if not form.content.data:
+        form.file.errors = [_("Choose a CSV file.")]
+        return render_template("admin/agency_import.html", form=form, plan=None), 422
+    plan = importing.parse(db.session, form.content.data)
+    try:
+        written = importing.apply(db.session, plan, actor_id=current_user.id)
+    except DomainError as error:
+        db.session.rollback()
+        form.file.errors = [error.message]
+        return render_template("admin/agency_import.html", form=form, plan=plan), 422
+    db.session.commit()
+    flash(_("%(count)d agencies imported.", count=written), "success")
+    return redirect(url_for("admin_agencies.index"))

@@ -1,0 +1,113 @@
+"""Administration forms: field shapes and messages; choices handed in by the views."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSelect, GovTextArea, GovTextInput
+from wtforms import EmailField, IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import Form as PlainForm
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+
+from civic.core.roles import Role
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+ROLE_CHOICES = {
+    Role.citizen: _l("Citizen"),
+    Role.supplier: _l("Supplier representative"),
+    Role.staff: _l("Agency staff"),
+    Role.moderator: _l("Moderator"),
+    Role.admin: _l("Administrator"),
+}
+
+
+NO_AGENCY = _l("None")
+
+
+def agency_choices(agencies, locale: str, blank=NO_AGENCY) -> list[SelectChoice]:
+    return [SelectChoice("", blank)] + [SelectChoice(a.code, f"{a.code} {a.name(locale)}") for a in agencies]
+
+
+class AgencyForm(FlaskForm):
+    code = StringField(_l("Agency code (機關代碼)"), widget=GovTextInput(), filters=[strip],
+                       validators=[DataRequired(message=_l("Enter the agency code.")),
+                                   Length(max=20, message=_l("At most 20 characters."))])
+    name_zh = StringField(_l("Name in Chinese"), widget=GovTextInput(), filters=[strip],
+                          validators=[DataRequired(message=_l("Enter the agency's Chinese name.")),
+                                      Length(max=200, message=_l("At most 200 characters."))])
+    name_en = StringField(_l("Name in English"), widget=GovTextInput(), filters=[strip],
+                          validators=[Length(max=200, message=_l("At most 200 characters."))])
+    parent_code = SelectField(_l("Supervising agency"), widget=GovSelect(), validators=[Optional()])
+    contact_email = StringField(_l("Contact email"), widget=GovTextInput(), filters=[strip],
+                                description=_l("Receives new public feedback and reminders."),
+                                validators=[Optional(), Length(max=254, message=_l("At most 254 characters."))])
+    response_days = IntegerField(_l("Days to answer the public"), widget=GovTextInput(), default=14,
+                                 validators=[InputRequired(message=_l("Enter a number of days.")),
+                                             NumberRange(min=1, max=365, message=_l("Between 1 and 365 days."))])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV file"), widget=GovFileInput(),
+                     description=_l("Columns: code, name_zh, name_en, parent_code (contact_email and "
+                                    "response_days are optional). UTF-8, first line with the column names."))
+    content = TextAreaField(validators=[Optional()])
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(_l("Email address"), widget=GovTextInput(), filters=[strip],
+                       validators=[DataRequired(message=_l("Enter your email address.")),
+                                   Email(message=_l("Enter an email address in the right format, "
+                                                    "like name@example.tw."), check_deliverability=False),
+                                   Length(max=254, message=_l("At most 254 characters."))])
+    role = RadioField(_l("Role"), widget=GovRadioInput(),
+                      choices=[SelectChoice(r.value, ROLE_CHOICES[r])
+                               for r in (Role.staff, Role.moderator, Role.admin)],
+                      validators=[InputRequired(message=_l("Choose a role from the list."))])
+    agency = SelectField(_l("Agency (for staff)"), widget=GovSelect(), validators=[Optional()])
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), widget=GovSelect(), choices=[SelectChoice(r.value, label)
+                                                                 for r, label in ROLE_CHOICES.items()],
+                       validators=[InputRequired(message=_l("Choose a role from the list."))])
+    agency = SelectField(_l("Agency (for staff)"), widget=GovSelect(), validators=[Optional()])
+
+
+class SuspendForm(FlaskForm):
+    reason = TextAreaField(_l("Why is the account suspended?"), widget=GovTextArea(), filters=[strip],
+                           validators=[DataRequired(message=_l("Say why the account is suspended.")),
+                                       Length(max=1000, message=_l("At most 1,000 characters."))])
+
+
+class EmptyForm(FlaskForm):
+    """A POST with a CSRF token and nothing else."""
+
+
+class AuditFilterForm(PlainForm):
+    actor = StringField(_l("Who (email)"), widget=GovTextInput(), filters=[strip], validators=[Optional()])
+    action = StringField(_l("Action, e.g. feedback.answered"), widget=GovTextInput(), filters=[strip],
+                         validators=[Optional(), Length(max=64)])
+    target_type = StringField(_l("Target type"), widget=GovTextInput(), filters=[strip],
+                              validators=[Optional(), Length(max=32)])
+    target_id = StringField(_l("Target"), widget=GovTextInput(), filters=[strip],
+                            validators=[Optional(), Length(max=64)])
+    since = StringField(_l("From (YYYY-MM-DD)"), widget=GovTextInput(), filters=[strip], validators=[Optional()])
+    until = StringField(_l("Until (YYYY-MM-DD)"), widget=GovTextInput(), filters=[strip], validators=[Optional()])
+
+
+class UserFilterForm(PlainForm):
+    q = StringField(_l("Name or email"), widget=GovTextInput(), filters=[strip],
+                    validators=[Optional(), Length(max=100)])
+    role = SelectField(_l("Role"), widget=GovSelect(), validators=[Optional()],
+                       choices=[SelectChoice("", "")] + [SelectChoice(r.value, label)
+                                                          for r, label in ROLE_CHOICES.items()])
+    agency = SelectField(_l("Agency"), widget=GovSelect(), validators=[Optional()])
+    status = SelectField(_l("Status"), widget=GovSelect(), validators=[Optional()],
+                         choices=[SelectChoice("", ""), SelectChoice("active", _l("Active")),
+                                  SelectChoice("suspended", _l("Suspended")),
+                                  SelectChoice("unverified", _l("Email not confirmed"))])

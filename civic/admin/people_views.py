@@ -1,0 +1,198 @@
+"""Administration of people: find accounts, invite staff, moderators and admins, change roles,
+suspend and reinstate, confirm supplier claims.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from civic.accounts import administration
+from civic.accounts.models import User
+from civic.accounts.queries import (
+    UserFilters,
+    get_claim,
+    get_invitation,
+    list_pending_claims,
+    list_pending_invitations,
+    list_users,
+)
+from civic.admin.forms import EmptyForm, InviteForm, RoleForm, SuspendForm, UserFilterForm, agency_choices
+from civic.agencies.queries import get_agency_by_code, list_active_agencies
+from civic.core.errors import DomainError
+from civic.core.roles import Role
+from civic.extensions import db
+from civic.web.access import role_required
+
+bp = Blueprint("admin_people", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@role_required(Role.admin)
+def wall() -> None:
+    """Administrators only."""
+
+
+@bp.get("/users")
+@role_required(Role.admin)
+def index():
+    """Accounts, searchable by name or email and filterable by role, agency and status."""
+    form = UserFilterForm(MultiDict(request.args))
+    form.agency.choices = agency_choices(list_active_agencies(db.session), str(get_locale()), blank="")
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1 or (request.args and not form.validate()):
+        return render_template("admin/users.html", form=form, page=None), 400
+    filters = UserFilters(q=form.q.data or None, role=form.role.data or None, agency=form.agency.data or None,
+                          status=form.status.data or None)
+    return render_template("admin/users.html", form=form, page=list_users(db.session, filters, page=int(raw)),
+                           invitations=list_pending_invitations(db.session),
+                           claims=list_pending_claims(db.session), empty_form=EmptyForm())
+
+
+def _invite_form() -> InviteForm:
+    form = InviteForm()
+    form.agency.choices = agency_choices(list_active_agencies(db.session), str(get_locale()), blank="")
+    return form
+
+
+@bp.route("/users/invite", methods=["GET", "POST"])
+@role_required(Role.admin)
+def invite():
+    """Invite a staff member, moderator or admin by email."""
+    form = _invite_form()
+    if not form.validate_on_submit():
+        return render_template("admin/invite.html", form=form), 422 if form.is_submitted() else 200
+    agency = get_agency_by_code(db.session, form.agency.data) if form.agency.data else None
+    try:
+        administration.invite(db.session, email=form.email.data, role=form.role.data, agency=agency,
+                              actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        field = getattr(form, error.field or "email", form.email)
+        field.errors = [*field.errors, error.message]
+        return render_template("admin/invite.html", form=form), 422
+    db.session.commit()
+    flash(_("The invitation has been sent to %(email)s.", email=form.email.data), "success")
+    return redirect(url_for("admin_people.index"))
+
+
+@bp.post("/invitations/<int:invitation_id>/<any(resend, revoke):action>")
+@role_required(Role.admin)
+def invitation(invitation_id: int, action: str):
+    """Resend or withdraw a pending invitation."""
+    pending = get_invitation(db.session, invitation_id) or abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        (administration.resend if action == "resend" else administration.revoke)(
+            db.session, pending, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("admin_people.index"))
+    db.session.commit()
+    flash(_("The invitation has been sent again.") if action == "resend" else _("The invitation is withdrawn."),
+          "success")
+    return redirect(url_for("admin_people.index"))
+
+
+def _user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.deleted_at is not None:
+        abort(404)
+    return user
+
+
+def _render_user(user: User, status: int = 200, **forms):
+    role_form = forms.get("role_form") or RoleForm(formdata=None, role=user.role,
+                                                    agency=user.agency.code if user.agency else "")
+    role_form.agency.choices = agency_choices(list_active_agencies(db.session), str(get_locale()), blank="")
+    return render_template("admin/user.html", user=user, role_form=role_form,
+                           suspend_form=forms.get("suspend_form") or SuspendForm(formdata=None),
+                           empty_form=EmptyForm()), status
+
+
+@bp.get("/users/<int:user_id>")
+@role_required(Role.admin)
+def user(user_id: int):
+    """One account: its role, agency and status, with the actions on it."""
+    return _render_user(_user(user_id))
+
+
+@bp.post("/users/<int:user_id>/role")
+@role_required(Role.admin)
+def change_role(user_id: int):
+    """Give the account another role or agency."""
+    target = _user(user_id)
+    form = RoleForm()
+    form.agency.choices = agency_choices(list_active_agencies(db.session), str(get_locale()), blank="")
+    if not form.validate_on_submit():
+        return _render_user(target, 422, role_form=form)
+    agency = get_agency_by_code(db.session, form.agency.data) if form.agency.data else None
+    try:
+        administration.change_role(db.session, target, role=form.role.data, agency=agency, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        field = getattr(form, error.field or "role", form.role)
+        field.errors = [*field.errors, error.message]
+        return _render_user(_user(user_id), 422, role_form=form)
+    db.session.commit()
+    flash(_("The role has been changed; the person is signed out so it takes effect."), "success")
+    return redirect(url_for("admin_people.user", user_id=user_id))
+
+
+@bp.post("/users/<int:user_id>/suspend")
+@role_required(Role.admin)
+def suspend(user_id: int):
+    """Suspend the account; all its sessions end at once."""
+    target = _user(user_id)
+    form = SuspendForm()
+    if not form.validate_on_submit():
+        return _render_user(target, 422, suspend_form=form)
+    try:
+        administration.suspend(db.session, target, actor=current_user, reason=form.reason.data)
+    except DomainError as error:
+        db.session.rollback()
+        form.reason.errors = [*form.reason.errors, error.message]
+        return _render_user(_user(user_id), 422, suspend_form=form)
+    db.session.commit()
+    flash(_("The account is suspended and signed out everywhere."), "success")
+    return redirect(url_for("admin_people.user", user_id=user_id))
+
+
+@bp.post("/users/<int:user_id>/reinstate")
+@role_required(Role.admin)
+def reinstate(user_id: int):
+    target = _user(user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        administration.reinstate(db.session, target, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("admin_people.user", user_id=user_id))
+    db.session.commit()
+    flash(_("The account is active again."), "success")
+    return redirect(url_for("admin_people.user", user_id=user_id))
+
+
+@bp.post("/claims/<int:claim_id>/<any(confirm, reject):decision>")
+@role_required(Role.admin)
+def claim(claim_id: int, decision: str):
+    """Confirm or reject someone's claim to represent a company."""
+    pending = get_claim(db.session, claim_id) or abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        administration.decide_claim(db.session, pending, confirm=decision == "confirm", actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("admin_people.index"))
+    db.session.commit()
+    flash(_("Claim confirmed.") if decision == "confirm" else _("Claim rejected."), "success")
+    return redirect(url_for("admin_people.index"))

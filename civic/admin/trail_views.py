@@ -1,0 +1,130 @@
+"""The audit trail (read-only, filterable, CSV) and the outbox (counts, failures, retry)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from civic.accounts.models import User
+from civic.accounts.queries import get_user_by_email
+from civic.admin.forms import AuditFilterForm, EmptyForm
+from civic.core import audit
+from civic.core.roles import Role
+from civic.core.time import from_taipei_local, isoformat
+from civic.extensions import db
+from civic.notifications import services as outbox
+from civic.web.access import role_required
+
+bp = Blueprint("admin_trail", __name__, url_prefix="/admin")
+
+PER_PAGE = 50
+
+
+@bp.before_request
+@role_required(Role.admin)
+def wall() -> None:
+    """Administrators only."""
+
+
+def _day(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    return from_taipei_local(datetime.combine(date.fromisoformat(text), datetime.min.time()))
+
+
+def _filters(form: AuditFilterForm) -> audit.AuditFilters | None:
+    """The filters of the form, or None (with the form's errors set) when they are wrong."""
+    ok = form.validate()
+    actor_id = None
+    if form.actor.data:
+        actor = get_user_by_email(db.session, form.actor.data)
+        if actor is None:
+            form.actor.errors = [*form.actor.errors, _("There is no account with this email address.")]
+            ok = False
+        else:
+            actor_id = actor.id
+    try:
+        since, until = _day(form.since.data), _day(form.until.data)
+    except ValueError:
+        form.since.errors = [*form.since.errors, _("Enter a real date, like 2024-03-19.")]
+        return None
+    if not ok:
+        return None
+    return audit.AuditFilters(actor_id=actor_id, action=form.action.data or None,
+                              target_type=form.target_type.data or None, target_id=form.target_id.data or None,
+                              since=since, until=until + timedelta(days=1) if until else None)
+
+
+@bp.get("/audit")
+@role_required(Role.admin)
+def trail():
+    """Every audited act: who, what, target, when, details. Never editable."""
+    form = AuditFilterForm(MultiDict(request.args))
+    raw = request.args.get("page", "1")
+    filters = _filters(form)
+    if filters is None or not raw.isdigit() or int(raw) < 1:
+        return render_template("admin/audit.html", form=form, entries=None), 400
+    page = int(raw)
+    entries, total = audit.list_entries(db.session, filters, page=page, per_page=PER_PAGE)
+    actors = {user.id: user for user in db.session.query(User).filter(
+        User.id.in_({e.actor_id for e in entries if e.actor_id}))} if entries else {}
+    return render_template("admin/audit.html", form=form, entries=entries, total=total, page=page,
+                           pages=max(1, -(-total // PER_PAGE)), actors=actors)
+
+
+@bp.get("/audit.csv")
+@role_required(Role.admin)
+def trail_csv():
+    """The filtered trail as CSV (UTF-8 with BOM for Excel), streamed."""
+    form = AuditFilterForm(MultiDict(request.args))
+    filters = _filters(form)
+    if filters is None:
+        abort(400)
+
+    def rows() -> Iterator[str]:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        out.write("\ufeff")
+        writer.writerow(["id", "created_at", "actor_id", "action", "target_type", "target_id", "details"])
+        for entry in audit.iter_entries(db.session, filters):
+            writer.writerow([entry.id, isoformat(entry.created_at), entry.actor_id or "", entry.action,
+                             entry.target_type, entry.target_id, json.dumps(entry.details, ensure_ascii=False)])
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+        yield out.getvalue()
+
+    response = Response(stream_with_context(rows()), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="audit.csv"'
+    return response
+
+
+@bp.get("/outbox")
+@role_required(Role.admin)
+def mail():
+    """Mail by state, and the failures with their last error."""
+    return render_template("admin/outbox.html", counts=outbox.count_by_status(db.session),
+                           failed=outbox.list_failed(db.session), empty_form=EmptyForm())
+
+
+@bp.post("/outbox/retry")
+@bp.post("/outbox/<int:message_id>/retry")
+@role_required(Role.admin)
+def retry(message_id: int | None = None):
+    """Queue failed mail again: one message, or all."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    count = outbox.retry_failed(db.session, message_id)
+    audit.record(db.session, "outbox.retried", actor_id=current_user.id, target_type="outbox",
+                 target_id=message_id or "*", count=count)
+    db.session.commit()
+    flash(_("%(count)d messages queued again.", count=count), "success")
+    return redirect(url_for("admin_trail.mail"))
