@@ -84,7 +84,8 @@ def _import_models() -> None:
     import civic.cases.models
     import civic.core.audit
     import civic.feedback.models
-    import civic.notifications.models  # noqa: F401
+    import civic.notifications.models
+    import civic.pledges.models  # noqa: F401
 
 
 def _init_templates(app: Flask) -> None:
@@ -111,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     from civic.accounts.views import bp as accounts_bp
     from civic.admin.agency_views import bp as admin_agencies_bp
     from civic.admin.people_views import bp as admin_people_bp
+    from civic.admin.pledge_views import bp as admin_pledges_bp
     from civic.admin.trail_views import bp as admin_trail_bp
     from civic.admin.views import bp as admin_bp
     from civic.cases.staff_views import bp as cases_manage_bp
@@ -118,11 +120,13 @@ def _register_blueprints(app: Flask) -> None:
     from civic.feedback.moderation_views import bp as moderation_bp
     from civic.feedback.staff_views import bp as feedback_staff_bp
     from civic.feedback.views import bp as feedback_bp
+    from civic.pledges.views import bp as pledges_bp
     from civic.site.agencies import bp as agencies_bp
     from civic.site.views import bp as site_bp
 
     for blueprint in (site_bp, accounts_bp, cases_bp, cases_manage_bp, agencies_bp, admin_bp, feedback_bp,
-                      feedback_staff_bp, moderation_bp, admin_agencies_bp, admin_people_bp, admin_trail_bp):
+                      feedback_staff_bp, moderation_bp, admin_agencies_bp, admin_people_bp, admin_trail_bp,
+                      pledges_bp, admin_pledges_bp):
         app.register_blueprint(blueprint)
 
 

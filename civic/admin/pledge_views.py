@@ -1,0 +1,75 @@
+"""Administration of pledges: publishing pledge texts and recording breaches."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from civic.cases import queries as case_queries
+from civic.cases.models import Case, ReviewState
+from civic.core.errors import DomainError
+from civic.core.roles import Role
+from civic.extensions import db
+from civic.pledges import queries, services
+from civic.pledges.forms import BreachForm, TextForm
+from civic.web.access import role_required
+
+bp = Blueprint("admin_pledges", __name__, url_prefix="/admin/pledges")
+
+
+@bp.before_request
+@role_required(Role.admin)
+def wall() -> None:
+    """Administrators only."""
+
+
+@bp.route("/texts", methods=["GET", "POST"])
+@role_required(Role.admin)
+def texts():
+    """Every published version, and a form to publish a new one."""
+    form = TextForm()
+    cases = db.session.scalars(select(Case).where(Case.review_state == ReviewState.published)
+                               .order_by(Case.title_zh)).all()
+    form.case.choices = [SelectChoice("", _("Every case (general text)"))] + [
+        SelectChoice(c.slug, c.title(str(get_locale()))) for c in cases]
+    if not form.validate_on_submit():
+        return render_template("admin/pledge_texts.html", form=form, texts=queries.list_texts(db.session)), \
+            422 if form.is_submitted() else 200
+    case = case_queries.get_case_with_parts(db.session, form.case.data) if form.case.data else None
+    try:
+        text = services.publish_text(db.session, services.TextInput(
+            title_zh=form.title_zh.data, body_zh=form.body_zh.data, title_en=form.title_en.data or "",
+            body_en=form.body_en.data or ""), case=case, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        field = getattr(form, error.field or "body_zh", form.body_zh)
+        field.errors = [*field.errors, error.message]
+        return render_template("admin/pledge_texts.html", form=form, texts=queries.list_texts(db.session)), 422
+    version = text.version
+    db.session.commit()
+    flash(_("Version %(version)d is published.", version=version), "success")
+    return redirect(url_for("admin_pledges.texts"))
+
+
+@bp.route("/<receipt>/breach", methods=["GET", "POST"])
+@role_required(Role.admin)
+def breach(receipt: str):
+    """Record a finding that a pledge was breached, with a public note."""
+    pledge = queries.get_pledge(db.session, receipt) or abort(404)
+    form = BreachForm()
+    if not form.validate_on_submit():
+        return render_template("admin/pledge_breach.html", form=form, pledge=pledge), \
+            422 if form.is_submitted() else 200
+    try:
+        services.record_breach(db.session, pledge, actor=current_user, note=form.note.data)
+    except DomainError as error:
+        db.session.rollback()
+        form.note.errors = [*form.note.errors, error.message]
+        return render_template("admin/pledge_breach.html", form=form, pledge=pledge), 422
+    db.session.commit()
+    flash(_("The finding is recorded and public."), "success")
+    return redirect(url_for("pledges.receipt", receipt=receipt))

@@ -1,0 +1,1 @@
+"""Supplier integrity pledges: versioned texts, signed pledges with verifiable receipts."""

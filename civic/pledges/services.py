@@ -1,0 +1,189 @@
+"""Every change to pledges: publishing texts, claiming a company, signing, withdrawing,
+recording a breach. Flushes, never commits; every change is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from civic.accounts import services as accounts
+from civic.accounts.models import Company, CompanyRepresentative, User
+from civic.accounts.ubn import is_valid_ubn, normalize
+from civic.cases.models import Case
+from civic.core import audit
+from civic.core.errors import Conflict, DomainError, PermissionDenied
+from civic.core.time import utcnow
+from civic.pledges import permissions, receipts
+from civic.pledges.models import Pledge, PledgeStatus, PledgeText
+from civic.pledges.queries import confirmed_companies, latest_text
+
+NAME_MAX = 100
+REASON_MAX = 2000
+
+
+@dataclass
+class TextInput:
+    title_zh: str
+    body_zh: str
+    title_en: str = ""
+    body_en: str = ""
+
+
+def publish_text(session: Session, data: TextInput, *, case: Case | None, actor: User) -> PledgeText:
+    """Publish a new version of the general text (or of one case's text); earlier versions stay."""
+    if not permissions.can_publish_texts(actor):
+        raise PermissionDenied(_("Only administrators publish pledge texts."))
+    if not data.title_zh.strip():
+        raise DomainError(_("Enter the title in Chinese."), field="title_zh")
+    if not data.body_zh.strip():
+        raise DomainError(_("Enter the text in Chinese."), field="body_zh")
+    scope = PledgeText.case_id == case.id if case else PledgeText.case_id.is_(None)
+    current = session.scalar(select(func.max(PledgeText.version)).where(scope)) or 0
+    version = current + 1
+    content = receipts.text_content(version=version, case_slug=case.slug if case else None,
+                                    title_zh=data.title_zh.strip(), title_en=data.title_en.strip(),
+                                    body_zh=data.body_zh.strip(), body_en=data.body_en.strip())
+    text = PledgeText(case_id=case.id if case else None, version=version, title_zh=content["title_zh"],
+                      title_en=content["title_en"], body_zh=content["body_zh"], body_en=content["body_en"],
+                      content_hash=receipts.sha256(content), published_by_id=actor.id)
+    session.add(text)
+    session.flush()
+    audit.record(session, "pledge_text.published", actor_id=actor.id, target_type="pledge_text",
+                 target_id=text.id, version=version, case=case.slug if case else None)
+    return text
+
+
+def claim_company(session: Session, user: User, *, ubn: str, name: str) -> CompanyRepresentative:
+    """Say one represents a company; an administrator confirms it before the person can sign."""
+    if not (user.is_authenticated and user.is_active and user.is_verified):
+        raise PermissionDenied(_("Sign in with a confirmed account first."))
+    number = normalize(ubn)
+    if not is_valid_ubn(number):
+        raise DomainError(_("%(ubn)s is not a valid unified business number (統一編號).", ubn=number),
+                          field="ubn")
+    if not name.strip():
+        raise DomainError(_("Enter the company's registered name."), field="name")
+    company = accounts.get_or_create_company(session, accounts.CompanyInput(ubn=number, name=name),
+                                             actor_id=user.id)
+    existing = session.scalar(select(CompanyRepresentative).where(
+        CompanyRepresentative.company_id == company.id, CompanyRepresentative.user_id == user.id))
+    if existing is not None:
+        raise Conflict(_("You have already asked to represent this company."), field="ubn")
+    claim = CompanyRepresentative(company_id=company.id, user_id=user.id)
+    session.add(claim)
+    session.flush()
+    audit.record(session, "company.claimed", actor_id=user.id, target_type="company", target_id=company.ubn)
+    return claim
+
+
+@dataclass
+class SignInput:
+    ubn: str
+    signer_name: str
+    signer_title: str
+    agree: bool
+    case: Case | None = None
+
+
+def sign(session: Session, data: SignInput, *, actor: User) -> Pledge:
+    """Sign the current text for a company (and optionally a case); returns the pledge.
+
+    Refused: an invalid 統一編號, a company the actor does not (yet) represent, and a second
+    active pledge of the same company to the same text for the same case.
+    """
+    number = normalize(data.ubn)
+    if not is_valid_ubn(number):
+        raise DomainError(_("%(ubn)s is not a valid unified business number (統一編號).", ubn=number),
+                          field="ubn")
+    companies = {company.ubn: company for company in confirmed_companies(session, actor.id)}
+    company = companies.get(number)
+    if company is None or not permissions.can_sign_for(actor, {c.id for c in companies.values()}, company.id):
+        raise PermissionDenied(_("You can only sign for a company whose representation has been confirmed."))
+    if data.case is not None and not data.case.is_published:
+        raise DomainError(_("Choose a published case."), field="case")
+    for value, field, label in ((data.signer_name, "signer_name", _("signer's name")),
+                                (data.signer_title, "signer_title", _("signer's title"))):
+        if not value.strip():
+            raise DomainError(_("Enter the %(what)s.", what=label), field=field)
+        if len(value.strip()) > NAME_MAX:
+            raise DomainError(_("At most %(n)d characters.", n=NAME_MAX), field=field)
+    if not data.agree:
+        raise DomainError(_("Tick the box to agree to the text."), field="agree")
+    text = latest_text(session, data.case)
+    if text is None:
+        raise Conflict(_("There is no pledge text to sign yet."))
+    same_case = Pledge.case_id == data.case.id if data.case else Pledge.case_id.is_(None)
+    duplicate = session.scalar(select(Pledge.receipt).where(
+        Pledge.company_id == company.id, Pledge.text_id == text.id, Pledge.status == PledgeStatus.active,
+        same_case))
+    if duplicate is not None:
+        raise Conflict(_("%(company)s already has an active pledge to this text (receipt %(receipt)s).",
+                         company=company.name, receipt=duplicate), field="ubn")
+    signed_at = utcnow().replace(microsecond=0)
+    receipt = _unique_receipt(session)
+    content = receipts.pledge_content(
+        receipt=receipt, ubn=company.ubn, company_name=company.name,
+        case_slug=data.case.slug if data.case else None, text_version=text.version, text_hash=text.content_hash,
+        signer_name=data.signer_name.strip(), signer_title=data.signer_title.strip(), signed_at=signed_at)
+    pledge = Pledge(receipt=receipt, company=company, case=data.case, text=text,
+                    signer_name=content["signer_name"], signer_title=content["signer_title"], signed_by_id=actor.id,
+                    signed_at=signed_at, content_hash=receipts.sha256(content))
+    session.add(pledge)
+    session.flush()
+    audit.record(session, "pledge.signed", actor_id=actor.id, target_type="pledge", target_id=receipt,
+                 ubn=company.ubn)
+    return pledge
+
+
+def _unique_receipt(session: Session) -> str:
+    while True:
+        receipt = receipts.new_receipt()
+        if session.scalar(select(Pledge.id).where(Pledge.receipt == receipt)) is None:
+            return receipt
+
+
+def content_of(pledge: Pledge) -> dict:
+    """The canonical content whose SHA-256 is the pledge's hash (company, case and text loaded)."""
+    return receipts.pledge_content(
+        receipt=pledge.receipt, ubn=pledge.company.ubn, company_name=pledge.company.name,
+        case_slug=pledge.case.slug if pledge.case else None, text_version=pledge.text.version,
+        text_hash=pledge.text.content_hash, signer_name=pledge.signer_name, signer_title=pledge.signer_title,
+        signed_at=pledge.signed_at)
+
+
+def withdraw(session: Session, pledge: Pledge, *, actor: User, reason: str) -> None:
+    """The company withdraws its pledge with a public reason; the record stays."""
+    if pledge.company_id not in {c.id for c in confirmed_companies(session, actor.id)}:
+        raise PermissionDenied(_("Only the company's confirmed representatives can withdraw its pledge."))
+    if not pledge.is_active:
+        raise Conflict(_("This pledge has already been withdrawn."))
+    text = (reason or "").strip()
+    if not text:
+        raise DomainError(_("Give the public reason for withdrawing."), field="reason")
+    if len(text) > REASON_MAX:
+        raise DomainError(_("At most %(n)d characters.", n=REASON_MAX), field="reason")
+    pledge.status = PledgeStatus.withdrawn
+    pledge.withdrawn_at = utcnow()
+    pledge.withdrawal_reason = text
+    audit.record(session, "pledge.withdrawn", actor_id=actor.id, target_type="pledge", target_id=pledge.receipt)
+
+
+def record_breach(session: Session, pledge: Pledge, *, actor: User, note: str) -> None:
+    """The authority records a finding that the pledge was breached, with a public note."""
+    if not permissions.can_record_breach(actor):
+        raise PermissionDenied(_("Only administrators record breaches."))
+    text = (note or "").strip()
+    if not text:
+        raise DomainError(_("Write the public note on the finding."), field="note")
+    pledge.breach_note = text[:REASON_MAX]
+    pledge.breach_recorded_at = utcnow()
+    audit.record(session, "pledge.breach_recorded", actor_id=actor.id, target_type="pledge",
+                 target_id=pledge.receipt)
+
+
+def company_by_ubn(session: Session, ubn: str) -> Company | None:
+    return session.scalar(select(Company).where(Company.ubn == normalize(ubn)))

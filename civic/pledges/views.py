@@ -1,0 +1,152 @@
+"""Pledge pages: sign, the public registry, one receipt, a company, withdrawal, company claims."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+from wtforms import SelectChoice
+
+from civic.agencies.queries import list_active_agencies
+from civic.cases import queries as case_queries
+from civic.cases.models import Case, ReviewState
+from civic.core.errors import DomainError
+from civic.extensions import db, limiter
+from civic.pledges import queries, receipts, services
+from civic.pledges.forms import ClaimForm, RegistryFilterForm, SignForm, WithdrawForm
+
+bp = Blueprint("pledges", __name__)
+
+
+@bp.app_template_global()
+def pledge_coverage(case):
+    """Which of a case's contracted suppliers hold an active pledge for it."""
+    return queries.case_coverage(db.session, case)
+
+
+def _published_cases() -> list[Case]:
+    return list(db.session.scalars(select(Case).where(Case.review_state == ReviewState.published)
+                                   .order_by(Case.title_zh)))
+
+
+def _sign_form() -> SignForm:
+    form = SignForm()
+    form.set_choices(queries.confirmed_companies(db.session, current_user.id), _published_cases(),
+                     str(get_locale()))
+    return form
+
+
+def _render_sign(form: SignForm, status: int = 200):
+    slug = form.case.data or None
+    case = case_queries.get_case_with_parts(db.session, slug) if slug else None
+    return render_template("pledges/sign.html", form=form, text=queries.latest_text(db.session, case),
+                           representations=queries.representations(db.session, current_user.id)), status
+
+
+@bp.route("/pledges/sign", methods=["GET", "POST"])
+@login_required
+@limiter.limit("30 per hour", methods=["POST"])
+def sign():
+    """Sign the integrity pledge for one's company, optionally for one case."""
+    form = _sign_form()
+    if request.method == "GET" and request.args.get("case"):
+        form.case.data = request.args["case"]
+    if not form.validate_on_submit():
+        return _render_sign(form, 422 if form.is_submitted() else 200)
+    case = case_queries.get_case_with_parts(db.session, form.case.data) if form.case.data else None
+    data = services.SignInput(ubn=form.ubn.data, signer_name=form.signer_name.data,
+                              signer_title=form.signer_title.data, agree=form.agree.data, case=case)
+    try:
+        pledge = services.sign(db.session, data, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        field = getattr(form, error.field or "ubn", form.ubn)
+        field.errors = [*field.errors, error.message]
+        return _render_sign(form, 422)
+    receipt = pledge.receipt
+    db.session.commit()
+    flash(_("Signed. Your receipt number is %(receipt)s.", receipt=receipt), "success")
+    return redirect(url_for("pledges.receipt", receipt=receipt))
+
+
+@bp.get("/pledges")
+def registry():
+    """The public registry of pledges, searchable by company, UBN, case, agency and status."""
+    locale = str(get_locale())
+    form = RegistryFilterForm(MultiDict(request.args))
+    form.case.choices = [SelectChoice("", "")] + [SelectChoice(c.slug, c.title(locale)) for c in _published_cases()]
+    form.agency.choices = [SelectChoice("", "")] + [SelectChoice(a.code, a.name(locale))
+                                                     for a in list_active_agencies(db.session)]
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1 or (request.args and not form.validate()):
+        return render_template("pledges/registry.html", form=form, page=None), 400
+    filters = queries.PledgeFilters(q=form.q.data or None, case=form.case.data or None,
+                                    agency=form.agency.data or None, status=form.status.data or None)
+    return render_template("pledges/registry.html", form=form,
+                           page=queries.list_pledges(db.session, filters, page=int(raw)))
+
+
+@bp.get("/pledges/<receipt>")
+def receipt(receipt: str):
+    """One pledge and how anyone can check its hash."""
+    pledge = queries.get_pledge(db.session, receipt.upper()) or abort(404)
+    content = services.content_of(pledge)
+    can_withdraw = current_user.is_authenticated and pledge.company_id in {
+        c.id for c in queries.confirmed_companies(db.session, current_user.id)}
+    return render_template("pledges/receipt.html", pledge=pledge, canonical=receipts.canonical(content),
+                           recomputed=receipts.sha256(content), can_withdraw=can_withdraw and pledge.is_active)
+
+
+@bp.route("/pledges/<receipt>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw(receipt: str):
+    """The signing company withdraws its pledge, with a public reason."""
+    pledge = queries.get_pledge(db.session, receipt.upper()) or abort(404)
+    if pledge.company_id not in {c.id for c in queries.confirmed_companies(db.session, current_user.id)}:
+        abort(403)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        return render_template("pledges/withdraw.html", form=form, pledge=pledge), \
+            422 if form.is_submitted() else 200
+    try:
+        services.withdraw(db.session, pledge, actor=current_user, reason=form.reason.data)
+    except DomainError as error:
+        db.session.rollback()
+        form.reason.errors = [*form.reason.errors, error.message]
+        return render_template("pledges/withdraw.html", form=form, pledge=pledge), 422
+    db.session.commit()
+    flash(_("The pledge is withdrawn; the reason is public."), "success")
+    return redirect(url_for("pledges.receipt", receipt=pledge.receipt))
+
+
+@bp.get("/companies/<ubn>")
+def company(ubn: str):
+    """One company's public pledges."""
+    found = services.company_by_ubn(db.session, ubn) or abort(404)
+    return render_template("pledges/company.html", company=found,
+                           pledges=queries.list_company_pledges(db.session, found.id))
+
+
+@bp.route("/account/companies", methods=["GET", "POST"])
+@login_required
+def companies():
+    """The companies one represents, and asking to represent another."""
+    form = ClaimForm()
+    if not form.validate_on_submit():
+        return render_template("pledges/companies.html", form=form,
+                               representations=queries.representations(db.session, current_user.id)), \
+            422 if form.is_submitted() else 200
+    try:
+        services.claim_company(db.session, current_user, ubn=form.ubn.data, name=form.name.data)
+    except DomainError as error:
+        db.session.rollback()
+        field = getattr(form, error.field or "ubn", form.ubn)
+        field.errors = [*field.errors, error.message]
+        return render_template("pledges/companies.html", form=form,
+                               representations=queries.representations(db.session, current_user.id)), 422
+    db.session.commit()
+    flash(_("Your request is sent; an administrator will confirm it."), "success")
+    return redirect(url_for("pledges.companies"))
