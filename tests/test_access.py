@@ -20,6 +20,8 @@ AUTHOR = "author"
 # Staff of the agency responsible for the item; checked in tests/feedback/test_views.py.
 ITEM_HANDLERS = "item handlers"
 MODERATORS = "moderators and admins"
+# Confirmed representatives of the pledge's company; checked in tests/pledges.
+COMPANY_REPRESENTATIVES = "company representatives"
 
 ACCESS = {
     "site.home": PUBLIC,
@@ -87,6 +89,14 @@ ACCESS = {
     "admin_trail.trail_csv": ADMIN,
     "admin_trail.mail": ADMIN,
     "admin_trail.retry": ADMIN,
+    "pledges.sign": SIGNED_IN,  # and a confirmed company link (tests/pledges)
+    "pledges.registry": PUBLIC,
+    "pledges.receipt": PUBLIC,
+    "pledges.withdraw": COMPANY_REPRESENTATIVES,
+    "pledges.company": PUBLIC,
+    "pledges.companies": SIGNED_IN,
+    "admin_pledges.texts": ADMIN,
+    "admin_pledges.breach": ADMIN,
     "moderation.queue": MODERATORS,
     "moderation.hide": MODERATORS,
     "moderation.restore": MODERATORS,

@@ -22,6 +22,7 @@ from civic.agencies.queries import get_agency_by_code
 from civic.core.roles import Role
 from civic.demo.cases import case_agency_codes, load_cases
 from civic.demo.feedback import load_feedback
+from civic.demo.pledges import load_pledges
 
 # (code, Chinese name, English name, parent code, answer deadline in days)
 AGENCIES: list[tuple[str, str, str, str | None, int]] = [
@@ -79,6 +80,7 @@ class LoadReport:
     accounts: int = 0
     cases: int = 0
     comments: int = 0
+    pledges: int = 0
     password: str = DEMO_PASSWORD
 
 
@@ -118,6 +120,9 @@ def load(session: Session, *, random_passwords: bool = False) -> LoadReport:
     admin = get_user_by_email(session, ADMIN_EMAIL)
     if admin is not None and admin.role == Role.admin and admin.is_active:
         report.cases = load_cases(session, admin=admin, staff_by_agency_code=staff_by_agency_code)
+    supplier = get_user_by_email(session, "supplier@demo.civic.tw")
+    if admin is not None and admin.role == Role.admin and supplier is not None and supplier.is_active:
+        report.pledges = load_pledges(session, admin=admin, supplier=supplier)
     citizen = get_user_by_email(session, "citizen@demo.civic.tw")
     if citizen is not None and citizen.is_active and citizen.is_verified:
         report.comments = load_feedback(session, citizen=citizen, staff_by_agency_code=staff_by_agency_code)

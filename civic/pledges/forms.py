@@ -15,9 +15,10 @@ def strip(value):
 
 
 class SignForm(FlaskForm):
-    ubn = SelectField(_l("Company"), widget=GovSelect(),
+    # The service explains an invalid or foreign 統一編號 better than "not a valid choice".
+    ubn = SelectField(_l("Company"), widget=GovSelect(), validate_choice=False,
                       validators=[InputRequired(message=_l("Choose the company you sign for."))])
-    case = SelectField(_l("Case (optional)"), widget=GovSelect(), validators=[Optional()],
+    case = SelectField(_l("Case (optional)"), widget=GovSelect(), validators=[Optional()], validate_choice=False,
                        description=_l("Sign for one project, or leave empty for a general pledge."))
     signer_name = StringField(_l("Signer's name"), widget=GovTextInput(), filters=[strip],
                               validators=[DataRequired(message=_l("Enter the signer's name.")),

@@ -57,6 +57,9 @@ def sign():
     if not form.validate_on_submit():
         return _render_sign(form, 422 if form.is_submitted() else 200)
     case = case_queries.get_case_with_parts(db.session, form.case.data) if form.case.data else None
+    if form.case.data and (case is None or not case.is_published):
+        form.case.errors = [_("Choose a published case.")]
+        return _render_sign(form, 422)
     data = services.SignInput(ubn=form.ubn.data, signer_name=form.signer_name.data,
                               signer_title=form.signer_title.data, agree=form.agree.data, case=case)
     try:

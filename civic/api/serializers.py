@@ -1,0 +1,379 @@
+"""What the open data API shows of each object: explicit allowlists as marshmallow schemas.
+
+The same schemas dump the responses and describe them in the OpenAPI document, so the document
+cannot drift from what is sent. Never dump a model wholesale: a field that is not listed here
+is not public (emails, internal notes, assignees, application reasons, review comments...).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import url_for
+from marshmallow import Schema, fields
+
+from civic.api.queries import CommentRow
+from civic.core.time import to_taipei, utcnow
+from civic.feedback.models import Comment, Feedback
+
+NULLABLE_STRING = {"type": ["string", "null"]}
+URI = {"type": "string", "format": "uri"}
+
+
+class Timestamp(fields.DateTime):
+    """An aware UTC datetime, written in ISO 8601 with the Taipei offset and its microseconds.
+
+    Microseconds are kept so that a bot can pass an ``updated_at`` back as ``updated_since``
+    without losing anything.
+    """
+
+    def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else to_taipei(value).isoformat(timespec="microseconds")
+
+
+def iso(value: datetime | None) -> str | None:
+    return None if value is None else to_taipei(value).isoformat(timespec="microseconds")
+
+
+def all_required(schema: type[Schema]) -> type[Schema]:
+    """Mark every field required: every key is always present (null when empty), and the
+    OpenAPI document says so."""
+    for field in schema._declared_fields.values():
+        field.required = True
+    return schema
+
+
+def _nullable(field: fields.Field) -> fields.Field:
+    field.allow_none = True
+    return field
+
+
+# Cases
+
+
+@all_required
+class SectorSchema(Schema):
+    code = fields.String()
+    name = fields.String(attribute="name_zh")
+    name_en = fields.String()
+    oc4ids = fields.String(attribute="oc4ids_code", metadata={"description": "OC4IDS projectSector code"})
+
+
+@all_required
+class MemberSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    organisation = fields.String()
+    role = fields.String(metadata={"enum": ["agency", "integrity_unit", "prosecutor", "auditor", "expert",
+                                            "civil_society"]})
+
+
+@all_required
+class StatementSchema(Schema):
+    speaker = fields.String()
+    content = fields.String()
+
+
+@all_required
+class MeetingSchema(Schema):
+    id = fields.Integer()
+    held_on = fields.Date()
+    title = fields.String()
+    place = fields.String()
+    attendees = fields.List(fields.String())
+    agenda = fields.String()
+    statements = fields.List(fields.Nested(StatementSchema))
+    decisions = fields.List(fields.Function(lambda decision: decision.content, metadata={"type": "string"}))
+    follow_ups = fields.String()
+
+
+@all_required
+class RiskSchema(Schema):
+    id = fields.Integer()
+    stage = fields.String(metadata={"enum": ["planning", "tendering", "award", "contract_implementation"]})
+    risk = fields.String()
+    likelihood = fields.String(metadata={"enum": ["low", "medium", "high"]})
+    impact = fields.String(metadata={"enum": ["low", "medium", "high"]})
+    mitigation = fields.String()
+    owner = fields.String()
+    status = fields.String(metadata={"enum": ["open", "mitigating", "closed"]})
+
+
+@all_required
+class MilestoneSchema(Schema):
+    id = fields.Integer()
+    title = fields.String(attribute="title_zh")
+    title_en = fields.String()
+    type = fields.String(attribute="milestone_type", metadata={"description": "OC4IDS milestoneType code"})
+    planned_on = _nullable(fields.Date())
+    actual_on = _nullable(fields.Date())
+
+
+@all_required
+class DocumentSchema(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    url = fields.String()
+    document_type = fields.String(metadata={"description": "OC4IDS documentType code, or empty"})
+
+
+@all_required
+class SupplierSchema(Schema):
+    ubn = fields.String(metadata={"description": "統一編號, the company's unified business number"})
+    name = fields.String()
+
+
+@all_required
+class ContractSchema(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    tender_number = fields.String()
+    supplier = fields.Nested(SupplierSchema, attribute="company")
+    award_value_ntd = fields.Integer()
+    awarded_on = _nullable(fields.Date())
+
+
+def _case_url(case) -> str:
+    return url_for("cases.detail", slug=case.slug, _external=True)
+
+
+@all_required
+class CaseSchema(Schema):
+    slug = fields.String()
+    title = fields.String(attribute="title_zh", metadata={"description": "Title in Traditional Chinese"})
+    title_en = fields.String()
+    agency = fields.Function(lambda case: case.agency.code,
+                             metadata={"type": "string", "description": "The owning agency's code"})
+    status = fields.String(metadata={"enum": ["identification", "preparation", "tendering", "implementation",
+                                              "completed", "cancelled", "suspended"]})
+    sector = fields.Nested(SectorSchema)
+    procurement_kind = fields.String(metadata={"enum": ["works", "goods", "services"]})
+    county = fields.String()
+    address = fields.String()
+    latitude = _nullable(fields.Float())
+    longitude = _nullable(fields.Float())
+    budget_ntd = _nullable(fields.Integer())
+    contract_value_ntd = _nullable(fields.Integer())
+    summary = fields.String(attribute="summary_zh")
+    summary_en = fields.String()
+    platform_established_on = _nullable(fields.Date())
+    year = _nullable(fields.Integer())
+    is_best_practice = fields.Boolean()
+    best_practice_reason = fields.String(attribute="best_practice_reason_zh")
+    best_practice_reason_en = fields.String()
+    completeness = fields.Integer(metadata={"description": "Percentage of the common mandatory fields filled in"})
+    is_demo = fields.Boolean(metadata={"description": "Demonstration data, not a real case"})
+    published_at = _nullable(Timestamp())
+    updated_at = Timestamp()
+    members = fields.List(fields.Nested(MemberSchema))
+    meetings = fields.List(fields.Nested(MeetingSchema))
+    risks = fields.List(fields.Nested(RiskSchema))
+    milestones = fields.List(fields.Nested(MilestoneSchema))
+    documents = fields.List(fields.Nested(DocumentSchema))
+    contracts = fields.List(fields.Nested(ContractSchema))
+    url = fields.Function(_case_url, metadata=URI)
+    oc4ids_url = fields.Function(lambda case: url_for("api.case_oc4ids", slug=case.slug, _external=True),
+                                 metadata=URI)
+
+
+# Agencies
+
+
+@all_required
+class AgencySchema(Schema):
+    code = fields.String()
+    name = fields.String(attribute="name_zh")
+    name_en = fields.String()
+    parent = fields.Function(lambda agency: agency.parent.code if agency.parent else None,
+                             metadata={**NULLABLE_STRING, "description": "The supervising agency's code"})
+    response_days = fields.Integer(metadata={"description": "Days the agency has to answer public input"})
+    is_active = fields.Boolean()
+    updated_at = Timestamp()
+    url = fields.Function(
+        lambda agency: url_for("agencies.detail", code=agency.code, _external=True) if agency.is_active else None,
+        metadata={"type": ["string", "null"], "format": "uri"})
+
+
+@all_required
+class MonthSchema(Schema):
+    month = fields.String(metadata={"pattern": r"^\d{4}-\d{2}$"})
+    received = fields.Integer()
+    answered = fields.Integer()
+
+
+@all_required
+class AgencyStatsSchema(Schema):
+    agency = fields.String()
+    updated_at = Timestamp()
+    cases = fields.Integer(metadata={"description": "Published cases"})
+    average_completeness = _nullable(fields.Integer())
+    received = fields.Integer()
+    answered = fields.Integer()
+    answered_on_time = fields.Integer()
+    on_time_share = _nullable(fields.Integer(metadata={"description": "Percentage of answers given on time"}))
+    overdue_now = fields.Integer()
+    median_days = _nullable(fields.Float(metadata={"description": "Median days from receipt to answer"}))
+    months = fields.List(fields.Nested(MonthSchema))
+
+
+# Comments and feedback
+
+
+COMMENT_STATES = ["visible", "hidden", "deleted"]
+
+
+def comment_state(comment: Comment) -> str:
+    """Deleted and hidden comments are tombstones: no words, no author."""
+    if comment.is_deleted:
+        return "deleted"
+    if comment.is_hidden:
+        return "hidden"
+    return "visible"
+
+
+def _visible(comment: Comment, value: Any) -> Any:
+    return value if comment_state(comment) == "visible" else None
+
+
+def _author(comment: Comment) -> str | None:
+    author = comment.author
+    if author is None or author.deleted_at is not None:
+        return None
+    return _visible(comment, author.display_name)
+
+
+@all_required
+class ResponseSchema(Schema):
+    agency = fields.Function(lambda response: response.agency.code, metadata={"type": "string"})
+    unit = fields.String(metadata={"description": "The answering unit, e.g. 工程管理科"})
+    body_html = fields.String(metadata={"description": "The answer as cleaned HTML"})
+    created_at = Timestamp()
+
+
+@all_required
+class FeedbackSummarySchema(Schema):
+    tracking_number = fields.String()
+    status = fields.String(metadata={"enum": ["received", "in_progress", "answered", "closed"]})
+    agency = fields.Function(lambda item: item.agency.code, metadata={"type": "string"})
+    received_at = Timestamp()
+    due_at = Timestamp()
+    answered_at = _nullable(Timestamp())
+    closed_at = _nullable(Timestamp())
+    url = fields.Function(lambda item: url_for("api.feedback", tracking_number=item.tracking_number,
+                                               _external=True), metadata=URI)
+
+
+class _CommentFields(Schema):
+    """The comment itself, as a tombstone when it was deleted or hidden."""
+
+    id = fields.Integer(attribute="comment.id")
+    state = fields.Function(lambda row: comment_state(row.comment), metadata={"enum": COMMENT_STATES})
+    author = fields.Function(lambda row: _author(row.comment),
+                             metadata={**NULLABLE_STRING, "description": "Display name; null for tombstones "
+                                                                         "and former users"})
+    body_html = fields.Function(lambda row: _visible(row.comment, row.comment.body_html),
+                                metadata={**NULLABLE_STRING, "description": "Cleaned HTML; null for tombstones"})
+    hidden_reason = fields.Function(
+        lambda row: row.comment.hidden_reason if comment_state(row.comment) == "hidden" else None,
+        metadata={"type": ["string", "null"],
+                  "enum": ["spam", "abuse", "personal_data", "off_topic", "illegal", None]})
+    created_at = Timestamp(attribute="comment.created_at")
+    edited_at = _nullable(Timestamp(attribute="comment.edited_at"))
+
+
+@all_required
+class CommentSchema(_CommentFields):
+    case = fields.String(attribute="case_slug")
+    parent_id = _nullable(fields.Integer(attribute="comment.parent_id"))
+    meeting_id = _nullable(fields.Integer(attribute="comment.meeting_id"))
+    risk_id = _nullable(fields.Integer(attribute="comment.risk_id"))
+    updated_at = Timestamp()
+    feedback = _nullable(fields.Nested(FeedbackSummarySchema, attribute="comment.feedback"))
+    response = fields.Function(
+        lambda row: _response(row.comment.feedback),
+        metadata={"anyOf": [{"$ref": "#/components/schemas/Response"}, {"type": "null"}],
+                  "description": "The agency's official answer, for a top-level comment"})
+
+
+def _response(feedback: Feedback | None) -> dict | None:
+    if feedback is None or feedback.response is None:
+        return None
+    return ResponseSchema().dump(feedback.response)
+
+
+@all_required
+class CommentBodySchema(_CommentFields):
+    pass
+
+
+@all_required
+class EventSchema(Schema):
+    kind = fields.String(metadata={"enum": ["received", "status_changed", "answered", "forwarded", "overdue",
+                                            "escalated", "withdrawn"]})
+    at = Timestamp(attribute="created_at")
+    status = fields.Function(
+        lambda event: event.data.get("new") if event.kind == "status_changed" else None,
+        metadata={**NULLABLE_STRING, "description": "The new status, for status_changed"})
+    from_agency = fields.Function(lambda event: event.data.get("old") if event.kind == "forwarded" else None,
+                                  metadata=NULLABLE_STRING)
+    to_agency = fields.Function(lambda event: event.data.get("new") if event.kind == "forwarded" else None,
+                                metadata=NULLABLE_STRING)
+    reason = fields.Function(lambda event: event.data.get("reason") if event.kind == "forwarded" else None,
+                             metadata={**NULLABLE_STRING, "description": "The public reason of a forwarding"})
+
+
+@all_required
+class FeedbackSchema(Schema):
+    tracking_number = fields.String()
+    case = fields.Function(lambda item: item.case.slug, metadata={"type": "string"})
+    agency = fields.Function(lambda item: item.agency.code, metadata={"type": "string"})
+    status = fields.String(metadata={"enum": ["received", "in_progress", "answered", "closed"]})
+    received_at = Timestamp()
+    due_at = Timestamp()
+    answered_at = _nullable(Timestamp())
+    closed_at = _nullable(Timestamp())
+    is_overdue = fields.Function(lambda item: item.is_overdue(utcnow()), metadata={"type": "boolean"})
+    answered_on_time = fields.Function(
+        lambda item: item.answered_at <= item.due_at if item.answered_at else None,
+        metadata={"type": ["boolean", "null"]})
+    updated_at = Timestamp()
+    comment = fields.Function(
+        lambda item: CommentBodySchema().dump(CommentRow(item.comment, item.case.slug, item.updated_at)),
+        metadata={"allOf": [{"$ref": "#/components/schemas/CommentBody"}]})
+    response = _nullable(fields.Nested(ResponseSchema))
+    history = fields.Function(
+        lambda item: EventSchema(many=True).dump([event for event in item.events if event.is_public]),
+        metadata={"type": "array", "items": {"$ref": "#/components/schemas/Event"},
+                  "description": "The public steps only"})
+    url = fields.Function(lambda item: url_for("feedback.status", tracking_number=item.tracking_number,
+                                               _external=True), metadata=URI)
+
+
+# Errors and list envelopes
+
+
+@all_required
+class ErrorBodySchema(Schema):
+    code = fields.String()
+    message = fields.String()
+
+
+@all_required
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorBodySchema)
+
+
+def list_schema(item: type[Schema], name: str) -> type[Schema]:
+    """``{"data": [...], "next": url or null}``, named for the OpenAPI document."""
+    return Schema.from_dict({
+        "data": fields.List(fields.Nested(item), required=True),
+        "next": fields.String(required=True, allow_none=True,
+                              metadata={"format": "uri",
+                                        "description": "The next page, or null on the last page"}),
+    }, name=name)
+
+
+CaseListSchema = list_schema(CaseSchema, "CaseList")
+AgencyListSchema = list_schema(AgencySchema, "AgencyList")
+CommentListSchema = list_schema(CommentSchema, "CommentList")
