@@ -134,8 +134,8 @@ def test_new_text_versions_leave_old_pledges_naming_their_version(app, supplier_
     receipt = sign(supplier_client).headers["Location"].rsplit("/", 1)[1]
     admin_client = app.test_client()
     login(admin_client, admin)
-    response = post_form(admin_client, "/admin/pledges/texts", {"case": "", "title_zh": "第二版",
-                                                                "body_zh": "新的承諾內容", "title_en": "", "body_en": ""})
+    second = {"case": "", "title_zh": "第二版", "body_zh": "新的承諾內容", "title_en": "", "body_en": ""}
+    response = post_form(admin_client, "/admin/pledges/texts", second)
     assert response.status_code == 302
     assert "版本 1" in page_of(app.test_client().get(f"/pledges/{receipt}"))
     assert "新的承諾內容" in page_of(supplier_client.get("/pledges/sign"))
