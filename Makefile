@@ -50,6 +50,7 @@ extract-messages: $(VENV)/.installed-run
 run: $(VENV)/.installed-run assets translations
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
+	$(FLASK) search reindex --if-empty
 	@echo "Serving on http://127.0.0.1:$(PORT) - mail is printed in this terminal (see README)."
 	@export SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"; \
 	  trap 'kill 0' INT TERM EXIT; \

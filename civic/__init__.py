@@ -57,20 +57,23 @@ def _check_configuration(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from civic.accounts.sessions import init_login
-    from civic.core.db import configure_sqlite, render_item
+    from civic.core.db import configure_sqlite, include_object, render_item
     from civic.extensions import babel, csrf, db, limiter, mail, migrate
+    from civic.search.indexing import install as install_search_index
     from civic.web import errors, locale, security
 
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
-                     compare_type=True, render_item=render_item)
+                     compare_type=True, render_item=render_item,
+                     include_object=include_object)
     csrf.init_app(app)
     mail.init_app(app)
     babel.init_app(app, locale_selector=locale.select_locale)
     limiter.init_app(app)
     init_login(app)
+    install_search_index()
     locale.init_app(app)
     security.init_app(app)
     errors.init_app(app)
@@ -83,6 +86,7 @@ def _import_models() -> None:
     import civic.agencies.models
     import civic.cases.models
     import civic.core.audit
+    import civic.core.fulltext
     import civic.feedback.models
     import civic.notifications.models
     import civic.pledges.models  # noqa: F401
@@ -121,12 +125,13 @@ def _register_blueprints(app: Flask) -> None:
     from civic.feedback.staff_views import bp as feedback_staff_bp
     from civic.feedback.views import bp as feedback_bp
     from civic.pledges.views import bp as pledges_bp
+    from civic.search.views import bp as search_bp
     from civic.site.agencies import bp as agencies_bp
     from civic.site.views import bp as site_bp
 
     for blueprint in (site_bp, accounts_bp, cases_bp, cases_manage_bp, agencies_bp, admin_bp, feedback_bp,
                       feedback_staff_bp, moderation_bp, admin_agencies_bp, admin_people_bp, admin_trail_bp,
-                      pledges_bp, admin_pledges_bp):
+                      pledges_bp, admin_pledges_bp, search_bp):
         app.register_blueprint(blueprint)
 
 
@@ -135,8 +140,10 @@ def _register_commands(app: Flask) -> None:
     from civic.demo.cli import demo_cli
     from civic.feedback.cli import deadlines_cli
     from civic.notifications.cli import mail_cli
+    from civic.search.cli import search_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(deadlines_cli)
+    app.cli.add_command(search_cli)

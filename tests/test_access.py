@@ -97,6 +97,7 @@ ACCESS = {
     "pledges.companies": SIGNED_IN,
     "admin_pledges.texts": ADMIN,
     "admin_pledges.breach": ADMIN,
+    "search.index": PUBLIC,
     "moderation.queue": MODERATORS,
     "moderation.hide": MODERATORS,
     "moderation.restore": MODERATORS,

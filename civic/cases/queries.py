@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, false, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from civic.agencies.models import Agency
@@ -16,6 +16,7 @@ from civic.cases.models import (
     ReviewState,
     Sector,
 )
+from civic.core.fulltext import matching_object_ids
 from civic.core.pagination import Page
 
 SORTS = {
@@ -44,7 +45,7 @@ def _published() -> Select:
     return select(Case).where(Case.review_state == ReviewState.published)
 
 
-def _apply_filters(statement: Select, filters: CaseFilters) -> Select:
+def _apply_filters(session: Session, statement: Select, filters: CaseFilters) -> Select:
     if filters.agency:
         statement = statement.join(Agency, Case.agency_id == Agency.id).where(
             Agency.code == filters.agency)
@@ -64,8 +65,9 @@ def _apply_filters(statement: Select, filters: CaseFilters) -> Select:
     if filters.best:
         statement = statement.where(Case.is_best_practice.is_(True))
     if filters.q:
-        pattern = f"%{filters.q.strip()}%"
-        statement = statement.where(or_(Case.title_zh.ilike(pattern), Case.title_en.ilike(pattern)))
+        # The same full-text engine as /search; a query with nothing searchable finds nothing.
+        matches = matching_object_ids(session, filters.q, "case")
+        statement = statement.where(Case.id.in_(matches) if matches is not None else false())
     return statement
 
 
@@ -75,7 +77,7 @@ def list_published_cases(session: Session, filters: CaseFilters, *, page: int,
 
     Two queries whatever the page size: one count, one page with agency and sector joined in.
     """
-    statement = _apply_filters(_published(), filters)
+    statement = _apply_filters(session, _published(), filters)
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     order = (Case.is_best_practice.desc(), *SORTS.get(filters.sort, SORTS["recent"]))
     rows = session.scalars(
@@ -95,8 +97,9 @@ def list_best_practice_cases(session: Session, limit: int = 3) -> list[Case]:
     ))
 
 
-def _with_parts(statement: Select) -> Select:
-    return statement.options(
+def part_options() -> tuple:
+    """Loader options that bring a case's every part in a fixed number of queries."""
+    return (
         selectinload(Case.agency),
         selectinload(Case.sector),
         selectinload(Case.members),
@@ -107,6 +110,10 @@ def _with_parts(statement: Select) -> Select:
         selectinload(Case.documents),
         selectinload(Case.contracts).selectinload(CaseContract.company),
     )
+
+
+def _with_parts(statement: Select) -> Select:
+    return statement.options(*part_options())
 
 
 def get_case_with_parts(session: Session, slug: str) -> Case | None:

@@ -94,3 +94,11 @@ def configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Leave the search index's database-specific parts (FTS5 tables, GIN indexes) to the migration."""
+    if type_ == "table" and name and name.startswith("search_fts"):
+        return False
+    return not (type_ == "index" and name in {"ix_search_documents_tokens", "ix_search_documents_title_tokens",
+                                              "uq_pledges_active"})

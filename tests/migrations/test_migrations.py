@@ -11,6 +11,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
+from civic.core.db import include_object
 from civic.extensions import db
 from tests.conftest import fresh_postgres_database, make_app, postgres_admin_url
 
@@ -41,7 +42,8 @@ def test_upgrade_downgrade_upgrade_leaves_the_schema_the_models_describe(databas
             upgrade()
             with db.engine.connect() as connection:
                 context = MigrationContext.configure(
-                    connection, opts={"compare_type": True, "render_as_batch": True})
+                    connection, opts={"compare_type": True, "render_as_batch": True,
+                                      "include_object": include_object})
                 with warnings.catch_warnings():
                     # SQLite cannot reflect expression indexes such as lower(email).
                     warnings.filterwarnings("ignore", message=".*expression-based index.*")

@@ -1,0 +1,1 @@
+"""Full-text search in Traditional Chinese (and English) over cases, comments and answers."""
