@@ -80,7 +80,8 @@ def matching_ids(session: Session, query: str, *, title_only: bool = False) -> S
     column = SearchDocument.title_tokens if title_only else SearchDocument.tokens
     vector = func.array_to_tsvector(func.string_to_array(column, " "))
     name = "ts_title_query" if title_only else "ts_query"
-    return select(SearchDocument.id).where(vector.op("@@")(cast(bindparam(name, _tsquery(tokens), unique=True), TSQUERY)))
+    query = cast(bindparam(name, _tsquery(tokens), unique=True), TSQUERY)
+    return select(SearchDocument.id).where(vector.op("@@")(query))
 
 
 def matching_object_ids(session: Session, query: str, kind: str) -> Select | None:
