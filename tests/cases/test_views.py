@@ -280,3 +280,17 @@ def test_every_admin_url_refuses_everyone_but_admins(app, request, role, publish
 def test_admin_urls_send_anonymous_visitors_to_sign_in(app, published_case):
     response = app.test_client().get("/admin/")
     assert response.status_code == 302 and re.search(r"/login\?next=", response.headers["Location"])
+
+
+def test_anonymous_case_pages_set_no_cookie_so_a_proxy_can_cache_them(app, published_case):
+    for path in ["/", "/cases", f"/cases/{published_case}", "/agencies"]:
+        response = app.test_client().get(path)
+        assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers, path
+
+
+def test_long_lists_page_only_around_the_current_page(app, staff, admin):
+    for i in range(23):
+        publish(app, admin, apply(app, staff, slug=f"many-{i}"))
+    page = app.test_client().get("/cases?page=2").get_data(as_text=True)
+    assert 'aria-current="page">2<' in page and "page=1" in page
