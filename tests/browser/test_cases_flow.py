@@ -5,29 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from civic.demo import data
-from civic.extensions import db
-from tests.browser.conftest import LiveServer, check_accessibility, screenshot
+from tests.browser.conftest import check_accessibility, screenshot, sign_in_as
 
 pytestmark = pytest.mark.browser
 
-DEMO = data.DEMO_PASSWORD
-
-
-@pytest.fixture(scope="module")
-def demo(live_server: LiveServer) -> LiveServer:
-    with live_server.app.test_request_context():
-        data.load(db.session)
-        db.session.commit()
-    return live_server
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.locator('input[name="email"]').fill(email)
-    page.locator('input[name="password"]').fill(DEMO)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page.get_by_role("link", name="我的帳號")).to_be_visible()
 
 
 def test_a_visitor_browses_and_filters_cases_on_a_phone(demo, phone_page: Page):
@@ -66,7 +47,7 @@ def test_the_case_pages_read_in_english(demo, page: Page):
 
 
 def test_staff_apply_below_the_threshold_and_the_authority_approves(demo, page: Page, browser):
-    sign_in(page, "staff.mrt@demo.civic.tw")
+    sign_in_as(page, "staff.mrt@demo.civic.tw")
     page.get_by_role("link", name="本機關案件").click()
     page.get_by_role("link", name="申請成立新的廉政平臺").click()
     check_accessibility(page)
@@ -86,7 +67,7 @@ def test_staff_apply_below_the_threshold_and_the_authority_approves(demo, page: 
     screenshot(page, "43-application-below-threshold-zh")
 
     other = browser.new_context(locale="zh-TW", base_url=demo.url).new_page()
-    sign_in(other, "staff.water@demo.civic.tw")
+    sign_in_as(other, "staff.water@demo.civic.tw")
     response = other.goto("/manage/cases/mrt-accessibility-upgrade")
     assert response.status == 404
     response = other.goto("/manage/cases/taipei-mrt-wanda-line/edit")
@@ -94,7 +75,7 @@ def test_staff_apply_below_the_threshold_and_the_authority_approves(demo, page: 
     other.context.close()
 
     admin = browser.new_context(locale="zh-TW", base_url=demo.url).new_page()
-    sign_in(admin, "admin@demo.civic.tw")
+    sign_in_as(admin, "admin@demo.civic.tw")
     admin.get_by_role("link", name="管理").click()
     admin.get_by_role("link", name="平臺申請等待決定").click()
     admin.get_by_role("link", name="捷運站體無障礙改善").click()

@@ -7,33 +7,15 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from civic.demo import data
-from civic.extensions import db
-from tests.browser.conftest import LiveServer, check_accessibility, screenshot
+from tests.browser.conftest import check_accessibility, screenshot, sign_in_as
 
 pytestmark = pytest.mark.browser
 
 CASE = "/cases/taipei-mrt-wanda-line"
 
 
-@pytest.fixture(scope="module")
-def demo(live_server: LiveServer) -> LiveServer:
-    with live_server.app.test_request_context():
-        data.load(db.session)
-        db.session.commit()
-    return live_server
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.locator('input[name="email"]').fill(email)
-    page.locator('input[name="password"]').fill(data.DEMO_PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page.get_by_role("link", name="我的帳號")).to_be_visible()
-
-
 def test_a_citizen_asks_the_agency_answers_and_the_public_sees_it(demo, page: Page, browser):
-    sign_in(page, "citizen@demo.civic.tw")
+    sign_in_as(page, "citizen@demo.civic.tw")
     page.goto(CASE + "#comments")
     page.get_by_label("您的留言或問題").fill(
         "請問施工期間的**交通維持**計畫？\n\n- 公車改道\n- 夜間施工\n\n參考 https://example.tw/plan")
@@ -48,7 +30,7 @@ def test_a_citizen_asks_the_agency_answers_and_the_public_sees_it(demo, page: Pa
     demo.deliver_mail()
 
     staff = browser.new_context(locale="zh-TW", base_url=demo.url).new_page()
-    sign_in(staff, "staff.mrt@demo.civic.tw")
+    sign_in_as(staff, "staff.mrt@demo.civic.tw")
     staff.goto("/staff/")
     check_accessibility(staff)
     staff.get_by_role("link", name=number).click()
@@ -61,7 +43,7 @@ def test_a_citizen_asks_the_agency_answers_and_the_public_sees_it(demo, page: Pa
     staff.context.close()
 
     other = browser.new_context(locale="zh-TW", base_url=demo.url).new_page()
-    sign_in(other, "staff.water@demo.civic.tw")
+    sign_in_as(other, "staff.water@demo.civic.tw")
     assert other.goto(f"/staff/feedback/{number}").status == 404
     other.context.close()
 

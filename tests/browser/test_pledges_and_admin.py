@@ -9,32 +9,14 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from civic.demo import data
-from civic.extensions import db
-from tests.browser.conftest import LiveServer, check_accessibility, screenshot
+from tests.browser.conftest import check_accessibility, screenshot, sign_in_as
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def demo(live_server: LiveServer) -> LiveServer:
-    with live_server.app.test_request_context():
-        data.load(db.session)
-        db.session.commit()
-    return live_server
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.locator('input[name="email"]').fill(email)
-    page.locator('input[name="password"]').fill(data.DEMO_PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page.get_by_role("link", name="我的帳號")).to_be_visible()
-
-
 def test_a_supplier_signs_for_a_case_checks_the_receipt_and_withdraws(demo, phone_page: Page):
     page = phone_page
-    sign_in(page, "supplier@demo.civic.tw")
+    sign_in_as(page, "supplier@demo.civic.tw")
     page.goto("/pledges/sign?case=tainan-railway-underground")
     check_accessibility(page)
     page.get_by_label("公司", exact=True).select_option("90000006")
@@ -56,7 +38,7 @@ def test_a_supplier_signs_for_a_case_checks_the_receipt_and_withdraws(demo, phon
 
 
 def test_the_authority_imports_agencies_invites_staff_and_reads_the_trail(demo, page: Page, tmp_path):
-    sign_in(page, "admin@demo.civic.tw")
+    sign_in_as(page, "admin@demo.civic.tw")
     page.goto("/admin/")
     check_accessibility(page)
     csv = tmp_path / "agencies.csv"
