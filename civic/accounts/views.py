@@ -31,17 +31,13 @@ from civic.accounts.sessions import sign_in, sign_out
 from civic.core.errors import DomainError
 from civic.extensions import db, limiter
 from civic.web.access import safe_next
+from civic.web.forms import attach_error
 
 bp = Blueprint("accounts", __name__)
 
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _field_error(form, error: DomainError, default_field: str) -> None:
-    field = getattr(form, error.field or default_field, None) or getattr(form, default_field)
-    field.errors = [*field.errors, error.message]
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -64,7 +60,7 @@ def register():
         )
     except DomainError as error:
         db.session.rollback()
-        _field_error(form, error, "email")
+        attach_error(form, error, "email")
         return render_template("accounts/register.html", form=form), 422
     db.session.commit()
     return render_template("accounts/check_email.html", email=form.email.data)
@@ -161,7 +157,7 @@ def reset_password(token: str):
         services.reset_password(db.session, token, form.password.data)
     except DomainError as error:
         db.session.rollback()
-        _field_error(form, error, "password")
+        attach_error(form, error, "password")
         return render_template("accounts/reset_password.html", form=form), 422
     if current_user.is_authenticated:
         sign_out(None)
@@ -202,7 +198,7 @@ def update_profile():
                                 locale=form.locale.data)
     except DomainError as error:
         db.session.rollback()
-        _field_error(form, error, "name")
+        attach_error(form, error, "name")
         return _render_profile(profile_form=form), 422
     db.session.commit()
     session["lang"] = form.locale.data
@@ -222,7 +218,7 @@ def change_password():
                                  new=form.password.data, keep_token=current_user.session_token)
     except DomainError as error:
         db.session.rollback()
-        _field_error(form, error, "password")
+        attach_error(form, error, "password")
         return _render_profile(password_form=form), 422
     db.session.commit()
     flash(_("Your password has been changed. Other browsers have been signed out."), "success")
@@ -252,7 +248,7 @@ def delete_account():
         services.delete_account(db.session, user, password=form.password.data)
     except DomainError as error:
         db.session.rollback()
-        _field_error(form, error, "password")
+        attach_error(form, error, "password")
         return _render_profile(delete_form=form), 422
     sign_out(None)
     db.session.commit()
@@ -276,7 +272,7 @@ def accept_invitation(token: str):
                                                 password=form.password.data)
     except DomainError as error:
         db.session.rollback()
-        _field_error(form, error, "password")
+        attach_error(form, error, "password")
         return render_template("accounts/invitation.html", form=form, invitation=invitation), 422
     if current_user.is_authenticated:
         sign_out(current_user._get_current_object())

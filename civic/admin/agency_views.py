@@ -16,6 +16,7 @@ from civic.core.errors import DomainError
 from civic.core.roles import Role
 from civic.extensions import db
 from civic.web.access import role_required
+from civic.web.forms import attach_error
 
 bp = Blueprint("admin_agencies", __name__, url_prefix="/admin/agencies")
 
@@ -75,8 +76,7 @@ def edit(code: str | None = None):
         saved = save_agency(db.session, data, agency=agency, actor_id=current_user.id)
     except DomainError as error:
         db.session.rollback()
-        field = getattr(form, error.field or "code", form.code)
-        field.errors = [*field.errors, error.message]
+        attach_error(form, error, "code")
         return _form_page(form, agency, 422)
     code = saved.code
     db.session.commit()

@@ -26,6 +26,7 @@ from civic.core.errors import DomainError
 from civic.core.roles import Role
 from civic.extensions import db
 from civic.web.access import role_required
+from civic.web.forms import attach_error
 
 bp = Blueprint("admin_people", __name__, url_prefix="/admin")
 
@@ -71,8 +72,7 @@ def invite():
                               actor=current_user)
     except DomainError as error:
         db.session.rollback()
-        field = getattr(form, error.field or "email", form.email)
-        field.errors = [*field.errors, error.message]
+        attach_error(form, error, "email")
         return render_template("admin/invite.html", form=form), 422
     db.session.commit()
     flash(_("The invitation has been sent to %(email)s.", email=form.email.data), "success")
@@ -136,8 +136,7 @@ def change_role(user_id: int):
         administration.change_role(db.session, target, role=form.role.data, agency=agency, actor=current_user)
     except DomainError as error:
         db.session.rollback()
-        field = getattr(form, error.field or "role", form.role)
-        field.errors = [*field.errors, error.message]
+        attach_error(form, error, "role")
         return _render_user(_user(user_id), 422, role_form=form)
     db.session.commit()
     flash(_("The role has been changed; the person is signed out so it takes effect."), "success")

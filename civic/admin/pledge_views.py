@@ -17,6 +17,7 @@ from civic.extensions import db
 from civic.pledges import queries, services
 from civic.pledges.forms import BreachForm, TextForm
 from civic.web.access import role_required
+from civic.web.forms import attach_error
 
 bp = Blueprint("admin_pledges", __name__, url_prefix="/admin/pledges")
 
@@ -46,8 +47,7 @@ def texts():
             body_en=form.body_en.data or ""), case=case, actor=current_user)
     except DomainError as error:
         db.session.rollback()
-        field = getattr(form, error.field or "body_zh", form.body_zh)
-        field.errors = [*field.errors, error.message]
+        attach_error(form, error, "body_zh")
         return render_template("admin/pledge_texts.html", form=form, texts=queries.list_texts(db.session)), 422
     version = text.version
     db.session.commit()

@@ -21,6 +21,7 @@ from civic.extensions import db
 from civic.feedback import queries as feedback_queries
 from civic.notifications.services import count_by_status
 from civic.web.access import require, role_required
+from civic.web.forms import attach_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -92,8 +93,7 @@ def best_practice(slug: str):
                                    reason_zh=form.reason_zh.data or "", reason_en=form.reason_en.data or "")
     except DomainError as error:
         db.session.rollback()
-        field = getattr(form, error.field or "reason_zh", form.reason_zh)
-        field.errors = [*field.errors, error.message]
+        attach_error(form, error, "reason_zh")
         return render_template("admin/best_practice.html", case=case, form=form), 422
     db.session.commit()
     flash(_("Saved."), "success")

@@ -34,6 +34,7 @@ from civic.core.errors import DomainError
 from civic.core.roles import Role
 from civic.extensions import db
 from civic.web.access import require, role_required
+from civic.web.forms import attach_error
 
 bp = Blueprint("cases_manage", __name__)
 
@@ -57,11 +58,6 @@ def case_input(form: CaseForm) -> services.CaseInput:
         contract_value_ntd=form.contract_value_ntd.data, summary_zh=form.summary_zh.data or "",
         summary_en=form.summary_en.data or "", platform_established_on=form.platform_established_on.data,
     )
-
-
-def attach_error(form, error: DomainError, default_field: str) -> None:
-    field = getattr(form, error.field or default_field, None) or getattr(form, default_field)
-    field.errors = [*field.errors, error.message]
 
 
 @bp.get("/staff/cases")

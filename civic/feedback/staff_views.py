@@ -24,6 +24,7 @@ from civic.feedback import labels, permissions, queries, services
 from civic.feedback.forms import AssignForm, ForwardForm, InboxFilterForm, NoteForm, ResponseForm, StatusForm
 from civic.feedback.models import Feedback
 from civic.web.access import role_required
+from civic.web.forms import attach_error
 
 bp = Blueprint("feedback_staff", __name__, url_prefix="/staff")
 
@@ -125,8 +126,7 @@ def _act(tracking_number: str, form_class, form_key: str, action, field: str, me
         action(feedback, form)
     except DomainError as error:
         db.session.rollback()
-        target = getattr(form, error.field or field, None) or getattr(form, field)
-        target.errors = [*target.errors, error.message]
+        attach_error(form, error, field)
         return render_item(feedback, 422, **{form_key: form})
     db.session.commit()
     flash(message, "success")

@@ -17,6 +17,7 @@ from civic.core.errors import DomainError
 from civic.extensions import db, limiter
 from civic.pledges import queries, receipts, services
 from civic.pledges.forms import ClaimForm, RegistryFilterForm, SignForm, WithdrawForm
+from civic.web.forms import attach_error
 
 bp = Blueprint("pledges", __name__)
 
@@ -66,8 +67,7 @@ def sign():
         pledge = services.sign(db.session, data, actor=current_user)
     except DomainError as error:
         db.session.rollback()
-        field = getattr(form, error.field or "ubn", form.ubn)
-        field.errors = [*field.errors, error.message]
+        attach_error(form, error, "ubn")
         return _render_sign(form, 422)
     receipt = pledge.receipt
     db.session.commit()
@@ -146,8 +146,7 @@ def companies():
         services.claim_company(db.session, current_user, ubn=form.ubn.data, name=form.name.data)
     except DomainError as error:
         db.session.rollback()
-        field = getattr(form, error.field or "ubn", form.ubn)
-        field.errors = [*field.errors, error.message]
+        attach_error(form, error, "ubn")
         return render_template("pledges/companies.html", form=form,
                                representations=queries.representations(db.session, current_user.id)), 422
     db.session.commit()
