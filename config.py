@@ -67,6 +67,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_ENABLED = True
+    # Requests one client may make per minute to /api/ and /feeds/ (429 with Retry-After beyond).
+    API_RATE_LIMIT = "600 per minute"
     # Attempts at the login form per client address.
     LOGIN_RATE_LIMIT = "10 per minute"
     # Failed logins for one account before it is locked for a growing while.
@@ -137,6 +139,9 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     CIVIC_ENV = "production"
+    # Behind a reverse proxy: trust one hop of X-Forwarded-For/-Proto, so rate limits key on
+    # the client and links are https. Set PROXY_HOPS=0 when the app faces the internet itself.
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "1"))
     MAIL_CONSOLE = False
     SESSION_COOKIE_SECURE = True
     SECURITY_HSTS = True

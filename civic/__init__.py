@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as settings
 
@@ -43,6 +44,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("civic").setLevel(logging.INFO)
 
+    if app.config.get("PROXY_HOPS"):
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _init_extensions(app)
     _init_templates(app)
     _register_blueprints(app)
@@ -119,6 +123,8 @@ def _register_blueprints(app: Flask) -> None:
     from civic.admin.pledge_views import bp as admin_pledges_bp
     from civic.admin.trail_views import bp as admin_trail_bp
     from civic.admin.views import bp as admin_bp
+    from civic.api.feeds import feeds_bp
+    from civic.api.views import bp as api_bp
     from civic.cases.staff_views import bp as cases_manage_bp
     from civic.cases.views import bp as cases_bp
     from civic.feedback.moderation_views import bp as moderation_bp
@@ -131,7 +137,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (site_bp, accounts_bp, cases_bp, cases_manage_bp, agencies_bp, admin_bp, feedback_bp,
                       feedback_staff_bp, moderation_bp, admin_agencies_bp, admin_people_bp, admin_trail_bp,
-                      pledges_bp, admin_pledges_bp, search_bp):
+                      pledges_bp, admin_pledges_bp, search_bp, api_bp, feeds_bp):
         app.register_blueprint(blueprint)
 
 

@@ -98,6 +98,13 @@ ACCESS = {
     "admin_pledges.texts": ADMIN,
     "admin_pledges.breach": ADMIN,
     "search.index": PUBLIC,
+    **{f"api.{name}": PUBLIC for name in (
+        "index", "openapi", "cases", "case", "case_oc4ids", "oc4ids_package", "agencies", "agency_stats",
+        "comments", "feedback", "export_cases_csv", "export_cases_jsonl", "export_comments_csv",
+        "export_comments_jsonl")},
+    "feeds.cases": PUBLIC,
+    "feeds.case": PUBLIC,
+    "feeds.agency": PUBLIC,
     "moderation.queue": MODERATORS,
     "moderation.hide": MODERATORS,
     "moderation.restore": MODERATORS,

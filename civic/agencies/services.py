@@ -14,6 +14,7 @@ from civic.agencies.queries import get_agency_by_code
 from civic.core import audit
 from civic.core.errors import Conflict, DomainError
 
+CODE_PATTERN = re.compile(r"[0-9A-Za-z]{1,20}")
 # A light check of the contact address's shape; it is never used to log in.
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -33,6 +34,8 @@ def create_agency(
     code = code.strip()
     if not code:
         raise DomainError(_("An agency needs a code."), field="code")
+    if not CODE_PATTERN.fullmatch(code):
+        raise DomainError(_("An agency code is 1 to 20 letters and digits."), field="code")
     if response_days < 1:
         raise DomainError(_("The answer deadline must be at least one day."), field="response_days")
     if get_agency_by_code(session, code) is not None:
@@ -61,8 +64,6 @@ class AgencyInput:
     contact_email: str = ""
     response_days: int = DEFAULT_RESPONSE_DAYS
 
-
-CODE_PATTERN = re.compile(r"[0-9A-Za-z]{1,20}")
 
 
 def _check(session: Session, data: AgencyInput, *, agency: Agency | None) -> Agency | None:

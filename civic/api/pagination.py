@@ -28,7 +28,8 @@ CURSOR_PATTERN = r"^[A-Za-z0-9_-]{22}$"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
 _LATEST = datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
-_MAX_ID = 2**62
+# The largest id an INTEGER primary key holds on PostgreSQL.
+_MAX_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from civic.agencies.models import Agency
 from civic.api.pagination import KeysetPage, Window, keyset
-from civic.cases.models import Case, CaseContract, CaseRevision, Meeting, ReviewState, Sector
+from civic.cases.models import Case, CaseRevision, ReviewState, Sector
+from civic.cases.queries import part_options
 from civic.core.db import UTCDateTime
 from civic.feedback import queries as feedback_queries
 from civic.feedback.models import Comment, Feedback, Response
@@ -64,17 +65,7 @@ def _published() -> Select:
 
 def _with_parts(statement: Select) -> Select:
     """Every public part of the cases, one statement per kind of part whatever their number."""
-    return statement.options(
-        selectinload(Case.agency),
-        selectinload(Case.sector),
-        selectinload(Case.members),
-        selectinload(Case.meetings).selectinload(Meeting.statements),
-        selectinload(Case.meetings).selectinload(Meeting.decisions),
-        selectinload(Case.risks),
-        selectinload(Case.milestones),
-        selectinload(Case.documents),
-        selectinload(Case.contracts).selectinload(CaseContract.company),
-    )
+    return statement.options(*part_options())
 
 
 def list_cases(session: Session, case_filter: CaseFilter, window: Window) -> KeysetPage:

@@ -21,19 +21,17 @@ NULLABLE_STRING = {"type": ["string", "null"]}
 URI = {"type": "string", "format": "uri"}
 
 
-class Timestamp(fields.DateTime):
-    """An aware UTC datetime, written in ISO 8601 with the Taipei offset and its microseconds.
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 with the Taipei offset and the microseconds, so that a bot can pass an
+    ``updated_at`` back as ``updated_since`` without losing anything."""
+    return None if value is None else to_taipei(value).isoformat(timespec="microseconds")
 
-    Microseconds are kept so that a bot can pass an ``updated_at`` back as ``updated_since``
-    without losing anything.
-    """
+
+class Timestamp(fields.DateTime):
+    """An aware UTC datetime, written as ``iso`` writes it."""
 
     def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
-        return None if value is None else to_taipei(value).isoformat(timespec="microseconds")
-
-
-def iso(value: datetime | None) -> str | None:
-    return None if value is None else to_taipei(value).isoformat(timespec="microseconds")
+        return iso(value)
 
 
 def all_required(schema: type[Schema]) -> type[Schema]:
@@ -75,6 +73,10 @@ class StatementSchema(Schema):
     content = fields.String()
 
 
+class DecisionSchema(Schema):
+    content = fields.String()
+
+
 @all_required
 class MeetingSchema(Schema):
     id = fields.Integer()
@@ -84,7 +86,7 @@ class MeetingSchema(Schema):
     attendees = fields.List(fields.String())
     agenda = fields.String()
     statements = fields.List(fields.Nested(StatementSchema))
-    decisions = fields.List(fields.Function(lambda decision: decision.content, metadata={"type": "string"}))
+    decisions = fields.Pluck(DecisionSchema, "content", many=True)
     follow_ups = fields.String()
 
 
@@ -232,15 +234,17 @@ def comment_state(comment: Comment) -> str:
     return "visible"
 
 
-def _visible(comment: Comment, value: Any) -> Any:
+def if_visible(comment: Comment, value: Any) -> Any:
+    """``value`` for a visible comment, None for a tombstone."""
     return value if comment_state(comment) == "visible" else None
 
 
-def _author(comment: Comment) -> str | None:
+def public_author(comment: Comment) -> str | None:
+    """The author's display name, as the page shows it; None for tombstones and former users."""
     author = comment.author
     if author is None or author.deleted_at is not None:
         return None
-    return _visible(comment, author.display_name)
+    return if_visible(comment, author.display_name)
 
 
 @all_required
@@ -268,11 +272,11 @@ class _CommentFields(Schema):
     """The comment itself, as a tombstone when it was deleted or hidden."""
 
     id = fields.Integer(attribute="comment.id")
-    state = fields.Function(lambda row: comment_state(row.comment), metadata={"enum": COMMENT_STATES})
-    author = fields.Function(lambda row: _author(row.comment),
+    state = fields.Function(lambda row: comment_state(row.comment), metadata={"type": "string", "enum": COMMENT_STATES})
+    author = fields.Function(lambda row: public_author(row.comment),
                              metadata={**NULLABLE_STRING, "description": "Display name; null for tombstones "
                                                                          "and former users"})
-    body_html = fields.Function(lambda row: _visible(row.comment, row.comment.body_html),
+    body_html = fields.Function(lambda row: if_visible(row.comment, row.comment.body_html),
                                 metadata={**NULLABLE_STRING, "description": "Cleaned HTML; null for tombstones"})
     hidden_reason = fields.Function(
         lambda row: row.comment.hidden_reason if comment_state(row.comment) == "hidden" else None,

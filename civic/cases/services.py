@@ -103,6 +103,8 @@ def record_revision(session: Session, case: Case, *, actor: User | None, action:
                  for name, (old, new) in (changes or {}).items()},
     )
     session.add(revision)
+    # Any change to a case or its parts is a change of the case, for bots mirroring updated_since.
+    case.updated_at = utcnow()
     audit.record(session, f"case.{action}", actor_id=actor.id if actor else None,
                  target_type="case", target_id=case.slug)
     return revision

@@ -1,0 +1,152 @@
+"""The OpenAPI 3.1 document of the open data API, generated from the definitions the code runs on.
+
+Each view declares an Operation: its summary, the marshmallow schema of its query parameters
+(which civic.api.params uses to check the request), its path parameters, and the marshmallow
+schema of its answer (which civic.api.serializers uses to write it). This module turns those same
+objects into the document, so the document cannot say something the code does not do.
+
+Why apispec + marshmallow (both maintained by the marshmallow-code organisation) and not
+flask-smorest, which is built on the same two: flask-smorest registers app-wide HTTP error
+handlers of its own (they would replace our error pages and the contract's JSON error shape),
+and its response decorators do not fit streamed CSV, JSON Lines and OC4IDS bodies. We need the
+document, not the framework; apispec writes OpenAPI 3.1 (``type: [..., "null"]``) from schemas.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Flask
+from flask_babel import force_locale
+from marshmallow import Schema
+from werkzeug.routing import Rule
+
+from civic.api import serializers as s
+from civic.api.params import NoQuery, QuerySchema
+
+JSON = "application/json"
+TITLE = "civic open data API"
+VERSION = "1.0.0"
+_CONVERTER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+# Every schema the document names, leaves first, so each is referred to by one stable name.
+COMPONENTS: tuple[type[Schema], ...] = (
+    s.SectorSchema, s.MemberSchema, s.StatementSchema, s.MeetingSchema, s.RiskSchema, s.MilestoneSchema,
+    s.DocumentSchema, s.SupplierSchema, s.ContractSchema, s.CaseSchema, s.CaseListSchema,
+    s.AgencySchema, s.AgencyListSchema, s.MonthSchema, s.AgencyStatsSchema,
+    s.ResponseSchema, s.FeedbackSummarySchema, s.CommentBodySchema, s.CommentSchema, s.CommentListSchema,
+    s.EventSchema, s.FeedbackSchema, s.ErrorBodySchema, s.ErrorSchema,
+)
+
+
+@dataclass(frozen=True)
+class PathParameter:
+    description: str
+    pattern: str
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What one GET address takes and gives, for the checks, the answer and the document."""
+
+    summary: Any
+    tag: str
+    response: type[Schema] | dict[str, Any]
+    description: Any = None
+    query: type[QuerySchema] = NoQuery
+    path: Mapping[str, PathParameter] = field(default_factory=dict)
+    media_type: str = JSON
+    # Answers with an ETag and 304 Not Modified to a matching If-None-Match.
+    conditional: bool = True
+    # Filters that name other objects answer 404 when there is no such object.
+    may_not_find: bool = False
+
+
+def operation(definition: Operation) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Attach ``definition`` to a view; the document is built from what the views carry."""
+
+    def attach(view: Callable[..., Any]) -> Callable[..., Any]:
+        view.api_operation = definition  # type: ignore[attr-defined]
+        return view
+
+    return attach
+
+
+def operations(app: Flask) -> Iterator[tuple[Rule, Operation]]:
+    """Every registered address that carries an Operation, in path order."""
+    for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
+        definition = getattr(app.view_functions.get(rule.endpoint), "api_operation", None)
+        if definition is not None:
+            yield rule, definition
+
+
+def openapi_path(rule: Rule) -> str:
+    return _CONVERTER.sub(r"{\1}", rule.rule)
+
+
+def _error(description: str, *, json_errors: bool) -> dict[str, Any]:
+    if json_errors:
+        return {"description": description, "content": {JSON: {"schema": s.ErrorSchema}}}
+    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
+def _operation(rule: Rule, definition: Operation) -> dict[str, Any]:
+    json_errors = rule.rule.startswith("/api/")
+    parameters: list[dict[str, Any]] = [
+        {"in": "path", "name": name, "required": True, "description": parameter.description,
+         "schema": {"type": "string", "pattern": parameter.pattern}}
+        for name, parameter in definition.path.items()
+    ]
+    if definition.query is not NoQuery:
+        parameters.append({"in": "query", "schema": definition.query})
+    ok: dict[str, Any] = {"description": "OK",
+                          "content": {definition.media_type: {"schema": definition.response}}}
+    responses: dict[str, Any] = {"200": ok}
+    if definition.conditional:
+        parameters.append({"in": "header", "name": "If-None-Match", "required": False,
+                           "description": "The ETag of a copy you have; answered with 304 if it is current.",
+                           "schema": {"type": "string"}})
+        ok["headers"] = {"ETag": {"description": "Identifies this version of the answer.",
+                                  "schema": {"type": "string"}}}
+        responses["304"] = {"description": "Not modified: the copy with the ETag you sent is current."}
+    if json_errors:
+        responses["400"] = _error("A parameter is unknown, repeated or has a bad value.", json_errors=True)
+    if definition.path or definition.may_not_find:
+        responses["404"] = _error("No such object, or it is not public.", json_errors=json_errors)
+    too_many = _error("Too many requests from this client; wait as long as Retry-After says.",
+                      json_errors=json_errors)
+    too_many["headers"] = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
+    responses["429"] = too_many
+    result: dict[str, Any] = {
+        "operationId": rule.endpoint.replace(".", "_"),
+        "summary": str(definition.summary),
+        "tags": [definition.tag],
+        "parameters": parameters,
+        "responses": responses,
+    }
+    if definition.description:
+        result["description"] = str(definition.description)
+    return result
+
+
+def build_document(app: Flask) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of every address registered on ``app`` that carries an Operation."""
+    with force_locale("en"):
+        spec = APISpec(
+            title=TITLE, version=VERSION, openapi_version="3.1.0", plugins=[MarshmallowPlugin()],
+            info={"description": (
+                "Read-only open data of Taiwan's public-procurement integrity platforms (機關採購廉政平臺): "
+                "cases, agencies, public comments with the agencies' official answers, and feedback items. "
+                "No login. Lists are paginated with an opaque cursor and accept updated_since for "
+                "incremental mirroring. Times are ISO 8601 with an offset; amounts are integer NTD.")},
+        )
+        for schema in COMPONENTS:
+            spec.components.schema(schema.__name__.removesuffix("Schema"), schema=schema)
+        for rule, definition in operations(app):
+            spec.path(path=openapi_path(rule), operations={"get": _operation(rule, definition)})
+        return spec.to_dict()

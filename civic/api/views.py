@@ -1,0 +1,260 @@
+"""The open data API under /api/v1 and its page for people at /api: read-only, no login.
+
+Every address is public and shows only public data: published cases and what hangs off them,
+comments as tombstones once deleted or hidden, feedback items without internal notes or
+assignees. Each view parses its parameters (400 on anything bad), loads, and serializes through
+an explicit allowlist. Workshops and pledges get their lists, details and bulk files here when
+those domains exist (#8): a view with an Operation here, an Export in civic.api.exports.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from flask import Blueprint, Response, current_app, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from civic.agencies.models import Agency
+from civic.api import oc4ids, queries
+from civic.api.exports import EXPORTS, Export, csv_chunks, jsonl_chunks
+from civic.api.pagination import next_url
+from civic.api.params import (
+    CODE_PATTERN,
+    SLUG_PATTERN,
+    AgencyListQuery,
+    ApiError,
+    CaseListQuery,
+    CommentListQuery,
+    NoQuery,
+    not_found,
+    parse,
+    window,
+)
+from civic.api.responses import allow_cross_origin, json_response, streamed
+from civic.api.serializers import (
+    AgencyListSchema,
+    AgencySchema,
+    AgencyStatsSchema,
+    CaseListSchema,
+    CaseSchema,
+    CommentListSchema,
+    CommentSchema,
+    FeedbackSchema,
+)
+from civic.api.spec import Operation, PathParameter, build_document, openapi_path, operation, operations
+from civic.cases.models import Case
+from civic.core.time import utcnow
+from civic.extensions import db, limiter
+from civic.feedback.tracking import PATTERN as TRACKING_PATTERN
+from civic.feedback.tracking import normalize
+from civic.web.errors import error_response
+
+# Requests one client may make to the API and the feeds; config.API_RATE_LIMIT overrides it.
+DEFAULT_RATE_LIMIT = "600 per minute"
+OC4IDS_PROJECT = {"type": "object", "required": ["id"],
+                  "description": "One OC4IDS 0.9 project record (project-schema.json of the standard)."}
+OC4IDS_PACKAGE = {"type": "object", "required": ["uri", "publisher", "publishedDate", "projects", "version"],
+                  "description": "An OC4IDS 0.9 project package (project-package-schema.json of the standard)."}
+SLUG = PathParameter("The case's slug, as in /cases/<slug>.", SLUG_PATTERN)
+CODE = PathParameter("The agency's code (機關代碼).", CODE_PATTERN)
+# The bulk file formats: media type and what the page calls them.
+FORMATS = {
+    "csv": ("text/csv", _l("CSV, UTF-8 with a byte-order mark")),
+    "jsonl": ("application/jsonl", _l("JSON Lines, one API object per line")),
+}
+TRACKING_NUMBER = PathParameter("The tracking number, like F-7K3M-9QXP.", r"^[Ff]-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$")
+
+
+def rate_limit() -> str:
+    return current_app.config.get("API_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+
+
+bp = Blueprint("api", __name__)
+limiter.limit(rate_limit)(bp)
+bp.after_app_request(allow_cross_origin)
+
+
+@bp.errorhandler(ApiError)
+def refuse(error: ApiError) -> Response:
+    return error_response(error.status, error.message, code=error.code)
+
+
+# Loading, with 404 for what does not exist or is not public
+
+
+def _published_case(slug: str) -> Case:
+    case = queries.get_published_case(db.session, slug) if re.fullmatch(SLUG_PATTERN, slug) else None
+    if case is None:
+        raise not_found(_("There is no published case %(slug)s.", slug=slug[:80]))
+    return case
+
+
+def _published_case_id(slug: str) -> int:
+    case_id = queries.get_published_case_id(db.session, slug)
+    if case_id is None:
+        raise not_found(_("There is no published case %(slug)s.", slug=slug[:80]))
+    return case_id
+
+
+def _agency(code: str, *, active: bool) -> Agency:
+    agency = queries.get_agency(db.session, code) if re.fullmatch(CODE_PATTERN, code) else None
+    if agency is None or (active and not agency.is_active):
+        raise not_found(_("There is no agency with the code %(code)s.", code=code[:80]))
+    return agency
+
+
+def _sector_id(code: str) -> int:
+    sector_id = queries.get_sector_id(db.session, code)
+    if sector_id is None:
+        raise not_found(_("There is no sector with the code %(code)s.", code=code[:80]))
+    return sector_id
+
+
+# The page for people
+
+
+@bp.get("/api")
+def index():
+    """Explain the API to people, with examples and every address."""
+    listed = [(openapi_path(rule), definition) for rule, definition in operations(current_app)]
+    return render_template("api/index.html", operations=listed, exports=EXPORTS.values(), formats=FORMATS)
+
+
+# The document
+
+
+@bp.get("/api/v1/openapi.json")
+@operation(Operation(summary=_l("This OpenAPI 3.1 description of the API"), tag="meta",
+                     response={"type": "object"}))
+def openapi():
+    """The OpenAPI 3.1 document, built from the definitions the views run on."""
+    parse(NoQuery)
+    document = current_app.extensions.get("civic.api.openapi")
+    if document is None:
+        document = current_app.extensions["civic.api.openapi"] = build_document(current_app)
+    return json_response(document)
+
+
+# Cases
+
+
+@bp.get("/api/v1/cases")
+@operation(Operation(summary=_l("Published cases with every public field"), tag="cases",
+                     query=CaseListQuery, response=CaseListSchema, may_not_find=True))
+def cases():
+    """Published cases in the order they last changed, filtered, a page at a time."""
+    args = parse(CaseListQuery)
+    case_filter = queries.CaseFilter(
+        agency_id=_agency(args["agency"], active=False).id if "agency" in args else None,
+        sector_id=_sector_id(args["sector"]) if "sector" in args else None,
+        status=args.get("status"), kind=args.get("kind"), best=args.get("best"))
+    page = queries.list_cases(db.session, case_filter, window(args))
+    return json_response({"data": CaseSchema(many=True).dump([row[0] for row in page.rows]),
+                          "next": next_url(page.next)})
+
+
+@bp.get("/api/v1/cases/<slug>")
+@operation(Operation(summary=_l("One published case"), tag="cases", response=CaseSchema, path={"slug": SLUG}))
+def case(slug: str):
+    """One published case with every public field."""
+    parse(NoQuery)
+    return json_response(CaseSchema().dump(_published_case(slug)))
+
+
+@bp.get("/api/v1/cases/<slug>/oc4ids")
+@operation(Operation(summary=_l("One published case as an OC4IDS project record"), tag="oc4ids",
+                     response=OC4IDS_PROJECT, path={"slug": SLUG}))
+def case_oc4ids(slug: str):
+    """The case as one OC4IDS project record."""
+    parse(NoQuery)
+    return json_response(oc4ids.project(_published_case(slug)))
+
+
+@bp.get("/api/v1/oc4ids.json")
+@operation(Operation(summary=_l("Every published case as an OC4IDS project package (streamed)"), tag="oc4ids",
+                     response=OC4IDS_PACKAGE, conditional=False))
+def oc4ids_package():
+    """Every published case as one OC4IDS project package, written while it is read."""
+    parse(NoQuery)
+    published = queries.last_case_change(db.session) or utcnow()
+    chunks = oc4ids.package(queries.iter_cases(db.session), uri=url_for("api.oc4ids_package", _external=True),
+                            published=published, publisher_uri=url_for("site.home", _external=True))
+    return streamed(chunks, "application/json")
+
+
+# Agencies
+
+
+@bp.get("/api/v1/agencies")
+@operation(Operation(summary=_l("Agencies"), tag="agencies", query=AgencyListQuery, response=AgencyListSchema))
+def agencies():
+    """Every agency (closed ones too, with is_active false), in the order they last changed."""
+    args = parse(AgencyListQuery)
+    page = queries.list_agencies(db.session, window(args))
+    return json_response({"data": AgencySchema(many=True).dump([row[0] for row in page.rows]),
+                          "next": next_url(page.next)})
+
+
+@bp.get("/api/v1/agencies/<code>/stats")
+@operation(Operation(summary=_l("An agency's accountability figures"), tag="agencies",
+                     response=AgencyStatsSchema, path={"code": CODE}))
+def agency_stats(code: str):
+    """How the agency answers the public, as on its page: received, answered, on time, by month."""
+    parse(NoQuery)
+    agency = _agency(code, active=True)
+    return json_response(AgencyStatsSchema().dump(queries.agency_stats(db.session, agency, utcnow())))
+
+
+# Comments and feedback
+
+
+@bp.get("/api/v1/comments")
+@operation(Operation(summary=_l("Public comments with the agencies' official answers"), tag="comments",
+                     query=CommentListQuery, response=CommentListSchema, may_not_find=True))
+def comments():
+    """Comments on published cases, deleted and hidden ones as tombstones, in the order they changed."""
+    args = parse(CommentListQuery)
+    case_id = _published_case_id(args["case"]) if "case" in args else None
+    rows, page = queries.list_comments(db.session, case_id, window(args))
+    return json_response({"data": CommentSchema(many=True).dump(rows), "next": next_url(page.next)})
+
+
+@bp.get("/api/v1/feedback/<tracking_number>")
+@operation(Operation(summary=_l("Status and public history of one piece of input"), tag="comments",
+                     response=FeedbackSchema, path={"tracking_number": TRACKING_NUMBER}))
+def feedback(tracking_number: str):
+    """One feedback item: status, dates, the answer and the public steps of its history."""
+    parse(NoQuery)
+    number = normalize(tracking_number)
+    item = queries.get_feedback(db.session, number) if TRACKING_PATTERN.fullmatch(number) else None
+    if item is None:
+        raise not_found(_("No item has the tracking number %(number)s. Check it and try again.",
+                          number=tracking_number[:80]))
+    return json_response(FeedbackSchema().dump(item))
+
+
+# Bulk files
+
+
+def _export_view(export: Export, fmt: str) -> Callable[[], Response]:
+    mimetype, _label = FORMATS[fmt]
+
+    def view() -> Response:
+        parse(NoQuery)
+        write = csv_chunks if fmt == "csv" else jsonl_chunks
+        return streamed(write(export, db.session), mimetype, filename=f"{export.entity}.{fmt}")
+
+    view.__doc__ = f"Stream {export.entity}.{fmt}."
+    columns = ", ".join(column.name for column in export.columns)
+    description = (f"Columns, in this order: {columns}." if fmt == "csv"
+                   else "Each line is the object the list address gives.")
+    return operation(Operation(summary=export.summary, description=description, tag="bulk",
+                               response={"type": "string"}, media_type=mimetype, conditional=False))(view)
+
+
+for _export in EXPORTS.values():
+    for _format in FORMATS:
+        bp.add_url_rule(f"/api/v1/export/{_export.entity}.{_format}", endpoint=f"export_{_export.entity}_{_format}",
+                        view_func=_export_view(_export, _format), methods=["GET"])

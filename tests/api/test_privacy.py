@@ -1,0 +1,38 @@
+"""Public data never carries personal data or internal matters: walk every address and every file."""
+
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.routing import Rule
+
+from civic.api.spec import operations
+from tests.api.conftest import DEMO_AGENCY, DEMO_CASE, EMAIL, PHONE
+
+
+def _paths(app: Flask, tracking_number: str) -> list[str]:
+    """Every documented address, with real identifiers, plus the page for people."""
+    values = {"slug": DEMO_CASE, "code": DEMO_AGENCY, "tracking_number": tracking_number}
+    paths = ["/api"]
+    for rule, _definition in operations(app):
+        path = rule.build({name: values[name] for name in rule.arguments})[1]
+        paths.append(path + ("?limit=500" if _is_list(rule) else ""))
+    return paths
+
+
+def _is_list(rule: Rule) -> bool:
+    return rule.endpoint in {"api.cases", "api.comments", "api.agencies"}
+
+
+def test_no_address_or_file_shows_personal_data_or_internal_matters(app, client, seeded):
+    paths = _paths(app, seeded.tracking_number)
+    assert len(paths) >= 17
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        text = response.get_data(as_text=True)
+        if _is_list(app.url_map.bind("localhost").match(path.split("?")[0], return_rule=True)[0]):
+            assert response.get_json()["next"] is None, path
+        for secret in seeded.secrets:
+            assert secret not in text, (path, secret)
+        assert EMAIL.search(text) is None, (path, EMAIL.search(text))
+        assert PHONE.search(text) is None, (path, PHONE.search(text))
