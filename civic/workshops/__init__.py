@@ -1,1 +1,0 @@
-"""Participation workshops: sign-ups with limited seats, a waitlist, reminders and calendars."""
