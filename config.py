@@ -109,6 +109,10 @@ class Config:
     FEEDBACK_ESCALATION_GRACE_DAYS = int(os.environ.get("FEEDBACK_ESCALATION_GRACE_DAYS", "7"))
     # Comments one person may post per hour.
     COMMENT_RATE_LIMIT = "20 per hour"
+    # Days after a workshop before its attendees' personal data is deleted (`workshops purge`).
+    WORKSHOP_RETENTION_DAYS = int(os.environ.get("WORKSHOP_RETENTION_DAYS", "180"))
+    # Workshop sign-ups one client address may send per minute.
+    WORKSHOP_SIGNUP_RATE_LIMIT = "30 per minute"
     # Cases per page on /cases.
     CASES_PER_PAGE = 20
 

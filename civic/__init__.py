@@ -93,7 +93,8 @@ def _import_models() -> None:
     import civic.core.fulltext
     import civic.feedback.models
     import civic.notifications.models
-    import civic.pledges.models  # noqa: F401
+    import civic.pledges.models
+    import civic.workshops.models  # noqa: F401
 
 
 def _init_templates(app: Flask) -> None:
@@ -134,10 +135,12 @@ def _register_blueprints(app: Flask) -> None:
     from civic.search.views import bp as search_bp
     from civic.site.agencies import bp as agencies_bp
     from civic.site.views import bp as site_bp
+    from civic.workshops.staff_views import bp as workshops_staff_bp
+    from civic.workshops.views import bp as workshops_bp
 
     for blueprint in (site_bp, accounts_bp, cases_bp, cases_manage_bp, agencies_bp, admin_bp, feedback_bp,
                       feedback_staff_bp, moderation_bp, admin_agencies_bp, admin_people_bp, admin_trail_bp,
-                      pledges_bp, admin_pledges_bp, search_bp, api_bp, feeds_bp):
+                      pledges_bp, admin_pledges_bp, search_bp, api_bp, feeds_bp, workshops_bp, workshops_staff_bp):
         app.register_blueprint(blueprint)
 
 
@@ -147,9 +150,11 @@ def _register_commands(app: Flask) -> None:
     from civic.feedback.cli import deadlines_cli
     from civic.notifications.cli import mail_cli
     from civic.search.cli import search_cli
+    from civic.workshops.cli import workshops_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(deadlines_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(workshops_cli)

@@ -20,6 +20,8 @@ AUTHOR = "author"
 # Staff of the agency responsible for the item; checked in tests/feedback/test_views.py.
 ITEM_HANDLERS = "item handlers"
 MODERATORS = "moderators and admins"
+# Staff of the agency holding the workshop; checked per role in tests/workshops/test_views.py.
+WORKSHOP_HOLDERS = "staff of the holding agency"
 # Confirmed representatives of the pledge's company; checked in tests/pledges.
 COMPANY_REPRESENTATIVES = "company representatives"
 
@@ -98,6 +100,18 @@ ACCESS = {
     "admin_pledges.texts": ADMIN,
     "admin_pledges.breach": ADMIN,
     "search.index": PUBLIC,
+    "workshops.index": PUBLIC,
+    "workshops.detail": PUBLIC,
+    "workshops.sign_up": PUBLIC,
+    "workshops.feed": PUBLIC,
+    "workshops.calendar": PUBLIC,
+    "workshops.registration": PUBLIC,  # the secret token in the mail is the key
+    "workshops.cancel": PUBLIC,  # the secret token in the mail is the key
+    "workshops.my_calendar": PUBLIC,  # the secret token in the mail is the key
+    "workshops_staff.index": STAFF,
+    "workshops_staff.new": STAFF,
+    **{f"workshops_staff.{name}": WORKSHOP_HOLDERS for name in (
+        "manage", "edit", "attendance", "cancel_registration", "export", "message", "cancel")},
     **{f"api.{name}": PUBLIC for name in (
         "index", "openapi", "cases", "case", "case_oc4ids", "oc4ids_package", "agencies", "agency_stats",
         "comments", "feedback", "export_cases_csv", "export_cases_jsonl", "export_comments_csv",

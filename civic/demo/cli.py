@@ -29,6 +29,6 @@ def load_command(force: bool, if_empty: bool) -> None:
     report = data.load(db.session, random_passwords=production)
     db.session.commit()
     click.echo(f"demo data: {report.agencies} agencies, {report.accounts} accounts, {report.cases} cases, "
-               f"{report.comments} comments and {report.pledges} pledges added")
+               f"{report.comments} comments, {report.pledges} pledges and {report.workshops} workshops added")
     if report.accounts:
         click.echo(f"demo accounts' password: {report.password}")

@@ -23,6 +23,7 @@ from civic.core.roles import Role
 from civic.demo.cases import case_agency_codes, load_cases
 from civic.demo.feedback import load_feedback
 from civic.demo.pledges import load_pledges
+from civic.workshops.demo import load_workshops
 
 # (code, Chinese name, English name, parent code, answer deadline in days)
 AGENCIES: list[tuple[str, str, str, str | None, int]] = [
@@ -81,6 +82,7 @@ class LoadReport:
     cases: int = 0
     comments: int = 0
     pledges: int = 0
+    workshops: int = 0
     password: str = DEMO_PASSWORD
 
 
@@ -123,6 +125,7 @@ def load(session: Session, *, random_passwords: bool = False) -> LoadReport:
     supplier = get_user_by_email(session, "supplier@demo.civic.tw")
     if admin is not None and admin.role == Role.admin and supplier is not None and supplier.is_active:
         report.pledges = load_pledges(session, admin=admin, supplier=supplier)
+    report.workshops = load_workshops(session, staff_by_agency_code=staff_by_agency_code)
     citizen = get_user_by_email(session, "citizen@demo.civic.tw")
     if citizen is not None and citizen.is_active and citizen.is_verified:
         report.comments = load_feedback(session, citizen=citizen, staff_by_agency_code=staff_by_agency_code)

@@ -6,7 +6,7 @@ GIN index over array_to_tsvector(string_to_array(tokens, ' ')) on PostgreSQL. Th
 filled by `flask search reindex` and then kept current by the application.
 
 Revision ID: 33216c05bf93
-Revises: 94e15d1cf736
+Revises: b346cc078f56
 Create Date: 2026-11-24 10:08:13.106861
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '33216c05bf93'
-down_revision = '94e15d1cf736'
+down_revision = 'b346cc078f56'
 branch_labels = None
 depends_on = None
 

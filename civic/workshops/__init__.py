@@ -1,0 +1,1 @@
+"""Participation workshops: sign-ups with limited seats, a waitlist, reminders and calendars."""
