@@ -19,6 +19,10 @@ from civic.api.oc4ids import PREFIX
 from tests.api.conftest import DEMO_CASE, get_json, walk
 
 STANDARD = Path(__file__).resolve().parents[2].parent / "shared" / "standards" / "oc4ids"
+if not STANDARD.exists():
+    # CI checks out the project with shared/ beside it; a bare clone elsewhere has no schema.
+    pytest.skip("the OC4IDS schema (../shared/standards/oc4ids) is not beside this checkout",
+                allow_module_level=True)
 # Open codelists are not enforced by the schema: field name -> codelist file.
 OPEN_CODELISTS = {"sector": "projectSector.csv", "roles": "partyRole.csv", "documentType": "documentType.csv",
                   "type": "milestoneType.csv"}
