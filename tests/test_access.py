@@ -115,7 +115,8 @@ ACCESS = {
     **{f"api.{name}": PUBLIC for name in (
         "index", "openapi", "cases", "case", "case_oc4ids", "oc4ids_package", "agencies", "agency_stats",
         "comments", "feedback", "export_cases_csv", "export_cases_jsonl", "export_comments_csv",
-        "export_comments_jsonl")},
+        "export_comments_jsonl", "workshops", "workshop", "pledges", "export_workshops_csv",
+        "export_workshops_jsonl", "export_pledges_csv", "export_pledges_jsonl")},
     "feeds.cases": PUBLIC,
     "feeds.case": PUBLIC,
     "feeds.agency": PUBLIC,

@@ -1,9 +1,9 @@
-"""Bulk files: every published case and every public comment as CSV or JSON Lines, streamed in
-bounded memory (the rows are read in batches and written as they come).
+"""Bulk files: every published case, public comment, workshop and pledge as CSV or JSON
+Lines, streamed in bounded memory (the rows are read in batches and written as they come).
 
 CSV is UTF-8 with a byte-order mark so that Excel opens Chinese correctly. The columns are part
 of the public contract: add new ones at the end, never rename, drop or reorder them. JSON Lines
-carry the same objects as the API. Workshops and pledges join EXPORTS when they exist (#8).
+carry the same objects as the API. Workshops carry seat counts only, never attendees.
 """
 
 from __future__ import annotations
@@ -22,7 +22,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from civic.api import queries
-from civic.api.serializers import CaseSchema, CommentSchema, comment_state, if_visible, iso, public_author
+from civic.api.serializers import (
+    CaseSchema,
+    CommentSchema,
+    PledgeSchema,
+    WorkshopSchema,
+    comment_state,
+    if_visible,
+    iso,
+    public_author,
+)
 from civic.cases.models import Case
 
 BOM = "\ufeff"
@@ -162,10 +171,61 @@ COMMENT_COLUMNS = (
     Column("answer_text", lambda r: plain_text(_answer(r, "body_html"))),
 )
 
+
+def _case_slug(case: Case | None) -> str | None:
+    return case.slug if case is not None and case.is_published else None
+
+
+WORKSHOP_COLUMNS = (
+    Column("id", lambda w: w.id),
+    Column("title", lambda w: w.title),
+    Column("agency", lambda w: w.agency.code),
+    Column("agency_name", lambda w: w.agency.name_zh),
+    Column("case", lambda w: _case_slug(w.case)),
+    Column("starts_at", lambda w: w.starts_at),
+    Column("ends_at", lambda w: w.ends_at),
+    Column("signup_deadline_at", lambda w: w.signup_deadline_at),
+    Column("location", lambda w: w.location),
+    Column("online", lambda w: w.is_online),
+    Column("capacity", lambda w: w.capacity),
+    Column("confirmed", lambda w: w.confirmed_count),
+    Column("waitlisted", lambda w: w.waitlisted_count),
+    Column("seats_left", lambda w: w.seats_left),
+    Column("status", lambda w: w.status),
+    Column("cancelled_at", lambda w: w.cancelled_at),
+    Column("is_demo", lambda w: w.is_demo),
+    Column("updated_at", lambda w: w.updated_at),
+    Column("url", lambda w: url_for("workshops.detail", workshop_id=w.id, _external=True)),
+)
+
+PLEDGE_COLUMNS = (
+    Column("receipt", lambda p: p.receipt),
+    Column("ubn", lambda p: p.company.ubn),
+    Column("company", lambda p: p.company.name),
+    Column("case", lambda p: _case_slug(p.case)),
+    Column("text_version", lambda p: p.text.version),
+    Column("text_hash", lambda p: p.text.content_hash),
+    Column("signer_name", lambda p: p.signer_name),
+    Column("signer_title", lambda p: p.signer_title),
+    Column("signed_at", lambda p: p.signed_at),
+    Column("status", lambda p: p.status),
+    Column("withdrawn_at", lambda p: p.withdrawn_at),
+    Column("withdrawal_reason", lambda p: p.withdrawal_reason),
+    Column("breach_note", lambda p: p.breach_note),
+    Column("breach_recorded_at", lambda p: p.breach_recorded_at),
+    Column("content_hash", lambda p: p.content_hash),
+    Column("updated_at", lambda p: p.updated_at),
+    Column("url", lambda p: url_for("pledges.receipt", receipt=p.receipt, _external=True)),
+)
+
 EXPORTS: dict[str, Export] = {
     "cases": Export("cases", _l("Every published case"), queries.iter_cases, CASE_COLUMNS, CaseSchema().dump),
     "comments": Export("comments", _l("Every public comment with its official answer"), queries.iter_comments,
                        COMMENT_COLUMNS, CommentSchema().dump),
+    "workshops": Export("workshops", _l("Every workshop with its seats, without attendees"),
+                        queries.iter_workshops, WORKSHOP_COLUMNS, WorkshopSchema().dump),
+    "pledges": Export("pledges", _l("Every integrity pledge"), queries.iter_pledges, PLEDGE_COLUMNS,
+                      PledgeSchema().dump),
 }
 
 

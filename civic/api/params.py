@@ -27,6 +27,9 @@ GLOBAL_PARAMETERS = frozenset({"lang"})
 SLUG_PATTERN = rf"^{CASE_SLUG.pattern}$"
 SECTOR_PATTERN = SLUG_PATTERN
 CODE_PATTERN = rf"^{AGENCY_CODE.pattern}$"
+UBN_PATTERN = r"^[0-9]{8}$"
+# The largest id a path may name: an INTEGER primary key on PostgreSQL.
+ID_PATTERN = r"^[1-9][0-9]{0,9}$"
 _MAX_ECHO = 80
 
 
@@ -108,6 +111,20 @@ class CommentListQuery(ListQuery):
 
 class AgencyListQuery(ListQuery):
     pass
+
+
+class WorkshopListQuery(ListQuery):
+    agency = fields.String(validate=validate.Regexp(CODE_PATTERN),
+                           metadata={"description": "Only workshops of the agency with this code."})
+    case = fields.String(validate=validate.Regexp(SLUG_PATTERN),
+                         metadata={"description": "Only workshops about this case (its slug)."})
+
+
+class PledgeListQuery(ListQuery):
+    ubn = fields.String(validate=validate.Regexp(UBN_PATTERN),
+                        metadata={"description": "Only pledges of the company with this 統一編號 (eight digits)."})
+    case = fields.String(validate=validate.Regexp(SLUG_PATTERN),
+                         metadata={"description": "Only pledges for this case (its slug)."})
 
 
 class NoQuery(QuerySchema):

@@ -16,6 +16,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.functions import FunctionElement
 
+from civic.accounts.models import Company
 from civic.agencies.models import Agency
 from civic.api.pagination import KeysetPage, Window, keyset
 from civic.cases.models import Case, CaseRevision, ReviewState, Sector
@@ -23,6 +24,8 @@ from civic.cases.queries import part_options
 from civic.core.db import UTCDateTime
 from civic.feedback import queries as feedback_queries
 from civic.feedback.models import Comment, Feedback, Response
+from civic.pledges.models import Pledge
+from civic.workshops.models import Workshop
 
 # Rows per statement when a whole table is streamed: bounds memory whatever the table's size.
 BATCH_SIZE = 200
@@ -222,6 +225,69 @@ def get_feedback(session: Session, tracking_number: str) -> Feedback | None:
     """The item, if it is about a published case."""
     item = feedback_queries.get_feedback(session, tracking_number)
     return item if item is not None and item.case.is_published else None
+
+
+# Workshops: the workshop rows only, never their registrations (personal data)
+
+
+def _workshops() -> Select:
+    return select(Workshop).options(selectinload(Workshop.agency), selectinload(Workshop.case))
+
+
+def list_workshops(session: Session, agency_id: int | None, case_id: int | None, window: Window) -> KeysetPage:
+    """Every workshop, cancelled ones too, in the order they last changed."""
+    statement = _workshops()
+    if agency_id is not None:
+        statement = statement.where(Workshop.agency_id == agency_id)
+    if case_id is not None:
+        statement = statement.where(Workshop.case_id == case_id)
+    return keyset(session, statement, Workshop.updated_at, Workshop.id, window)
+
+
+def get_workshop(session: Session, workshop_id: int) -> Workshop | None:
+    return session.scalar(_workshops().where(Workshop.id == workshop_id))
+
+
+def _batches(session: Session, statement: Select, id_column: Any) -> Iterator[Any]:
+    """Every row of ``statement`` by id, in batches, letting go of each batch once read."""
+    last_id = 0
+    while True:
+        batch = list(session.scalars(statement.where(id_column > last_id).order_by(id_column).limit(BATCH_SIZE)))
+        if not batch:
+            return
+        yield from batch
+        last_id = batch[-1].id
+        session.expunge_all()
+
+
+def iter_workshops(session: Session) -> Iterator[Workshop]:
+    return _batches(session, _workshops(), Workshop.id)
+
+
+# Pledges
+
+
+def _pledges() -> Select:
+    return select(Pledge).options(selectinload(Pledge.company), selectinload(Pledge.text),
+                                  selectinload(Pledge.case))
+
+
+def list_pledges(session: Session, company_id: int | None, case_id: int | None, window: Window) -> KeysetPage:
+    """Every pledge, withdrawn ones too, in the order they last changed."""
+    statement = _pledges()
+    if company_id is not None:
+        statement = statement.where(Pledge.company_id == company_id)
+    if case_id is not None:
+        statement = statement.where(Pledge.case_id == case_id)
+    return keyset(session, statement, Pledge.updated_at, Pledge.id, window)
+
+
+def get_company_id(session: Session, ubn: str) -> int | None:
+    return session.scalar(select(Company.id).where(Company.ubn == ubn))
+
+
+def iter_pledges(session: Session) -> Iterator[Pledge]:
+    return _batches(session, _pledges(), Pledge.id)
 
 
 # Feeds

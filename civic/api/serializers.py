@@ -354,6 +354,68 @@ class FeedbackSchema(Schema):
                                                _external=True), metadata=URI)
 
 
+# Workshops and pledges
+
+
+def _public_case_slug(case) -> str | None:
+    """The case's slug when the case is published; null otherwise (and without a case)."""
+    return case.slug if case is not None and case.is_published else None
+
+
+@all_required
+class WorkshopSchema(Schema):
+    """A workshop's public face: never who signed up, never the online link (confirmed people only)."""
+
+    id = fields.Integer()
+    title = fields.String()
+    description = fields.String(metadata={"description": "Markdown, as the agency wrote it"})
+    agency = fields.Function(lambda workshop: workshop.agency.code,
+                             metadata={"type": "string", "description": "The holding agency's code"})
+    case = fields.Function(lambda workshop: _public_case_slug(workshop.case),
+                           metadata={**NULLABLE_STRING, "description": "The published case it is about (slug)"})
+    starts_at = Timestamp()
+    ends_at = Timestamp()
+    signup_deadline_at = Timestamp()
+    location = fields.String(metadata={"description": "Where it is held in person; empty when online only"})
+    online = fields.Boolean(attribute="is_online",
+                            metadata={"description": "Also or only online (the link goes to confirmed people)"})
+    accessibility = fields.String()
+    capacity = fields.Integer()
+    confirmed = fields.Integer(attribute="confirmed_count", metadata={"description": "Seats taken"})
+    waitlisted = fields.Integer(attribute="waitlisted_count", metadata={"description": "People on the waitlist"})
+    seats_left = fields.Integer()
+    status = fields.String(metadata={"enum": ["scheduled", "cancelled"]})
+    cancelled_at = _nullable(Timestamp())
+    is_demo = fields.Boolean(metadata={"description": "Demonstration data, not a real workshop"})
+    updated_at = Timestamp()
+    url = fields.Function(lambda workshop: url_for("workshops.detail", workshop_id=workshop.id, _external=True),
+                          metadata=URI)
+
+
+@all_required
+class PledgeSchema(Schema):
+    receipt = fields.String(metadata={"description": "The pledge's receipt number"})
+    company = fields.Nested(SupplierSchema)
+    case = fields.Function(lambda pledge: _public_case_slug(pledge.case),
+                           metadata={**NULLABLE_STRING, "description": "The published case it is for (slug); "
+                                                                       "null for a general pledge"})
+    text_version = fields.Function(lambda pledge: pledge.text.version, metadata={"type": "integer"})
+    text_hash = fields.Function(lambda pledge: pledge.text.content_hash,
+                                metadata={"type": "string", "description": "SHA-256 of the signed text"})
+    signer_name = fields.String()
+    signer_title = fields.String()
+    signed_at = Timestamp()
+    status = fields.String(metadata={"enum": ["active", "withdrawn"]})
+    withdrawn_at = _nullable(Timestamp())
+    withdrawal_reason = fields.String()
+    breach_note = fields.String()
+    breach_recorded_at = _nullable(Timestamp())
+    content_hash = fields.String(metadata={"description": "SHA-256 of the pledge's canonical content"})
+    updated_at = Timestamp()
+    url = fields.Function(lambda pledge: url_for("pledges.receipt", receipt=pledge.receipt, _external=True),
+                          metadata=URI)
+
+
 # Errors and list envelopes
 
 
@@ -381,3 +443,5 @@ def list_schema(item: type[Schema], name: str) -> type[Schema]:
 CaseListSchema = list_schema(CaseSchema, "CaseList")
 AgencyListSchema = list_schema(AgencySchema, "AgencyList")
 CommentListSchema = list_schema(CommentSchema, "CommentList")
+WorkshopListSchema = list_schema(WorkshopSchema, "WorkshopList")
+PledgeListSchema = list_schema(PledgeSchema, "PledgeList")

@@ -40,7 +40,8 @@ COMPONENTS: tuple[type[Schema], ...] = (
     s.DocumentSchema, s.SupplierSchema, s.ContractSchema, s.CaseSchema, s.CaseListSchema,
     s.AgencySchema, s.AgencyListSchema, s.MonthSchema, s.AgencyStatsSchema,
     s.ResponseSchema, s.FeedbackSummarySchema, s.CommentBodySchema, s.CommentSchema, s.CommentListSchema,
-    s.EventSchema, s.FeedbackSchema, s.ErrorBodySchema, s.ErrorSchema,
+    s.EventSchema, s.FeedbackSchema, s.WorkshopSchema, s.WorkshopListSchema, s.PledgeSchema, s.PledgeListSchema,
+    s.ErrorBodySchema, s.ErrorSchema,
 )
 
 
@@ -141,7 +142,8 @@ def build_document(app: Flask) -> dict[str, Any]:
             title=TITLE, version=VERSION, openapi_version="3.1.0", plugins=[MarshmallowPlugin()],
             info={"description": (
                 "Read-only open data of Taiwan's public-procurement integrity platforms (機關採購廉政平臺): "
-                "cases, agencies, public comments with the agencies' official answers, and feedback items. "
+                "cases, agencies, public comments with the agencies' official answers, feedback items, "
+                "participation workshops and integrity pledges. "
                 "No login. Lists are paginated with an opaque cursor and accept updated_since for "
                 "incremental mirroring. Times are ISO 8601 with an offset; amounts are integer NTD.")},
         )

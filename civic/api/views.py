@@ -3,8 +3,8 @@
 Every address is public and shows only public data: published cases and what hangs off them,
 comments as tombstones once deleted or hidden, feedback items without internal notes or
 assignees. Each view parses its parameters (400 on anything bad), loads, and serializes through
-an explicit allowlist. Workshops and pledges get their lists, details and bulk files here when
-those domains exist (#8): a view with an Operation here, an Export in civic.api.exports.
+an explicit allowlist. Workshops show their seat counts, never who signed up nor the online link
+(that goes to confirmed people only); pledges are public by design.
 """
 
 from __future__ import annotations
@@ -22,12 +22,15 @@ from civic.api.exports import EXPORTS, Export, csv_chunks, jsonl_chunks
 from civic.api.pagination import next_url
 from civic.api.params import (
     CODE_PATTERN,
+    ID_PATTERN,
     SLUG_PATTERN,
     AgencyListQuery,
     ApiError,
     CaseListQuery,
     CommentListQuery,
     NoQuery,
+    PledgeListQuery,
+    WorkshopListQuery,
     not_found,
     parse,
     window,
@@ -42,6 +45,10 @@ from civic.api.serializers import (
     CommentListSchema,
     CommentSchema,
     FeedbackSchema,
+    PledgeListSchema,
+    PledgeSchema,
+    WorkshopListSchema,
+    WorkshopSchema,
 )
 from civic.api.spec import Operation, PathParameter, build_document, openapi_path, operation, operations
 from civic.cases.models import Case
@@ -59,11 +66,15 @@ OC4IDS_PACKAGE = {"type": "object", "required": ["uri", "publisher", "publishedD
                   "description": "An OC4IDS 0.9 project package (project-package-schema.json of the standard)."}
 SLUG = PathParameter("The case's slug, as in /cases/<slug>.", SLUG_PATTERN)
 CODE = PathParameter("The agency's code (機關代碼).", CODE_PATTERN)
+# The largest id an INTEGER primary key holds on PostgreSQL, and an id no row has.
+MAX_ID = 2**31 - 1
+NO_ID = 0
 # The bulk file formats: media type and what the page calls them.
 FORMATS = {
     "csv": ("text/csv", _l("CSV, UTF-8 with a byte-order mark")),
     "jsonl": ("application/jsonl", _l("JSON Lines, one API object per line")),
 }
+WORKSHOP_ID = PathParameter("The workshop's id, as in /workshops/<id>.", ID_PATTERN)
 TRACKING_NUMBER = PathParameter("The tracking number, like F-7K3M-9QXP.", r"^[Ff]-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$")
 
 
@@ -233,6 +244,52 @@ def feedback(tracking_number: str):
         raise not_found(_("No item has the tracking number %(number)s. Check it and try again.",
                           number=tracking_number[:80]))
     return json_response(FeedbackSchema().dump(item))
+
+
+# Workshops and pledges
+
+
+@bp.get("/api/v1/workshops")
+@operation(Operation(summary=_l("Workshops with their seats, never who signed up"), tag="workshops",
+                     query=WorkshopListQuery, response=WorkshopListSchema, may_not_find=True))
+def workshops():
+    """Every workshop (cancelled ones too) in the order they last changed: seats, never attendees."""
+    args = parse(WorkshopListQuery)
+    agency_id = _agency(args["agency"], active=False).id if "agency" in args else None
+    case_id = _published_case_id(args["case"]) if "case" in args else None
+    page = queries.list_workshops(db.session, agency_id, case_id, window(args))
+    return json_response({"data": WorkshopSchema(many=True).dump([row[0] for row in page.rows]),
+                          "next": next_url(page.next)})
+
+
+@bp.get("/api/v1/workshops/<workshop_id>")
+@operation(Operation(summary=_l("One workshop"), tag="workshops", response=WorkshopSchema,
+                     path={"workshop_id": WORKSHOP_ID}))
+def workshop(workshop_id: str):
+    """One workshop's public fields and seat counts."""
+    parse(NoQuery)
+    found = None
+    if re.fullmatch(ID_PATTERN, workshop_id) and int(workshop_id) <= MAX_ID:
+        found = queries.get_workshop(db.session, int(workshop_id))
+    if found is None:
+        raise not_found(_("There is no workshop %(id)s.", id=workshop_id[:80]))
+    return json_response(WorkshopSchema().dump(found))
+
+
+@bp.get("/api/v1/pledges")
+@operation(Operation(summary=_l("Integrity pledges signed by companies"), tag="pledges",
+                     query=PledgeListQuery, response=PledgeListSchema, may_not_find=True))
+def pledges():
+    """Every pledge (withdrawn ones too) in the order they last changed, of one company or one case."""
+    args = parse(PledgeListQuery)
+    case_id = _published_case_id(args["case"]) if "case" in args else None
+    company_id = None
+    if "ubn" in args:
+        # A company nobody knows has signed nothing: an empty list, as for one without pledges.
+        company_id = queries.get_company_id(db.session, args["ubn"]) or NO_ID
+    page = queries.list_pledges(db.session, company_id, case_id, window(args))
+    return json_response({"data": PledgeSchema(many=True).dump([row[0] for row in page.rows]),
+                          "next": next_url(page.next)})
 
 
 # Bulk files

@@ -25,12 +25,15 @@ from civic.agencies.queries import get_agency_by_code
 from civic.cases.models import Case
 from civic.cases.queries import get_case_with_parts
 from civic.core.roles import Role
+from civic.core.time import utcnow
 from civic.demo import data as demo
 from civic.extensions import db
 from civic.feedback import moderation
 from civic.feedback import services as feedback
 from civic.feedback.models import Subscription
 from civic.feedback.queries import get_feedback
+from civic.workshops import services as workshops
+from civic.workshops.models import Registration, Workshop
 from tests.conftest import fresh_postgres_database, make_app, postgres_admin_url
 from tests.support import PASSWORD, SMTPServer
 
@@ -39,6 +42,9 @@ HIDDEN_TEXT = "HIDDEN-COMMENT-SENTINEL 這則會被隱藏"
 DELETED_TEXT = "DELETED-COMMENT-SENTINEL 這則會被刪除"
 ASSIGNEE = "ASSIGNEE-SENTINEL 承辦人"
 CONTACT = "contact-sentinel@agency.example.gov.tw"
+ATTENDEE = "ATTENDEE-SENTINEL 報名者"
+ATTENDEE_EMAIL = "attendee.sentinel@example.tw"
+ATTENDEE_PHONE = "0912 345 678"
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"09\d{2}-?\d{3}-?\d{3}")
 DEMO_CASE = "taipei-mrt-wanda-line"
@@ -52,6 +58,7 @@ class Seeded:
     tracking_number: str  # an item with an internal note and an assignee
     hidden_comment_id: int
     deleted_comment_id: int
+    workshop_id: int  # a workshop with a planted sign-up (name, email, phone, answer, token)
     secrets: tuple[str, ...]  # texts that must never appear in public data
 
 
@@ -110,14 +117,27 @@ def _seed(app: Flask) -> Seeded:
         deleted = feedback.submit_comment(session, case, feedback.CommentInput(body=DELETED_TEXT), author=citizen)
         feedback.delete_comment(session, deleted, actor=citizen)
         moderation.follow(session, citizen, case=case)
+        workshop = session.scalars(select(Workshop).where(Workshop.case_id == case.id, Workshop.starts_at > utcnow())
+                                   .order_by(Workshop.id)).first()
+        workshops.sign_up(session, workshop, workshops.SignupInput(
+            name=ATTENDEE, email=ATTENDEE_EMAIL, phone=ATTENDEE_PHONE, consent=True,
+            answers=["ANSWER-SENTINEL 施工噪音"]))
         session.commit()
         tokens = tuple(session.scalars(select(Subscription.unsubscribe_token)))
         emails = tuple(session.scalars(select(User.email)))
         internal = tuple(text for case in session.scalars(select(Case))
                          for text in (case.application_reason, case.review_comment) if text)
+        registrations = tuple(
+            text for registration in session.scalars(select(Registration))
+            for text in (registration.name, registration.email, registration.phone, registration.cancel_token,
+                         *registration.answers) if text)
+        links = tuple(url for url in session.scalars(select(Workshop.online_url)) if url)
+        assert ATTENDEE in registrations and links
         return Seeded(
             tracking_number=item.tracking_number, hidden_comment_id=hidden.id, deleted_comment_id=deleted.id,
-            secrets=(NOTE, "0912-345-678", HIDDEN_TEXT, DELETED_TEXT, ASSIGNEE, CONTACT, *emails, *tokens, *internal),
+            workshop_id=workshop.id,
+            secrets=(NOTE, "0912-345-678", HIDDEN_TEXT, DELETED_TEXT, ASSIGNEE, CONTACT, *emails, *tokens, *internal,
+                     *registrations, *links),
         )
 
 

@@ -6,12 +6,13 @@ from flask import Flask
 from werkzeug.routing import Rule
 
 from civic.api.spec import operations
-from tests.api.conftest import DEMO_AGENCY, DEMO_CASE, EMAIL, PHONE
+from tests.api.conftest import DEMO_AGENCY, DEMO_CASE, EMAIL, PHONE, Seeded
 
 
-def _paths(app: Flask, tracking_number: str) -> list[str]:
+def _paths(app: Flask, seeded: Seeded) -> list[str]:
     """Every documented address, with real identifiers, plus the page for people."""
-    values = {"slug": DEMO_CASE, "code": DEMO_AGENCY, "tracking_number": tracking_number}
+    values = {"slug": DEMO_CASE, "code": DEMO_AGENCY, "tracking_number": seeded.tracking_number,
+              "workshop_id": seeded.workshop_id}
     paths = ["/api"]
     for rule, _definition in operations(app):
         path = rule.build({name: values[name] for name in rule.arguments})[1]
@@ -20,12 +21,15 @@ def _paths(app: Flask, tracking_number: str) -> list[str]:
 
 
 def _is_list(rule: Rule) -> bool:
-    return rule.endpoint in {"api.cases", "api.comments", "api.agencies"}
+    return rule.endpoint in {"api.cases", "api.comments", "api.agencies", "api.workshops", "api.pledges"}
 
 
 def test_no_address_or_file_shows_personal_data_or_internal_matters(app, client, seeded):
-    paths = _paths(app, seeded.tracking_number)
-    assert len(paths) >= 17
+    paths = _paths(app, seeded)
+    assert len(paths) >= 24
+    assert {"/api/v1/workshops?limit=500", f"/api/v1/workshops/{seeded.workshop_id}", "/api/v1/pledges?limit=500",
+            "/api/v1/export/workshops.csv", "/api/v1/export/workshops.jsonl", "/api/v1/export/pledges.csv",
+            "/api/v1/export/pledges.jsonl"} <= set(paths)
     for path in paths:
         response = client.get(path)
         assert response.status_code == 200, path
