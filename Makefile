@@ -13,7 +13,7 @@ SCSS := $(shell find frontend/scss -name '*.scss' 2>/dev/null)
 PO := $(wildcard civic/translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test lint assets translations extract-messages bench clean
+.PHONY: run test lint assets translations extract-messages bench bench-search clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ test: $(VENV)/.installed-test assets translations
 # Load test of the case pages at 10k and 100k cases on PostgreSQL (see bench/README.md).
 bench: $(VENV)/.installed-run translations
 	$(BIN)/python bench/run.py
+
+# Search latency over 100k cases on PostgreSQL (goal: p95 under 200 ms).
+bench-search: $(VENV)/.installed-run translations
+	BENCH_DB=civic_bench_search $(BIN)/python bench/search.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 
 from civic.agencies.models import Agency
 from civic.cases.models import Case, Sector
-from civic.core.fulltext import SearchDocument, matching_ids
+from civic.core.fulltext import SearchDocument, match_condition
 from civic.core.fulltext_tokens import highlight_terms, normalize
 from civic.core.pagination import Page
 
 KINDS = ("case", "response", "comment")
+COUNT_CAP = 1001
 PER_PAGE = 20
 SNIPPET = 90
 
@@ -45,8 +46,8 @@ class Results:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _filtered(session: Session, filters: SearchFilters, ids):
-    statement = select(SearchDocument).where(SearchDocument.id.in_(ids))
+def _filtered(session: Session, filters: SearchFilters, condition):
+    statement = select(SearchDocument).where(condition)
     if filters.agency:
         statement = statement.where(SearchDocument.agency_id == select(Agency.id).where(
             Agency.code == filters.agency).scalar_subquery())
@@ -66,23 +67,24 @@ def search(session: Session, filters: SearchFilters, *, page: int) -> Results:
     """Documents containing every token of the query: cases, then answers, then comments;
     within each, title matches first, then the most recent.
     """
-    ids = matching_ids(session, filters.q)
-    if ids is None:
+    condition = match_condition(session, filters.q)
+    if condition is None:
         return Results(Page([], page, PER_PAGE, 0), dict.fromkeys(KINDS, 0))
-    base = _filtered(session, filters, ids)
+    base = _filtered(session, filters, condition)
     counts = dict.fromkeys(KINDS, 0)
-    found = base.subquery()
+    # Count at most COUNT_CAP matches: a word found in every record must not cost a full count.
+    found = base.with_only_columns(SearchDocument.kind).limit(COUNT_CAP).subquery()
     for kind, count in session.execute(select(found.c.kind, func.count()).group_by(found.c.kind)):
         counts[kind] = count
     if filters.kind:
         base = base.where(SearchDocument.kind == filters.kind)
     total = counts[filters.kind] if filters.kind else sum(counts.values())
-    title_ids = matching_ids(session, filters.q, title_only=True)
-    kind_order = case({"case": 0, "response": 1, "comment": 2}, value=SearchDocument.kind, else_=3)
-    title_first = case((SearchDocument.id.in_(title_ids), 0), else_=1)
-    documents = session.scalars(
-        base.order_by(kind_order, title_first, SearchDocument.happened_at.desc().nulls_last(), SearchDocument.id)
-        .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    # Cases, then comments, then answers (the kinds' alphabetical order, which the index keeps).
+    order = [SearchDocument.kind, SearchDocument.happened_at.desc(), SearchDocument.id.desc()]
+    if sum(counts.values()) < COUNT_CAP:
+        # Few enough matches to rank them: those with every word in the title come first.
+        order.insert(1, case((match_condition(session, filters.q, title_only=True), 0), else_=1))
+    documents = session.scalars(base.order_by(*order).limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
     slugs = dict(session.execute(select(Case.id, Case.slug).where(
         Case.id.in_({d.case_id for d in documents}))).all()) if documents else {}
     terms = highlight_terms(filters.q)
