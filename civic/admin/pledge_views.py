@@ -6,11 +6,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms import SelectChoice
 
 from civic.cases import queries as case_queries
-from civic.cases.models import Case, ReviewState
 from civic.core.errors import DomainError
 from civic.core.roles import Role
 from civic.extensions import db
@@ -33,8 +31,7 @@ def wall() -> None:
 def texts():
     """Every published version, and a form to publish a new one."""
     form = TextForm()
-    cases = db.session.scalars(select(Case).where(Case.review_state == ReviewState.published)
-                               .order_by(Case.title_zh)).all()
+    cases = case_queries.list_published_case_choices(db.session)
     form.case.choices = [SelectChoice("", _("Every case (general text)"))] + [
         SelectChoice(c.slug, c.title(str(get_locale()))) for c in cases]
     if not form.validate_on_submit():

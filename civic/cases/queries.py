@@ -137,6 +137,11 @@ def list_revisions(session: Session, case: Case, limit: int = 20) -> list[CaseRe
     ))
 
 
+def list_published_case_choices(session: Session) -> list[Case]:
+    """Every published case by title, for a form's choice of case."""
+    return list(session.scalars(_published().order_by(Case.title_zh)))
+
+
 def list_sectors(session: Session) -> list[Sector]:
     return list(session.scalars(select(Sector).order_by(Sector.position, Sector.id)))
 

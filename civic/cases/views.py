@@ -65,14 +65,10 @@ def index():
         best=bool(form.best.data), q=form.q.data or None, sort=form.sort.data or "recent",
     )
     page = queries.list_published_cases(db.session, filters, page=page_number,
-                                        per_page=db_per_page())
+                                        per_page=current_app.config["CASES_PER_PAGE"])
     if page_number > 1 and page_number > page.pages:
         abort(404)
     return render_template("cases/index.html", form=form, page=page)
-
-
-def db_per_page() -> int:
-    return current_app.config["CASES_PER_PAGE"]
 
 
 def render_case(case: Case, *, status: int = 200, **extra):

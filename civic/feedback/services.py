@@ -156,7 +156,7 @@ def delete_comment(session: Session, comment: Comment, *, actor: User) -> None:
     if feedback is not None and feedback.status in OPEN_STATUSES:
         feedback.status = FeedbackStatus.closed
         feedback.closed_at = utcnow()
-        session.add(FeedbackEvent(feedback_id=feedback.id, kind="withdrawn", actor_id=actor.id))
+        _event(session, feedback, "withdrawn", actor=actor)
     audit.record(session, "comment.deleted", actor_id=actor.id, target_type="comment", target_id=comment.id)
 
 

@@ -81,6 +81,13 @@ def confirmed_companies(session: Session, user_id: int) -> list[Company]:
         .order_by(Company.name)))
 
 
+def represents(session: Session, user_id: int, company_id: int) -> bool:
+    """True when the person's representation of the company has been confirmed."""
+    return session.scalar(select(CompanyRepresentative.id).where(
+        CompanyRepresentative.user_id == user_id, CompanyRepresentative.company_id == company_id,
+        CompanyRepresentative.confirmed_at.is_not(None)).limit(1)) is not None
+
+
 def representations(session: Session, user_id: int) -> list[CompanyRepresentative]:
     return list(session.scalars(
         select(CompanyRepresentative).where(CompanyRepresentative.user_id == user_id)

@@ -19,7 +19,7 @@ from civic.core.errors import Conflict, DomainError, PermissionDenied
 from civic.core.time import utcnow
 from civic.pledges import permissions, receipts
 from civic.pledges.models import Pledge, PledgeStatus, PledgeText
-from civic.pledges.queries import confirmed_companies, latest_text
+from civic.pledges.queries import confirmed_companies, latest_text, represents
 
 NAME_MAX = 100
 REASON_MAX = 2000
@@ -157,7 +157,7 @@ def content_of(pledge: Pledge) -> dict:
 
 def withdraw(session: Session, pledge: Pledge, *, actor: User, reason: str) -> None:
     """The company withdraws its pledge with a public reason; the record stays."""
-    if pledge.company_id not in {c.id for c in confirmed_companies(session, actor.id)}:
+    if not represents(session, actor.id, pledge.company_id):
         raise PermissionDenied(_("Only the company's confirmed representatives can withdraw its pledge."))
     if not pledge.is_active:
         raise Conflict(_("This pledge has already been withdrawn."))

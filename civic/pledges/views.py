@@ -6,13 +6,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from wtforms import SelectChoice
 
 from civic.agencies.queries import list_active_agencies
 from civic.cases import queries as case_queries
-from civic.cases.models import Case, ReviewState
 from civic.core.errors import DomainError
 from civic.extensions import db, limiter
 from civic.pledges import queries, receipts, services
@@ -28,15 +26,10 @@ def pledge_coverage(case):
     return queries.case_coverage(db.session, case)
 
 
-def _published_cases() -> list[Case]:
-    return list(db.session.scalars(select(Case).where(Case.review_state == ReviewState.published)
-                                   .order_by(Case.title_zh)))
-
-
 def _sign_form() -> SignForm:
     form = SignForm()
-    form.set_choices(queries.confirmed_companies(db.session, current_user.id), _published_cases(),
-                     str(get_locale()))
+    form.set_choices(queries.confirmed_companies(db.session, current_user.id),
+                     case_queries.list_published_case_choices(db.session), str(get_locale()))
     return form
 
 
@@ -80,7 +73,8 @@ def registry():
     """The public registry of pledges, searchable by company, UBN, case, agency and status."""
     locale = str(get_locale())
     form = RegistryFilterForm(MultiDict(request.args))
-    form.case.choices = [SelectChoice("", "")] + [SelectChoice(c.slug, c.title(locale)) for c in _published_cases()]
+    form.case.choices = [SelectChoice("", "")] + [
+        SelectChoice(c.slug, c.title(locale)) for c in case_queries.list_published_case_choices(db.session)]
     form.agency.choices = [SelectChoice("", "")] + [SelectChoice(a.code, a.name(locale))
                                                      for a in list_active_agencies(db.session)]
     raw = request.args.get("page", "1")
@@ -97,8 +91,8 @@ def receipt(receipt: str):
     """One pledge and how anyone can check its hash."""
     pledge = queries.get_pledge(db.session, receipt.upper()) or abort(404)
     content = services.content_of(pledge)
-    can_withdraw = current_user.is_authenticated and pledge.company_id in {
-        c.id for c in queries.confirmed_companies(db.session, current_user.id)}
+    can_withdraw = current_user.is_authenticated and queries.represents(db.session, current_user.id,
+                                                                         pledge.company_id)
     return render_template("pledges/receipt.html", pledge=pledge, canonical=receipts.canonical(content),
                            recomputed=receipts.sha256(content), can_withdraw=can_withdraw and pledge.is_active)
 
@@ -108,7 +102,7 @@ def receipt(receipt: str):
 def withdraw(receipt: str):
     """The signing company withdraws its pledge, with a public reason."""
     pledge = queries.get_pledge(db.session, receipt.upper()) or abort(404)
-    if pledge.company_id not in {c.id for c in queries.confirmed_companies(db.session, current_user.id)}:
+    if not queries.represents(db.session, current_user.id, pledge.company_id):
         abort(403)
     form = WithdrawForm()
     if not form.validate_on_submit():
