@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -78,6 +78,27 @@ class LiveServer:
             limiter.reset()
 
 
+def buffered(application: Flask):
+    """Hand the server whole bodies, with files already closed.
+
+    Werkzeug's development server skips closing a response when the browser drops the
+    connection mid-send (Chromium cancels favicon and stylesheet fetches when it navigates),
+    which leaks the open static file; with warnings as errors that fails whichever test is
+    running when the file is collected. Buffering here closes every response ourselves.
+    """
+
+    def serve(environ: dict, start_response) -> Iterable[bytes]:
+        body = application(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+    return serve
+
+
 @pytest.fixture(scope="session")
 def live_server(smtp_server: SMTPServer, tmp_path_factory: pytest.TempPathFactory
                 ) -> Iterator[LiveServer]:
@@ -86,7 +107,7 @@ def live_server(smtp_server: SMTPServer, tmp_path_factory: pytest.TempPathFactor
     with application.app_context():
         upgrade()
     port = free_port()
-    server: BaseWSGIServer = make_server("127.0.0.1", port, application, threaded=True)
+    server: BaseWSGIServer = make_server("127.0.0.1", port, buffered(application), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
