@@ -122,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     from civic.admin.agency_views import bp as admin_agencies_bp
     from civic.admin.people_views import bp as admin_people_bp
     from civic.admin.pledge_views import bp as admin_pledges_bp
+    from civic.admin.sector_views import bp as admin_sectors_bp
     from civic.admin.trail_views import bp as admin_trail_bp
     from civic.admin.views import bp as admin_bp
     from civic.api.feeds import feeds_bp
@@ -140,7 +141,8 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (site_bp, accounts_bp, cases_bp, cases_manage_bp, agencies_bp, admin_bp, feedback_bp,
                       feedback_staff_bp, moderation_bp, admin_agencies_bp, admin_people_bp, admin_trail_bp,
-                      pledges_bp, admin_pledges_bp, search_bp, api_bp, feeds_bp, workshops_bp, workshops_staff_bp):
+                      admin_sectors_bp, pledges_bp, admin_pledges_bp, search_bp, api_bp, feeds_bp, workshops_bp,
+                      workshops_staff_bp):
         app.register_blueprint(blueprint)
 
 

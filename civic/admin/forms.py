@@ -6,11 +6,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSelect, GovTextArea, GovTextInput
-from wtforms import EmailField, IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import EmailField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms import Form as PlainForm
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from civic.core.roles import Role
+from civic.web.forms import WholeNumberField
 
 
 def strip(value):
@@ -46,9 +47,11 @@ class AgencyForm(FlaskForm):
     contact_email = StringField(_l("Contact email"), widget=GovTextInput(), filters=[strip],
                                 description=_l("Receives new public feedback and reminders."),
                                 validators=[Optional(), Length(max=254, message=_l("At most 254 characters."))])
-    response_days = IntegerField(_l("Days to answer the public"), widget=GovTextInput(), default=14,
-                                 validators=[InputRequired(message=_l("Enter a number of days.")),
-                                             NumberRange(min=1, max=365, message=_l("Between 1 and 365 days."))])
+    response_days = WholeNumberField(_l("Days to answer the public"), default=14,
+                                     message=_l("Enter the number of days as a whole number, like 14."),
+                                     validators=[InputRequired(message=_l("Enter a number of days.")),
+                                                 NumberRange(min=1, max=365,
+                                                             message=_l("Between 1 and 365 days."))])
 
 
 class ImportForm(FlaskForm):
@@ -111,3 +114,24 @@ class UserFilterForm(PlainForm):
                          choices=[SelectChoice("", ""), SelectChoice("active", _l("Active")),
                                   SelectChoice("suspended", _l("Suspended")),
                                   SelectChoice("unverified", _l("Email not confirmed"))])
+
+
+class SectorForm(FlaskForm):
+    code = StringField(_l("Code"), widget=GovTextInput(), filters=[strip],
+                       description=_l("Used in addresses and open data, like water-resources. It cannot be changed "
+                                      "later."),
+                       validators=[DataRequired(message=_l("Enter the sector code.")),
+                                   Length(max=40, message=_l("At most 40 characters."))])
+    name_zh = StringField(_l("Name in Chinese"), widget=GovTextInput(), filters=[strip],
+                          validators=[DataRequired(message=_l("Enter the sector's Chinese name.")),
+                                      Length(max=100, message=_l("At most 100 characters."))])
+    name_en = StringField(_l("Name in English"), widget=GovTextInput(), filters=[strip],
+                          validators=[DataRequired(message=_l("Enter the sector's English name.")),
+                                      Length(max=100, message=_l("At most 100 characters."))])
+    oc4ids_code = SelectField(_l("OC4IDS sector"), widget=GovSelect(),
+                              description=_l("The sector's code in the international open data standard."),
+                              validators=[DataRequired(message=_l("Choose the sector's code in the OC4IDS list."))])
+    position = WholeNumberField(_l("Position in lists"), default=0, message=_l("Between 0 and 999."),
+                                description=_l("Lower numbers come first."),
+                                validators=[InputRequired(message=_l("Enter a number.")),
+                                            NumberRange(min=0, max=999, message=_l("Between 0 and 999."))])

@@ -31,8 +31,7 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, Optiona
 
 from civic.cases import labels
 from civic.cases.regions import COUNTIES
-
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９，．", "0123456789,.")
+from civic.web.forms import WholeNumberField
 
 
 def strip(value):
@@ -44,25 +43,12 @@ def choices(table: dict, *, blank: str | None = None) -> list[SelectChoice]:
     return options + [SelectChoice(code, text) for code, text in table.items()]
 
 
-class AmountField(StringField):
-    """A whole number of NTD; accepts 1,234,567 and full-width digits as people type them."""
+class AmountField(WholeNumberField):
+    """A whole number of NTD."""
 
-    widget = GovTextInput()
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        self.raw = valuelist[0] if valuelist else ""
-        text = self.raw.translate(_FULL_WIDTH).replace(",", "").replace(" ", "").strip()
-        if not text:
-            return
-        if not re.fullmatch(r"\d+", text):
-            raise ValueError(str(_l("Enter a whole number of NT dollars, like 250000000.")))
-        self.data = int(text)
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else str(self.data)
+    def __init__(self, label=None, validators=None, **kwargs) -> None:
+        super().__init__(label, validators, message=_l("Enter a whole number of NT dollars, like 250000000."),
+                         **kwargs)
 
 
 class CoordinateField(StringField):

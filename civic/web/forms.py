@@ -1,8 +1,48 @@
-"""Showing a domain rule's refusal next to the form field it concerns."""
+"""Form pieces every domain shares: whole numbers as people type them, and showing a domain
+rule's refusal next to the field it concerns.
+"""
 
 from __future__ import annotations
 
+import re
+
+from govuk_frontend_wtf.wtforms_widgets import GovTextInput
+from wtforms import StringField
+
 from civic.core.errors import DomainError
+
+# Digits and separators typed with a Chinese input method come out full width.
+FULL_WIDTH = str.maketrans("０１２３４５６７８９，．：－", "0123456789,.:-")
+
+
+class WholeNumberField(StringField):
+    """A whole number; accepts full-width digits and 1,234,567 as people type them.
+
+    Anything else is refused with ``message`` (our own, in the page's language, where WTForms'
+    IntegerField would say "Not a valid integer value" in its own words). What was typed is
+    shown back unchanged.
+    """
+
+    widget = GovTextInput()
+
+    def __init__(self, label=None, validators=None, *, message, max_digits: int = 16, **kwargs) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.message = message
+        self.pattern = re.compile(rf"\d{{1,{max_digits}}}")
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = (valuelist[0] if valuelist else "").translate(FULL_WIDTH).replace(",", "").replace(" ", "").strip()
+        if not text:
+            return
+        if not self.pattern.fullmatch(text):
+            raise ValueError(str(self.message))
+        self.data = int(text)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
 
 
 def attach_error(form, error: DomainError, default_field: str) -> None:

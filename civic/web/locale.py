@@ -6,8 +6,13 @@ are all ``zh_Hant_TW`` / ``en``, so a browser asking for zh-TW really gets Chine
 
 from __future__ import annotations
 
+from functools import cache
+
+from babel import support
 from flask import Flask, current_app, has_request_context, request, session, url_for
+from flask_babel import get_locale
 from flask_login import current_user
+from wtforms.i18n import messages_path
 
 ZH = "zh_Hant_TW"
 EN = "en"
@@ -50,6 +55,22 @@ def remember_requested_language() -> None:
         session["lang"] = chosen
 
 
+@cache
+def _traditional_form_messages() -> support.Translations:
+    return support.Translations.load(messages_path(), ["zh_TW"], domain="wtforms")
+
+
+def use_traditional_form_messages() -> None:
+    """WTForms' own messages (a choice that was not offered, a bad CSRF token) in Traditional Chinese.
+
+    Flask-WTF looks WTForms' catalog up by the page's locale, and for zh_Hant_TW it falls back
+    to WTForms' zh catalog, which is Simplified Chinese. It keeps the catalog it found on the
+    request, so handing it the zh_TW one first is enough.
+    """
+    if str(get_locale()) == ZH:
+        request.wtforms_translations = _traditional_form_messages()
+
+
 def html_lang(locale: str) -> str:
     """The BCP 47 tag for ``<html lang>``."""
     return "zh-Hant-TW" if locale == ZH else "en"
@@ -65,3 +86,4 @@ def switch_language_url(target: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.before_request(remember_requested_language)
+    app.before_request(use_traditional_form_messages)

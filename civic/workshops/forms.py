@@ -23,9 +23,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from civic.accounts.forms import email_field
 from civic.core.time import from_taipei_local, to_taipei
+from civic.web.forms import FULL_WIDTH, WholeNumberField
 from civic.workshops.services import ANSWER_MAX_LENGTH, MAX_CAPACITY, NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９：－", "0123456789:-")
 _DATETIME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{2})")
 
 
@@ -40,7 +40,7 @@ class TaipeiDateTimeField(Field):
 
     def process_formdata(self, valuelist):
         self.data = None
-        text = (valuelist[0] if valuelist else "").translate(_FULL_WIDTH).strip()
+        text = (valuelist[0] if valuelist else "").translate(FULL_WIDTH).strip()
         if not text:
             return
         match = _DATETIME.fullmatch(text)
@@ -58,25 +58,12 @@ class TaipeiDateTimeField(Field):
         return to_taipei(self.data).strftime("%Y-%m-%dT%H:%M") if self.data else ""
 
 
-class SeatsField(StringField):
-    """A whole number of seats; accepts full-width digits as people type them."""
+class SeatsField(WholeNumberField):
+    """A whole number of seats."""
 
-    widget = GovTextInput()
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        self.raw = valuelist[0] if valuelist else ""
-        text = self.raw.translate(_FULL_WIDTH).replace(",", "").strip()
-        if not text:
-            return
-        if not re.fullmatch(r"\d{1,6}", text):
-            raise ValueError(str(_l("Enter the number of seats as a whole number, like 30.")))
-        self.data = int(text)
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else str(self.data)
+    def __init__(self, label=None, validators=None, **kwargs) -> None:
+        super().__init__(label, validators, message=_l("Enter the number of seats as a whole number, like 30."),
+                         max_digits=6, **kwargs)
 
 
 def _max(limit: int):

@@ -1,0 +1,91 @@
+"""Administration of the managed list of sectors: list, add, change, remove an unused one."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from civic.admin.forms import EmptyForm, SectorForm
+from civic.cases.models import Sector
+from civic.cases.queries import get_sector_by_code, list_sectors
+from civic.cases.sectors import OC4IDS_SECTORS, SectorInput, case_counts, create_sector, delete_sector, update_sector
+from civic.core.errors import DomainError
+from civic.core.roles import Role
+from civic.extensions import db
+from civic.web.access import role_required
+from civic.web.forms import attach_error
+
+bp = Blueprint("admin_sectors", __name__, url_prefix="/admin/sectors")
+
+
+@bp.before_request
+@role_required(Role.admin)
+def wall() -> None:
+    """Administrators only."""
+
+
+@bp.get("")
+@role_required(Role.admin)
+def index():
+    """Every sector in the order lists show them, with how many cases use it."""
+    return render_template("admin/sectors.html", sectors=list_sectors(db.session), counts=case_counts(db.session),
+                           empty_form=EmptyForm())
+
+
+def _form(sector: Sector | None) -> SectorForm:
+    form = SectorForm(obj=sector)
+    form.oc4ids_code.choices = [SelectChoice("", _("Choose a sector"))] + [
+        SelectChoice(code, f"{code} – {title}") for code, title in OC4IDS_SECTORS.items()]
+    if sector is not None:
+        # The code is fixed once chosen; whatever is posted, the sector's own code stays.
+        form.code.data = sector.code
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/<code>/edit", methods=["GET", "POST"])
+@role_required(Role.admin)
+def edit(code: str | None = None):
+    """Add a sector, or change the names, OC4IDS code and position of one."""
+    sector = None
+    if code is not None:
+        sector = get_sector_by_code(db.session, code) or abort(404)
+    form = _form(sector)
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("admin/sector_form.html", form=form, sector=sector), status
+    data = SectorInput(code=form.code.data, name_zh=form.name_zh.data, name_en=form.name_en.data,
+                       oc4ids_code=form.oc4ids_code.data, position=form.position.data)
+    try:
+        if sector is None:
+            sector = create_sector(db.session, data, actor_id=current_user.id)
+        else:
+            update_sector(db.session, sector, data, actor_id=current_user.id)
+    except DomainError as error:
+        db.session.rollback()
+        attach_error(form, error, "code")
+        return render_template("admin/sector_form.html", form=form, sector=None if code is None else sector), 422
+    saved = sector.code
+    db.session.commit()
+    flash(_("Sector %(code)s saved.", code=saved), "success")
+    return redirect(url_for("admin_sectors.index"))
+
+
+@bp.post("/<code>/delete")
+@role_required(Role.admin)
+def delete(code: str):
+    """Remove a sector no case uses."""
+    sector = get_sector_by_code(db.session, code) or abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        delete_sector(db.session, sector, actor_id=current_user.id)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("admin_sectors.index"))
+    db.session.commit()
+    flash(_("Sector %(code)s removed.", code=code), "success")
+    return redirect(url_for("admin_sectors.index"))
