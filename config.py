@@ -74,6 +74,18 @@ class Config:
     # Failed logins for one account before it is locked for a growing while.
     LOGIN_FAILURES_BEFORE_LOCK = 5
 
+    # Anonymous visitors get shared copies of the home page, /cases, case pages and agency pages
+    # for this many seconds, or until a change to them is committed (0 turns the copies off).
+    # With several app processes, give them one Redis (CACHE_REDIS_URL) so a change clears
+    # every process's copies at once; without it each process keeps its own.
+    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
+    CACHE_TYPE = ("NullCache" if PAGE_CACHE_SECONDS <= 0
+                  else "RedisCache" if CACHE_REDIS_URL else "SimpleCache")
+    CACHE_DEFAULT_TIMEOUT = max(PAGE_CACHE_SECONDS, 1)
+    CACHE_KEY_PREFIX = "civic:pages:"
+    CACHE_NO_NULL_WARNING = True
+
     # Languages: Traditional Chinese first, English second.
     LANGUAGES = ("zh_Hant_TW", "en")
     BABEL_DEFAULT_LOCALE = "zh_Hant_TW"
@@ -139,6 +151,9 @@ class TestingConfig(Config):
     MAIL_SUPPRESS_SEND = False
     MAIL_TIMEOUT = 5.0
     RATELIMIT_STORAGE_URI = "memory://"
+    # Tests share one application across many rolled-back transactions; tests of the page
+    # cache turn it on for themselves.
+    CACHE_TYPE = "NullCache"
 
 
 class ProductionConfig(Config):
@@ -168,9 +183,15 @@ def test_database_url() -> str | None:
     return os.environ.get("TEST_DATABASE_URL")
 
 
+def test_redis_url() -> str:
+    """The Redis the tests of Redis-backed features use (a database of its own)."""
+    return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
 def test_requirements() -> dict[str, bool]:
-    """Whether the test run must fail (not skip) without PostgreSQL or Chromium, as CI does."""
+    """Whether the test run must fail (not skip) without PostgreSQL, Chromium or Redis, as CI does."""
     return {
         "postgres": _bool("CIVIC_REQUIRE_POSTGRES", False),
         "browser": _bool("CIVIC_REQUIRE_BROWSER", False),
+        "redis": _bool("CIVIC_REQUIRE_REDIS", False),
     }

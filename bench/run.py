@@ -8,7 +8,8 @@ Queries per request come from one in-process request with the Flask test client.
 
 Settings (environment): BENCH_SIZES (10000,100000), BENCH_SECONDS (10), BENCH_CLIENTS (8),
 BENCH_PROCESSES (1), BENCH_DB (civic_bench), BENCH_PG (postgresql://postgres@127.0.0.1:5432),
-BENCH_REDIS (redis://127.0.0.1:6379/1), BENCH_PORT (18080; the bare page uses the next port),
+BENCH_REDIS (redis://127.0.0.1:6379/1; rate limits), BENCH_CACHE (redis://127.0.0.1:6379/2; the shared
+copies of public pages, emptied before each size; BENCH_CACHE=off serves every request fresh), BENCH_PORT (18080; the bare page uses the next port),
 BENCH_KEEP_DB=1 (keep the database), BENCH_STRICT=1 (exit 1 when a goal fails), BENCH_APP (the
 Flask app to measure, module:attribute importable from the repository root or PYTHONPATH; wsgi:app),
 which lets a candidate fix be measured without touching the app.
@@ -54,6 +55,11 @@ APP_ENV = {
     "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32),
     "RATELIMIT_STORAGE_URI": os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/1"),
 }
+PAGE_CACHE = os.environ.get("BENCH_CACHE", "redis://127.0.0.1:6379/2")
+if PAGE_CACHE == "off":
+    APP_ENV["PAGE_CACHE_SECONDS"] = "0"
+else:
+    APP_ENV["CACHE_REDIS_URL"] = PAGE_CACHE
 os.environ.update(APP_ENV)
 
 # Paths are filled in per size (the detail page is a case from the middle of the data).
@@ -158,6 +164,11 @@ def measure_size(app, size: int, servers: list[Server]) -> list[dict]:
     import load
 
     pages = pages_for(size)
+    if PAGE_CACHE != "off":
+        import redis
+
+        # The seeder writes behind the app's back: copies of the smaller size's pages must go.
+        redis.Redis.from_url(PAGE_CACHE).flushdb()
     costs = {cost.path: cost for cost in inprocess.measure(app, [path for _, path in pages])}
     for cost in costs.values():
         if cost.status != 200:
@@ -272,6 +283,10 @@ def main() -> int:
         seeder = Seeder(engine)
         module, attribute = APP_TARGET.split(":")
         app = getattr(importlib.import_module(module), attribute)  # as gunicorn imports it
+        from civic.extensions import cache
+
+        # The in-process column is the cost of making a page, so it never reads a shared copy.
+        cache.init_app(app, config={"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True})
         for size in sorted(SIZES):
             log(f"Loading {size:,} cases ...")
             seeder.grow_to(size, log=log)
@@ -292,9 +307,10 @@ def main() -> int:
             drop_database()
     report, verdict = goals(rows)
     text = table(rows)
+    cached = "off" if PAGE_CACHE == "off" else f"shared page copies in {PAGE_CACHE}"
     header = (f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, nproc {os.cpu_count()}, PostgreSQL {server_version()}, "
               f"gunicorn {' '.join(GUNICORN)}, {CLIENTS} keep-alive clients, {SECONDS:.0f} s per row, "
-              f"load average {load_before:.2f} before the run")
+              f"page cache {cached}, load average {load_before:.2f} before the run")
     log("\n" + header + "\n\n" + text + "\n\n" + "\n".join(report))
     log(f"\nTook {time.monotonic() - started:.0f} s. Plans and profiles: {OUT.relative_to(ROOT)}/")
     (OUT / "results.md").write_text(header + "\n\n" + text + "\n\n" + "\n".join(report) + "\n")

@@ -62,9 +62,9 @@ def _check_configuration(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from civic.accounts.sessions import init_login
     from civic.core.db import configure_sqlite, include_object, render_item
-    from civic.extensions import babel, csrf, db, limiter, mail, migrate
+    from civic.extensions import babel, cache, csrf, db, limiter, mail, migrate
     from civic.search.indexing import install as install_search_index
-    from civic.web import errors, locale, security
+    from civic.web import errors, locale, page_cache, security
 
     db.init_app(app)
     with app.app_context():
@@ -76,8 +76,12 @@ def _init_extensions(app: Flask) -> None:
     mail.init_app(app)
     babel.init_app(app, locale_selector=locale.select_locale)
     limiter.init_app(app)
+    cache.init_app(app)
     init_login(app)
     install_search_index()
+    # The cached public pages show cases, their threads, agencies, workshops and pledges.
+    page_cache.install(shown_by=("civic.cases", "civic.feedback", "civic.agencies", "civic.workshops",
+                                 "civic.pledges"))
     locale.init_app(app)
     security.init_app(app)
     errors.init_app(app)

@@ -14,6 +14,7 @@ from civic.cases.models import Case
 from civic.cases.regions import county_name
 from civic.core.money import format_ntd, format_ntd_exact
 from civic.extensions import db
+from civic.web import page_cache
 from civic.web.access import require
 
 bp = Blueprint("cases", __name__)
@@ -48,6 +49,7 @@ def _page_number() -> int:
 
 
 @bp.get("/cases")
+@page_cache.public
 def index():
     """Every published case, filtered, sorted and paginated."""
     locale = str(get_locale())
@@ -86,6 +88,7 @@ def render_case(case: Case, *, status: int = 200, **extra):
 
 
 @bp.get("/cases/<slug>")
+@page_cache.public
 def detail(slug: str):
     """One case: the structured disclosure and every part, its change history and its thread."""
     case = queries.get_case_with_parts(db.session, slug) or abort(404)

@@ -16,11 +16,13 @@ from civic.core.time import utcnow
 from civic.extensions import db
 from civic.feedback import queries as feedback_queries
 from civic.site.charts import monthly_chart
+from civic.web import page_cache
 
 bp = Blueprint("agencies", __name__)
 
 
 @bp.get("/agencies")
+@page_cache.public
 def index():
     """Agencies with their cases, average completeness and how they answer the public."""
     rows = case_queries.agency_case_figures(db.session)
@@ -36,6 +38,7 @@ def _agency(code: str) -> Agency:
 
 
 @bp.get("/agencies/<code>")
+@page_cache.public
 def detail(code: str):
     """One agency: its published cases and its accountability figures by month."""
     agency = _agency(code)

@@ -10,11 +10,13 @@ from civic.cases import queries as case_queries
 from civic.core.time import utcnow
 from civic.extensions import db
 from civic.feedback import queries as feedback_queries
+from civic.web import page_cache
 
 bp = Blueprint("site", __name__)
 
 
 @bp.get("/")
+@page_cache.public
 def home():
     """The front page: best-practice cases, the latest official answers, headline figures."""
     return render_template(
