@@ -8,8 +8,9 @@ from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSelect, GovTextArea, GovTextInput
 from wtforms import EmailField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms import Form as PlainForm
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
+from civic.cases.sectors import CODE_PATTERN as SECTOR_CODE
 from civic.core.roles import Role
 from civic.web.forms import WholeNumberField
 
@@ -121,7 +122,10 @@ class SectorForm(FlaskForm):
                        description=_l("Used in addresses and open data, like water-resources. It cannot be changed "
                                       "later."),
                        validators=[DataRequired(message=_l("Enter the sector code.")),
-                                   Length(max=40, message=_l("At most 40 characters."))])
+                                   Length(max=40, message=_l("At most 40 characters.")),
+                                   Regexp(rf"^{SECTOR_CODE.pattern}$", message=_l(
+                                       "A sector code is up to 40 lowercase letters, digits and hyphens, starting "
+                                       "with a letter, like water-resources."))])
     name_zh = StringField(_l("Name in Chinese"), widget=GovTextInput(), filters=[strip],
                           validators=[DataRequired(message=_l("Enter the sector's Chinese name.")),
                                       Length(max=100, message=_l("At most 100 characters."))])

@@ -55,11 +55,11 @@ def test_an_admin_adds_a_sector_that_cases_can_then_use(app, admin_client):
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
-    ("code", "", "請輸入類別代碼"),
+    ("code", "", "請輸入領域代碼"),
     ("code", "Water Resources", "小寫英文字母"),
     ("code", "rail", "已經存在"),
-    ("name_zh", "", "請輸入類別的中文名稱"),
-    ("name_en", "", "請輸入類別的英文名稱"),
+    ("name_zh", "", "請輸入領域的中文名稱"),
+    ("name_en", "", "請輸入領域的英文名稱"),
     ("oc4ids_code", "transport.space", "不是有效的選擇"),  # WTForms' own message, in Traditional Chinese
     ("position", "1000", "0 到 999"),
     ("position", "first", "0 到 999"),
