@@ -9,7 +9,8 @@ Queries per request come from one in-process request with the Flask test client.
 Settings (environment): BENCH_SIZES (10000,100000), BENCH_SECONDS (10), BENCH_CLIENTS (8),
 BENCH_PROCESSES (1), BENCH_DB (civic_bench), BENCH_PG (postgresql://postgres@127.0.0.1:5432),
 BENCH_REDIS (redis://127.0.0.1:6379/1; rate limits), BENCH_CACHE (redis://127.0.0.1:6379/2; the shared
-copies of public pages, emptied before each size; BENCH_CACHE=off serves every request fresh), BENCH_PORT (18080; the bare page uses the next port),
+copies of public pages, emptied before each size; BENCH_CACHE=off serves every request fresh),
+BENCH_PORT (18080; the bare page uses the next port),
 BENCH_KEEP_DB=1 (keep the database), BENCH_STRICT=1 (exit 1 when a goal fails), BENCH_APP (the
 Flask app to measure, module:attribute importable from the repository root or PYTHONPATH; wsgi:app),
 which lets a candidate fix be measured without touching the app.

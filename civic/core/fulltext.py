@@ -9,6 +9,7 @@ the migration. No domain knowledge here: what goes into a row is decided by civi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import (
@@ -18,15 +19,17 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     bindparam,
     cast,
     func,
+    literal,
     literal_column,
     select,
 )
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import TSQUERY
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 
 from civic.core.db import Base
 from civic.core.fulltext_tokens import query_tokens
@@ -69,6 +72,13 @@ def _tsquery(tokens: list[str]) -> str:
     return " & ".join(f"'{token}'" for token in tokens)
 
 
+def _vector(column):
+    # Written out exactly as in the index, the space included: as a bound parameter it would be
+    # $n in a prepared statement's generic plan (psycopg prepares a statement on its fifth run),
+    # which then no longer matches the indexed expression and reads the whole table instead.
+    return func.array_to_tsvector(func.string_to_array(column, literal_column("' '")))
+
+
 def matching_ids(session: Session, query: str, *, title_only: bool = False) -> Select | None:
     """A SELECT of the ids of SearchDocument rows containing every token of ``query``;
     None when the query has no searchable token.
@@ -80,28 +90,66 @@ def matching_ids(session: Session, query: str, *, title_only: bool = False) -> S
         expression = _fts5_expression(tokens, "title_tokens" if title_only else None)
         return select(literal_column("rowid")).select_from(sql_text("search_fts")).where(
             sql_text("search_fts MATCH :fts_query").bindparams(bindparam("fts_query", expression, unique=True)))
-    column = SearchDocument.title_tokens if title_only else SearchDocument.tokens
-    vector = func.array_to_tsvector(func.string_to_array(column, " "))
+    vector = _vector(SearchDocument.title_tokens if title_only else SearchDocument.tokens)
     name = "ts_title_query" if title_only else "ts_query"
     query = cast(bindparam(name, _tsquery(tokens), unique=True), TSQUERY)
     return select(SearchDocument.id).where(vector.op("@@")(query))
 
 
 def match_condition(session: Session, query: str, *, title_only: bool = False):
-    """A condition on SearchDocument rows containing every token of ``query`` (None: no token).
+    """A condition on SearchDocument rows containing every token of ``query`` (None: no token),
+    answered from the full-text index: a GIN bitmap on PostgreSQL, the FTS5 match on SQLite.
 
-    On PostgreSQL it is the row's own tsvector test, so the planner may walk an index in the
-    order of the results and stop after a page; on SQLite it is membership in the FTS5 match.
+    On PostgreSQL the tsquery is handed over as a one-row subquery rather than a constant. With
+    a constant the planner reads the word's frequency from the statistics, and for a word found
+    in most rows it then prefers reading the table and rebuilding every row's tsvector from its
+    tokens text (tens of microseconds a row, which the planner does not see) to the index; not
+    knowing the value, it assumes a selective match and reads the GIN index, whose cost grows
+    with the number of matches only. Callers that want the first matches in some order of a
+    large result set should walk that order with first_matches instead.
     """
     tokens = query_tokens(query)
     if not tokens:
         return None
     if session.get_bind().dialect.name == "sqlite":
         return SearchDocument.id.in_(matching_ids(session, query, title_only=title_only))
-    column = SearchDocument.title_tokens if title_only else SearchDocument.tokens
-    vector = func.array_to_tsvector(func.string_to_array(column, " "))
+    vector = _vector(SearchDocument.title_tokens if title_only else SearchDocument.tokens)
     name = "ts_title_query" if title_only else "ts_query"
-    return vector.op("@@")(cast(bindparam(name, _tsquery(tokens), unique=True), TSQUERY))
+    query = select(cast(bindparam(name, _tsquery(tokens), unique=True), TSQUERY)).scalar_subquery()
+    return vector.op("@@")(query)
+
+
+def first_matches(session: Session, query: str, statement: Select, *, order: Callable[..., list], window: int,
+                  limit: int) -> Select | None:
+    """The first ``limit`` rows containing every token of ``query`` (None: no token) among the
+    first ``window`` rows of ``statement`` (a SELECT of SearchDocument) in the order that
+    ``order`` gives for SearchDocument or an alias of it, tested one row at a time in that order.
+
+    The rows are read in ``order`` (through a btree index in that order) and the match is tested
+    outside the LIMIT ``window``, where it can neither use the full-text index nor be pushed
+    below the LIMIT, so the database stops after ``limit`` matches, or after ``window`` rows when
+    there are fewer. That suits a word found in many rows; for a rare word the full-text index
+    (match_condition) is the fast way.
+
+    On PostgreSQL the test looks for " token " in the space-separated tokens text, padded with a
+    space at both ends once per row: the same answer as the tsvector test (tokens never contain
+    a space) for a tenth of the cost, as no tsvector is built. On SQLite it is membership in the
+    FTS5 match, as in match_condition.
+    """
+    tokens = query_tokens(query)
+    if not tokens:
+        return None
+    if session.get_bind().dialect.name == "sqlite":
+        rows = statement.order_by(*order(SearchDocument)).limit(window).subquery()
+        condition = rows.c.id.in_(matching_ids(session, query))
+    else:
+        padded = (literal(" ") + SearchDocument.tokens + literal(" ")).label("padded_tokens")
+        rows = statement.add_columns(padded).order_by(*order(SearchDocument)).limit(window).subquery()
+        condition = and_(*(func.strpos(rows.c.padded_tokens, literal(f" {token} ")) > 0 for token in tokens))
+    document = aliased(SearchDocument, rows)
+    # The same order again outside: the rows come out in the order they are read, so there is no
+    # second sort and the database still stops at the limit, but the order is stated, not assumed.
+    return select(document).where(condition).order_by(*order(document)).limit(limit)
 
 
 def matching_object_ids(session: Session, query: str, kind: str) -> Select | None:
