@@ -44,6 +44,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("civic").setLevel(logging.INFO)
 
+    from civic.web import page_cache
+
+    # Shared copies of public pages sit behind ProxyFix, so they are kept per real scheme and host.
+    app.wsgi_app = page_cache.SharedCopies(app, app.wsgi_app)
     if app.config.get("PROXY_HOPS"):
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

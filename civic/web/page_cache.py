@@ -2,62 +2,108 @@
 
 Most of the site's traffic is people and bots reading case pages without signing in, and those
 pages are the same for all of them. A view marked ``@page_cache.public`` is rendered once per
-address and language and then served from the cache (Redis in production, so every worker
-shares it) for PAGE_CACHE_SECONDS, or until a change to what those pages show is committed.
+address and language, and the finished response is kept in the cache (Redis in production, so
+every worker shares it) for PAGE_CACHE_SECONDS, or until a change to what those pages show is
+committed. Copies are answered by a WSGI layer in front of Flask, so a copy costs one cache
+read and nothing else.
 
-Nothing personal is ever stored or served: signed-in visitors, visitors with a message waiting
-to be shown, requests that change the visitor's session, and pages that carry a CSRF token (a
-form tied to one visitor) always get a fresh page.
+Only requests without any cookie share copies: nobody signed in, no message waiting to be
+shown, no form tied to one visitor. A page is kept only when it is a 200 that sets no cookie
+and carries no CSRF token.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
-from collections.abc import Callable
-from urllib.parse import urlencode
+from collections.abc import Callable, Iterable
+from urllib.parse import parse_qsl, urlencode
 
-from flask import current_app, g, has_app_context, request, session
-from flask_babel import get_locale
-from flask_login import current_user
+from flask import Flask, current_app, g, has_app_context, request, session
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from civic.extensions import cache
 
 STALE = "civic.page_cache.stale"
+SHAREABLE = "civic.page_cache.shareable"
 logger = logging.getLogger(__name__)
 
 
-def _personal() -> bool:
-    """Whether this request must not be answered with, or stored as, a shared copy."""
-    return (
-        request.method != "GET"
-        or current_user.is_authenticated
-        or session.modified
-        or "_flashes" in session
-    )
-
-
-def _key() -> str:
-    """The address with its query arguments in a fixed order, and the page's language."""
-    query = urlencode(sorted(request.args.items(multi=True)))
-    digest = hashlib.sha256(f"{get_locale()}|{request.path}?{query}".encode()).hexdigest()
-    return f"page:{digest}"
-
-
-def _shareable(response) -> bool:
-    """Only a plain 200 page made without touching the visitor's session goes into the cache."""
-    status = response[1] if isinstance(response, tuple) and len(response) > 1 else getattr(response, "status_code",
-                                                                                          200)
-    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    return status == 200 and not session.modified and field not in g
-
-
 def public(view: Callable) -> Callable:
-    """Serve ``view`` to anonymous visitors from the shared cache."""
-    return cache.cached(unless=_personal, make_cache_key=lambda *args, **kwargs: _key(),
-                        response_filter=_shareable)(view)
+    """Let anonymous visitors share the pages ``view`` makes."""
+
+    @functools.wraps(view)
+    def marked(*args, **kwargs):
+        response = view(*args, **kwargs)
+        field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        if not session.modified and field not in g:
+            request.environ[SHAREABLE] = True
+        return response
+
+    return marked
+
+
+def _may_share(environ: dict) -> bool:
+    return (environ["REQUEST_METHOD"] == "GET" and not environ.get("HTTP_COOKIE")
+            and not environ.get("HTTP_AUTHORIZATION"))
+
+
+def _key(environ: dict) -> str:
+    """Where the page was asked for, its query arguments in a fixed order, and the languages
+    the browser accepts (which decide the page's language when there is no cookie).
+    """
+    query = urlencode(sorted(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)))
+    parts = [environ["wsgi.url_scheme"], environ.get("HTTP_HOST", ""), environ.get("SCRIPT_NAME", ""),
+             environ.get("PATH_INFO", ""), query, environ.get("HTTP_ACCEPT_LANGUAGE", "")]
+    return "page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+class SharedCopies:
+    """WSGI layer that answers cookie-less GETs from the copies and keeps the pages marked public."""
+
+    def __init__(self, app: Flask, wsgi_app) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict, start_response) -> Iterable[bytes]:
+        if not _may_share(environ):
+            return self.wsgi_app(environ, start_response)
+        backend = self.app.extensions["cache"][cache]
+        key = _key(environ)
+        try:
+            copy = backend.get(key)
+        except Exception:
+            logger.exception("The page cache could not be read")
+            copy = None
+        if copy is not None:
+            status, headers, body = copy
+            start_response(status, list(headers))
+            return [body]
+        answer: dict = {}
+
+        def keep(status, headers, exc_info=None):
+            answer["status"], answer["headers"] = status, list(headers)
+            return start_response(status, headers, exc_info)
+
+        result = self.wsgi_app(environ, keep)
+        if not environ.get(SHAREABLE):
+            return result
+        try:
+            body = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        headers = answer.get("headers", [])
+        if answer.get("status", "").startswith("200 ") and not any(
+                name.lower() == "set-cookie" for name, _value in headers):
+            try:
+                backend.set(key, (answer["status"], headers, body))
+            except Exception:
+                logger.exception("The page cache could not be written")
+        return [body]
 
 
 _shown_by: tuple[str, ...] = ()

@@ -1,5 +1,5 @@
 """Shared copies of public pages for anonymous visitors: served without touching the database,
-dropped as soon as what they show changes, never made from or given to a signed-in visitor.
+dropped as soon as what they show changes, never made from or given to a request with a cookie.
 
 Every test runs against the in-process cache and against a real Redis, as in production.
 """
@@ -96,4 +96,21 @@ def test_errors_are_not_kept(app, shared_pages, published_case, count_queries):
     assert app.test_client().get("/cases/no-such-case").status_code == 404
     with count_queries() as statements:
         assert app.test_client().get("/cases/no-such-case").status_code == 404
+    assert statements
+
+
+def test_visitors_with_a_cookie_always_get_a_fresh_page(app, shared_pages, published_case, count_queries):
+    path = f"/cases/{published_case}"
+    assert app.test_client().get(path).status_code == 200
+    visitor = app.test_client()
+    visitor.get("/cases?lang=en")  # the visit now has a session cookie holding the language
+    with count_queries() as statements:
+        page = visitor.get(path).get_data(as_text=True)
+    assert statements and '<html lang="en"' in page
+
+
+def test_pages_not_marked_public_are_never_kept(app, shared_pages, published_case, count_queries):
+    app.test_client().get("/search?q=捷運")
+    with count_queries() as statements:
+        assert app.test_client().get("/search?q=捷運").status_code == 200
     assert statements
