@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, urlencode
 from flask import Flask, current_app, g, has_app_context, request, session
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
 
 from civic.extensions import cache
 
@@ -42,6 +43,7 @@ def public(view: Callable) -> Callable:
             request.environ[SHAREABLE] = True
         return response
 
+    marked.shared_with_anonymous_visitors = True
     return marked
 
 
@@ -67,8 +69,18 @@ class SharedCopies:
         self.app = app
         self.wsgi_app = wsgi_app
 
+    def _is_public(self, environ: dict) -> bool:
+        """Whether the address belongs to a view marked public (the API, feeds and static files
+        never cost a cache read)."""
+        try:
+            endpoint, _arguments = self.app.url_map.bind_to_environ(environ).match()
+        except HTTPException:
+            return False
+        view = self.app.view_functions.get(endpoint)
+        return getattr(view, "shared_with_anonymous_visitors", False)
+
     def __call__(self, environ: dict, start_response) -> Iterable[bytes]:
-        if not _may_share(environ):
+        if not _may_share(environ) or not self._is_public(environ):
             return self.wsgi_app(environ, start_response)
         backend = self.app.extensions["cache"][cache]
         key = _key(environ)
