@@ -5,6 +5,8 @@ This is the one place that decides which HTML a user may produce; swap the sanit
 
 from __future__ import annotations
 
+from html import unescape
+
 import bleach
 from bleach.linkifier import Linker
 from markdown_it import MarkdownIt
@@ -41,3 +43,14 @@ def render_markdown(source: str) -> str:
     """Render ``source`` to HTML that is safe to show: allowlisted tags, safe links only."""
     html = _markdown.render(source)
     return _linker.linkify(_cleaner.clean(html))
+
+
+_text_only = bleach.Cleaner(tags=set(), attributes={}, strip=True)
+
+
+def plain_text(source: str) -> str:
+    """What a reader sees of ``source``, without Markdown marks or tags: for search snippets."""
+    html = _markdown.render(source)
+    # Block ends become spaces, so list items and paragraphs do not run together.
+    html = html.replace("</p>", " </p>").replace("</li>", " </li>").replace("<br />", " ")
+    return " ".join(unescape(_text_only.clean(html)).split())

@@ -28,6 +28,7 @@ from civic.cases.models import (
 from civic.cases.regions import county_name
 from civic.core.fulltext import SearchDocument
 from civic.core.fulltext_tokens import document_tokens
+from civic.core.text import plain_text
 from civic.feedback.models import Comment, Response
 
 CASE_PARTS = (CaseMember, Meeting, RiskItem, Milestone, CaseDocument, CaseContract)
@@ -88,7 +89,7 @@ def index_comment(session: Session, comment_id: int) -> None:
     visible = (comment is not None and not comment.is_deleted and not comment.is_hidden
                and comment.case.is_published)
     _replace(session, "comment", comment_id, _row(
-        "comment", comment.id, comment.case, comment.case.title_zh, comment.body_source, comment.created_at)
+        "comment", comment.id, comment.case, comment.case.title_zh, plain_text(comment.body_source), comment.created_at)
         if visible else None)
 
 
@@ -100,7 +101,7 @@ def index_response(session: Session, response_id: int) -> None:
         return
     case = session.get(Case, response.feedback.case_id)
     _replace(session, "response", response.id, _row(
-        "response", response.id, case, case.title_zh, _join(response.unit, response.body_source),
+        "response", response.id, case, case.title_zh, _join(response.unit, plain_text(response.body_source)),
         response.created_at))
 
 

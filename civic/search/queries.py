@@ -42,6 +42,8 @@ class Hit:
     document: SearchDocument
     case_slug: str
     snippet: Markup
+    # The heading: a case's title, or for comments and answers the title of their case.
+    title: Markup
 
 
 @dataclass
@@ -151,8 +153,14 @@ def search(session: Session, filters: SearchFilters, *, page: int) -> Results:
     slugs = dict(session.execute(select(Case.id, Case.slug).where(
         Case.id.in_({d.case_id for d in documents}))).all()) if documents else {}
     terms = highlight_terms(filters.q)
-    hits = [Hit(d, slugs.get(d.case_id, ""), snippet(d.body or d.title, terms)) for d in documents]
+    hits = [Hit(d, slugs.get(d.case_id, ""), snippet(d.body or d.title, terms),
+                highlight(d.title.split("\n")[0], terms)) for d in documents]
     return Results(Page(hits, page, PER_PAGE, total), counts)
+
+
+def highlight(text: str, terms: list[str]) -> Markup:
+    """All of ``text``, escaped, with every match marked."""
+    return snippet(text, terms, width=max(len(text), 1))
 
 
 def snippet(text: str, terms: list[str], width: int = SNIPPET) -> Markup:

@@ -111,6 +111,16 @@ def test_snippets_mark_the_match_and_escape_the_rest(app, citizen, published_cas
     assert "&lt;b&gt;注意&lt;/b&gt;" in page
 
 
+def test_snippets_show_what_readers_see_and_headings_mark_the_match_too(app, citizen, published_case):
+    post(app, citizen, published_case, "請問**夜間施工**時段？\n\n- 公車改道\n- [施工資訊](https://example.gov.tw)")
+    page = app.test_client().get("/search", query_string={"q": "施工"}).get_data(as_text=True)
+    assert "請問夜間<mark>施工</mark>時段？ 公車改道 <mark>施工</mark>資訊" in page
+    assert "**" not in page and "](https" not in page
+    # A simplified query marks the traditional title the case was found by.
+    page = app.test_client().get("/search", query_string={"q": "台北捷运"}).get_data(as_text=True)
+    assert "<mark>臺北捷運</mark>萬大線" in page
+
+
 @pytest.mark.parametrize("query", ['"', "'", "%", "_", "AND", "NOT", "*", "捷運 OR 1=1", "\\", "NEAR(a b)",
                                    "title_tokens:捷運", "<script>alert(1)</script>", "😀", "\x00"])
 def test_hostile_queries_return_a_normal_page(app, published_case, query):
