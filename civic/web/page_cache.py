@@ -9,18 +9,17 @@ read and nothing else.
 
 Only requests without any cookie share copies: nobody signed in, no message waiting to be
 shown, no form tied to one visitor. A page is kept only when it is a 200 that sets no cookie
-and carries no CSRF token.
+(a page carrying a CSRF token sets one, as the token's secret goes into the session).
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from urllib.parse import parse_qsl, urlencode
 
-from flask import Flask, current_app, g, has_app_context, request, session
+from flask import Flask, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
@@ -28,23 +27,13 @@ from werkzeug.exceptions import HTTPException
 from civic.extensions import cache
 
 STALE = "civic.page_cache.stale"
-SHAREABLE = "civic.page_cache.shareable"
 logger = logging.getLogger(__name__)
 
 
 def public(view: Callable) -> Callable:
     """Let anonymous visitors share the pages ``view`` makes."""
-
-    @functools.wraps(view)
-    def marked(*args, **kwargs):
-        response = view(*args, **kwargs)
-        field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-        if not session.modified and field not in g:
-            request.environ[SHAREABLE] = True
-        return response
-
-    marked.shared_with_anonymous_visitors = True
-    return marked
+    view.shared_with_anonymous_visitors = True
+    return view
 
 
 def _may_share(environ: dict) -> bool:
@@ -100,8 +89,6 @@ class SharedCopies:
             return start_response(status, headers, exc_info)
 
         result = self.wsgi_app(environ, keep)
-        if not environ.get(SHAREABLE):
-            return result
         try:
             body = b"".join(result)
         finally:
