@@ -39,18 +39,11 @@ def queue():
     return _render()
 
 
-def _comment(comment_id: int) -> Comment:
-    comment = db.session.get(Comment, comment_id)
-    if comment is None:
-        abort(404)
-    return comment
-
-
 @bp.post("/comments/<int:comment_id>/hide")
 @role_required(Role.moderator, Role.admin)
 def hide(comment_id: int):
     """Hide a comment with a public reason."""
-    comment = _comment(comment_id)
+    comment = db.get_or_404(Comment, comment_id)
     form = HideForm()
     if not form.validate_on_submit():
         return _render(422, hide_form=form, failed=comment_id)
@@ -69,7 +62,7 @@ def hide(comment_id: int):
 @role_required(Role.moderator, Role.admin)
 def restore(comment_id: int):
     """Show a hidden comment again."""
-    comment = _comment(comment_id)
+    comment = db.get_or_404(Comment, comment_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
@@ -87,7 +80,7 @@ def restore(comment_id: int):
 @role_required(Role.moderator, Role.admin)
 def keep(comment_id: int):
     """Keep a reported comment as it is and close its reports."""
-    comment = _comment(comment_id)
+    comment = db.get_or_404(Comment, comment_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     moderation.dismiss_reports(db.session, comment, actor=current_user)
@@ -100,9 +93,7 @@ def keep(comment_id: int):
 @role_required(Role.moderator, Role.admin)
 def suspend(user_id: int):
     """Suspend an abusive account; all its sessions end at once."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
+    user = db.get_or_404(User, user_id)
     form = SuspendForm()
     if not form.validate_on_submit():
         return _render(422, suspend_form=form, failed=user_id)
