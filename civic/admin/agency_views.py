@@ -17,6 +17,7 @@ from civic.core.roles import Role
 from civic.extensions import db
 from civic.web.access import role_required
 from civic.web.forms import attach_error
+from civic.web.paging import requested_page
 
 bp = Blueprint("admin_agencies", __name__, url_prefix="/admin/agencies")
 
@@ -27,19 +28,13 @@ def wall() -> None:
     """Administrators only."""
 
 
-def _page() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        abort(400)
-    return int(raw)
-
-
 @bp.get("")
 @role_required(Role.admin)
 def index():
     """Every agency, searchable by code or name."""
     q = request.args.get("q", "").strip()[:100]
-    return render_template("admin/agencies.html", page=list_agencies(db.session, q=q or None, page=_page()), q=q)
+    page = list_agencies(db.session, q=q or None, page=requested_page() or abort(400))
+    return render_template("admin/agencies.html", page=page, q=q)
 
 
 def _form_page(form: AgencyForm, agency: Agency | None, status: int = 200):

@@ -27,6 +27,7 @@ from civic.core.roles import Role
 from civic.extensions import db
 from civic.web.access import role_required
 from civic.web.forms import attach_error
+from civic.web.paging import requested_page
 
 bp = Blueprint("admin_people", __name__, url_prefix="/admin")
 
@@ -43,12 +44,12 @@ def index():
     """Accounts, searchable by name or email and filterable by role, agency and status."""
     form = UserFilterForm(MultiDict(request.args))
     form.agency.choices = agency_choices(list_active_agencies(db.session), str(get_locale()), blank="")
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1 or (request.args and not form.validate()):
+    page = requested_page()
+    if page is None or (request.args and not form.validate()):
         return render_template("admin/users.html", form=form, page=None), 400
     filters = UserFilters(q=form.q.data or None, role=form.role.data or None, agency=form.agency.data or None,
                           status=form.status.data or None)
-    return render_template("admin/users.html", form=form, page=list_users(db.session, filters, page=int(raw)),
+    return render_template("admin/users.html", form=form, page=list_users(db.session, filters, page=page),
                            invitations=list_pending_invitations(db.session),
                            claims=list_pending_claims(db.session), empty_form=EmptyForm())
 

@@ -22,6 +22,7 @@ from civic.core.time import from_taipei_local, isoformat
 from civic.extensions import db
 from civic.notifications import services as outbox
 from civic.web.access import role_required
+from civic.web.paging import requested_page
 
 bp = Blueprint("admin_trail", __name__, url_prefix="/admin")
 
@@ -68,11 +69,10 @@ def _filters(form: AuditFilterForm) -> audit.AuditFilters | None:
 def trail():
     """Every audited act: who, what, target, when, details. Never editable."""
     form = AuditFilterForm(MultiDict(request.args))
-    raw = request.args.get("page", "1")
+    page = requested_page()
     filters = _filters(form)
-    if filters is None or not raw.isdigit() or int(raw) < 1:
+    if filters is None or page is None:
         return render_template("admin/audit.html", form=form, entries=None), 400
-    page = int(raw)
     entries, total = audit.list_entries(db.session, filters, page=page, per_page=PER_PAGE)
     actors = {user.id: user for user in db.session.query(User).filter(
         User.id.in_({e.actor_id for e in entries if e.actor_id}))} if entries else {}

@@ -16,6 +16,7 @@ from civic.core.money import format_ntd, format_ntd_exact
 from civic.extensions import db
 from civic.web import page_cache
 from civic.web.access import require
+from civic.web.paging import requested_page
 
 bp = Blueprint("cases", __name__)
 
@@ -41,13 +42,6 @@ def county_filter(code: str | None) -> str:
     return county_name(code, str(get_locale())) if code else ""
 
 
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        abort(400)
-    return int(raw)
-
-
 @bp.get("/cases")
 @page_cache.public
 def index():
@@ -56,7 +50,7 @@ def index():
     form = CaseFilterForm(MultiDict(request.args))
     form.set_choices(list_active_agencies(db.session), queries.list_sectors(db.session),
                      queries.list_years(db.session), locale)
-    page_number = _page_number()
+    page_number = requested_page() or abort(400)
     if request.args and not form.validate():
         return render_template("cases/index.html", form=form, page=None), 400
     filters = queries.CaseFilters(

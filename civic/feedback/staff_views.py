@@ -25,6 +25,7 @@ from civic.feedback.forms import AssignForm, ForwardForm, InboxFilterForm, NoteF
 from civic.feedback.models import Feedback
 from civic.web.access import role_required
 from civic.web.forms import attach_error
+from civic.web.paging import requested_page
 
 bp = Blueprint("feedback_staff", __name__, url_prefix="/staff")
 
@@ -49,12 +50,12 @@ def inbox():
     form.status.choices = [SelectChoice("", "")] + [SelectChoice(code, text) for code, text in labels.STATUSES.items()]
     cases = case_queries.list_agency_cases(db.session, current_user.agency_id)
     form.case.choices = [SelectChoice("", "")] + [SelectChoice(c.slug, c.title(str(get_locale()))) for c in cases]
-    raw_page = request.args.get("page", "1")
-    if not raw_page.isdigit() or int(raw_page) < 1 or (request.args and not form.validate()):
+    page_number = requested_page()
+    if page_number is None or (request.args and not form.validate()):
         return render_template("feedback/inbox.html", form=form, page=None, now=utcnow()), 400
     filters = queries.InboxFilters(status=form.status.data or None, case=form.case.data or None,
                                    overdue=bool(form.overdue.data))
-    page = queries.list_inbox(db.session, current_user.agency_id, filters, page=int(raw_page), now=utcnow())
+    page = queries.list_inbox(db.session, current_user.agency_id, filters, page=page_number, now=utcnow())
     return render_template("feedback/inbox.html", form=form, page=page, now=utcnow())
 
 

@@ -16,6 +16,7 @@ from civic.extensions import db, limiter
 from civic.pledges import queries, receipts, services
 from civic.pledges.forms import ClaimForm, RegistryFilterForm, SignForm, WithdrawForm
 from civic.web.forms import attach_error
+from civic.web.paging import requested_page
 
 bp = Blueprint("pledges", __name__)
 
@@ -77,13 +78,13 @@ def registry():
         SelectChoice(c.slug, c.title(locale)) for c in case_queries.list_published_case_choices(db.session)]
     form.agency.choices = [SelectChoice("", "")] + [SelectChoice(a.code, a.name(locale))
                                                      for a in list_active_agencies(db.session)]
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1 or (request.args and not form.validate()):
+    page = requested_page()
+    if page is None or (request.args and not form.validate()):
         return render_template("pledges/registry.html", form=form, page=None), 400
     filters = queries.PledgeFilters(q=form.q.data or None, case=form.case.data or None,
                                     agency=form.agency.data or None, status=form.status.data or None)
     return render_template("pledges/registry.html", form=form,
-                           page=queries.list_pledges(db.session, filters, page=int(raw)))
+                           page=queries.list_pledges(db.session, filters, page=page))
 
 
 @bp.get("/pledges/<receipt>")

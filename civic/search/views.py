@@ -16,6 +16,7 @@ from civic.core.time import from_taipei_local
 from civic.extensions import db
 from civic.search import queries
 from civic.search.forms import SearchForm
+from civic.web.paging import requested_page
 
 bp = Blueprint("search", __name__)
 
@@ -33,10 +34,10 @@ def index():
                                                      for a in list_active_agencies(db.session)]
     form.sector.choices = [SelectChoice("", "")] + [SelectChoice(s.code, s.name(locale))
                                                      for s in case_queries.list_sectors(db.session)]
-    raw = request.args.get("page", "1")
+    page = requested_page()
     if not form.q.data:
         return render_template("search/index.html", form=form, results=None)
-    valid = form.validate() and raw.isdigit() and int(raw) >= 1
+    valid = form.validate() and page is not None
     since = until = None
     try:
         since, until = _day(form.since.data), _day(form.until.data)
@@ -50,4 +51,4 @@ def index():
         sector=form.sector.data or None, procurement_kind=form.procurement_kind.data or None,
         since=since, until=until + timedelta(days=1) if until else None)
     return render_template("search/index.html", form=form, results=queries.search(db.session, filters,
-                                                                                  page=int(raw)))
+                                                                                  page=page))

@@ -22,6 +22,7 @@ from civic.core.time import isoformat, to_taipei, utcnow
 from civic.extensions import db, limiter
 from civic.web.access import require
 from civic.web.forms import attach_error
+from civic.web.paging import requested_page
 from civic.web.templating import format_datetime, time_tag
 from civic.workshops import calendars, labels, permissions, queries, services
 from civic.workshops.forms import EmptyForm, SignupForm, WorkshopFilterForm, signup_form
@@ -82,20 +83,13 @@ def upcoming_workshops(limit: int = 3) -> list[Workshop]:
     return queries.list_upcoming_workshops(db.session, utcnow(), limit=limit)
 
 
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        abort(400)
-    return int(raw)
-
-
 @bp.get("/workshops")
 def index():
     """Every workshop, upcoming first; filters by agency and case; past ones stay listed."""
     locale = str(get_locale())
     form = WorkshopFilterForm(MultiDict(request.args))
     form.set_choices(queries.list_filter_agencies(db.session), queries.list_filter_cases(db.session), locale)
-    page_number = _page_number()
+    page_number = requested_page() or abort(400)
     if (request.args.get("agency") or request.args.get("case")) and not form.validate():
         return render_template("workshops/index.html", form=form, page=None, now=utcnow()), 400
     now = utcnow()
