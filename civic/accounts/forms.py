@@ -9,6 +9,7 @@ from wtforms import EmailField, PasswordField, RadioField, SelectChoice, StringF
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
 from civic.accounts.passwords import MAX_LENGTH, MIN_LENGTH
+from civic.web.forms import strip
 
 EMAIL_REQUIRED = _l("Enter your email address.")
 EMAIL_FORMAT = _l("Enter an email address in the right format, like name@example.tw.")
@@ -24,7 +25,7 @@ def email_field(label=None) -> EmailField:
             Length(max=254, message=_l("An email address can be at most 254 characters.")),
             Email(message=EMAIL_FORMAT, check_deliverability=False),
         ],
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        filters=[strip],
     )
 
 
@@ -63,7 +64,7 @@ def name_field() -> StringField:
             DataRequired(message=_l("Enter your name.")),
             Length(max=100, message=_l("A name can be at most 100 characters.")),
         ],
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        filters=[strip],
     )
 
 

@@ -12,21 +12,8 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from civic.cases.sectors import CODE_PATTERN as SECTOR_CODE
 from civic.core.roles import Role
-from civic.web.forms import WholeNumberField
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-ROLE_CHOICES = {
-    Role.citizen: _l("Citizen"),
-    Role.supplier: _l("Supplier representative"),
-    Role.staff: _l("Agency staff"),
-    Role.moderator: _l("Moderator"),
-    Role.admin: _l("Administrator"),
-}
-
+from civic.web.forms import WholeNumberField, strip
+from civic.web.templating import ROLE_LABELS
 
 NO_AGENCY = _l("None")
 
@@ -69,7 +56,7 @@ class InviteForm(FlaskForm):
                                                     "like name@example.tw."), check_deliverability=False),
                                    Length(max=254, message=_l("At most 254 characters."))])
     role = RadioField(_l("Role"), widget=GovRadioInput(),
-                      choices=[SelectChoice(r.value, ROLE_CHOICES[r])
+                      choices=[SelectChoice(r.value, ROLE_LABELS[r])
                                for r in (Role.staff, Role.moderator, Role.admin)],
                       validators=[InputRequired(message=_l("Choose a role from the list."))])
     agency = SelectField(_l("Agency (for staff)"), widget=GovSelect(), validators=[Optional()])
@@ -77,7 +64,7 @@ class InviteForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), widget=GovSelect(), choices=[SelectChoice(r.value, label)
-                                                                 for r, label in ROLE_CHOICES.items()],
+                                                                 for r, label in ROLE_LABELS.items()],
                        validators=[InputRequired(message=_l("Choose a role from the list."))])
     agency = SelectField(_l("Agency (for staff)"), widget=GovSelect(), validators=[Optional()])
 
@@ -109,7 +96,7 @@ class UserFilterForm(PlainForm):
                     validators=[Optional(), Length(max=100)])
     role = SelectField(_l("Role"), widget=GovSelect(), validators=[Optional()],
                        choices=[SelectChoice("", "")] + [SelectChoice(r.value, label)
-                                                          for r, label in ROLE_CHOICES.items()])
+                                                          for r, label in ROLE_LABELS.items()])
     agency = SelectField(_l("Agency"), widget=GovSelect(), validators=[Optional()])
     status = SelectField(_l("Status"), widget=GovSelect(), validators=[Optional()],
                          choices=[SelectChoice("", ""), SelectChoice("active", _l("Active")),

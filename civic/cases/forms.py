@@ -31,11 +31,7 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, Optiona
 
 from civic.cases import labels
 from civic.cases.regions import COUNTIES
-from civic.web.forms import WholeNumberField
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
+from civic.web.forms import WholeNumberField, strip
 
 
 def choices(table: dict, *, blank: str | None = None) -> list[SelectChoice]:

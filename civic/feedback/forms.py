@@ -17,10 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from civic.feedback.moderation import REPORT_MAX_LENGTH
 from civic.feedback.services import COMMENT_MAX_LENGTH, RESPONSE_MAX_LENGTH
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
+from civic.web.forms import strip
 
 
 def body_field(label, limit: int) -> TextAreaField:

@@ -9,9 +9,7 @@ from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAr
 from wtforms import Form as PlainForm
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
+from civic.web.forms import strip
 
 
 class SignForm(FlaskForm):

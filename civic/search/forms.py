@@ -8,10 +8,7 @@ from wtforms import Form, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from civic.cases import labels
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
+from civic.web.forms import strip
 
 
 class SearchForm(Form):

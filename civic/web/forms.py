@@ -15,6 +15,11 @@ from civic.core.errors import DomainError
 FULL_WIDTH = str.maketrans("０１２３４５６７８９，．：－", "0123456789,.:-")
 
 
+def strip(value):
+    """A field filter: text without surrounding spaces; anything else as it is."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class WholeNumberField(StringField):
     """A whole number; accepts full-width digits and 1,234,567 as people type them.
 

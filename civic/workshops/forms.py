@@ -23,14 +23,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from civic.accounts.forms import email_field
 from civic.core.time import from_taipei_local, to_taipei
-from civic.web.forms import FULL_WIDTH, WholeNumberField
+from civic.web.forms import FULL_WIDTH, WholeNumberField, strip
 from civic.workshops.services import ANSWER_MAX_LENGTH, MAX_CAPACITY, NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 
 _DATETIME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{2})")
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class TaipeiDateTimeField(Field):
