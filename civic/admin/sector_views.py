@@ -66,7 +66,7 @@ def edit(code: str | None = None):
     except DomainError as error:
         db.session.rollback()
         attach_error(form, error, "code")
-        return render_template("admin/sector_form.html", form=form, sector=None if code is None else sector), 422
+        return render_template("admin/sector_form.html", form=form, sector=sector), 422
     saved = sector.code
     db.session.commit()
     flash(_("Sector %(code)s saved.", code=saved), "success")

@@ -50,6 +50,7 @@ def detail(code: str):
 
 
 @bp.get("/agencies/<code>/chart.svg")
+@page_cache.public
 def chart(code: str):
     """Items received and answered per month, as an SVG image."""
     agency = _agency(code)
@@ -63,6 +64,7 @@ def chart(code: str):
 
 
 @bp.get("/agencies/<code>/figures.csv")
+@page_cache.public
 def figures_csv(code: str):
     """The same monthly figures as CSV."""
     agency = _agency(code)
