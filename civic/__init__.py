@@ -65,6 +65,7 @@ def _check_configuration(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from civic.accounts.sessions import init_login
+    from civic.cases.history import install as install_history_guard
     from civic.core.db import configure_sqlite, include_object, render_item
     from civic.extensions import babel, cache, csrf, db, limiter, mail, migrate
     from civic.search.indexing import install as install_search_index
@@ -83,6 +84,7 @@ def _init_extensions(app: Flask) -> None:
     cache.init_app(app)
     init_login(app)
     install_search_index()
+    install_history_guard()
     # The cached public pages show cases, their threads, agencies, workshops and pledges.
     page_cache.install(shown_by=("civic.cases", "civic.feedback", "civic.agencies", "civic.workshops",
                                  "civic.pledges"))
@@ -156,6 +158,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from civic.accounts.cli import users_cli
+    from civic.cases.cli import history_cli
     from civic.demo.cli import demo_cli
     from civic.feedback.cli import deadlines_cli
     from civic.notifications.cli import mail_cli
@@ -168,3 +171,4 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(deadlines_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(workshops_cli)
+    app.cli.add_command(history_cli)

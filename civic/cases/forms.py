@@ -81,6 +81,15 @@ class DateInput(DateField):
             raise ValueError(str(_l("Enter a real date, like 2024-03-19."))) from error
 
 
+def reason_field() -> TextAreaField:
+    """Why a part of a case changes: shown publicly with the change."""
+    return TextAreaField(
+        _l("Reason for the change"), widget=GovTextArea(), filters=[strip],
+        description=_l("Shown publicly with the change. Required when you change or remove something "
+                       "of a published case."),
+        validators=[Length(max=1000, message=_l("At most 1,000 characters."))])
+
+
 def no_negative(form, field: Field) -> None:
     if field.data is not None and field.data < 0:
         raise ValidationError(str(_l("Amounts cannot be negative.")))
@@ -126,6 +135,10 @@ class CaseForm(FlaskForm):
             SelectChoice(code, en if locale.startswith("en") else zh) for code, zh, en in COUNTIES]
 
 
+class CaseEditForm(CaseForm):
+    reason = reason_field()
+
+
 class RiskRowForm(PlainForm):
     stage = SelectField(_l("Stage"), widget=GovSelect(), choices=choices(labels.RISK_STAGES),
                         validators=[Optional()])
@@ -154,6 +167,7 @@ class MemberForm(FlaskForm):
     role = RadioField(_l("Role on the platform"), widget=GovRadioInput(),
                       choices=choices(labels.MEMBER_ROLES),
                       validators=[InputRequired(message=_l("Choose the member's role."))])
+    reason = reason_field()
 
 
 class MeetingForm(FlaskForm):
@@ -177,6 +191,7 @@ class MeetingForm(FlaskForm):
                               validators=[Length(max=8000, message=_l("At most 8,000 characters."))])
     follow_ups = TextAreaField(_l("Follow-ups"), widget=GovTextArea(), filters=[strip],
                                validators=[Length(max=8000, message=_l("At most 8,000 characters."))])
+    reason = reason_field()
 
 
 class RiskForm(FlaskForm):
@@ -196,6 +211,7 @@ class RiskForm(FlaskForm):
                         validators=[Length(max=200, message=_l("At most 200 characters."))])
     status = RadioField(_l("Status"), widget=GovRadioInput(), choices=choices(labels.RISK_STATUSES),
                         default="open", validators=[InputRequired(message=_l("Choose a status from the list."))])
+    reason = reason_field()
 
 
 class MilestoneForm(FlaskForm):
@@ -208,6 +224,7 @@ class MilestoneForm(FlaskForm):
                                  default="delivery")
     planned_on = DateInput(_l("Planned date (YYYY-MM-DD)"), validators=[Optional()])
     actual_on = DateInput(_l("Actual date (YYYY-MM-DD)"), validators=[Optional()])
+    reason = reason_field()
 
 
 class DocumentForm(FlaskForm):
@@ -222,6 +239,7 @@ class DocumentForm(FlaskForm):
                                   Length(max=1000, message=_l("At most 1,000 characters."))])
     document_type = SelectField(_l("Type"), widget=GovSelect(),
                                 choices=choices(labels.DOCUMENT_TYPES, blank=""), validators=[Optional()])
+    reason = reason_field()
 
 
 class ContractForm(FlaskForm):
@@ -240,6 +258,7 @@ class ContractForm(FlaskForm):
     award_value_ntd = AmountField(_l("Award value (NT dollars)"),
                                   validators=[InputRequired(message=_l("Enter the award value.")), no_negative])
     awarded_on = DateInput(_l("Awarded on (YYYY-MM-DD)"), validators=[Optional()])
+    reason = reason_field()
 
 
 class ReviewForm(FlaskForm):
@@ -263,6 +282,12 @@ class BestPracticeForm(FlaskForm):
 
 class DeleteForm(FlaskForm):
     """An empty form: a POST with a CSRF token."""
+
+
+class RemoveForm(FlaskForm):
+    """Removing a part of a case: the reason goes in the public record."""
+
+    reason = reason_field()
 
 
 def lines(text: str | None) -> list[str]:

@@ -1,5 +1,5 @@
 """The Case aggregate: the project record and its parts (members, meetings, risks, milestones,
-documents, contracts), the managed list of sectors, and the change history.
+documents, contracts), the managed list of sectors, and the public record of changes.
 """
 
 from __future__ import annotations
@@ -9,13 +9,12 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from civic.accounts.models import Company, User
+from civic.accounts.models import Company
 from civic.agencies.models import Agency
 from civic.core.db import Base, TimestampMixin
-from civic.core.time import utcnow
 
 
 class ProcurementKind(StrEnum):
@@ -145,9 +144,9 @@ class Case(TimestampMixin, Base):
         back_populates="case", cascade="all, delete-orphan", order_by="CaseDocument.id", lazy="raise")
     contracts: Mapped[list[CaseContract]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="CaseContract.id", lazy="raise")
-    revisions: Mapped[list[CaseRevision]] = relationship(
-        back_populates="case", cascade="all, delete-orphan",
-        order_by="CaseRevision.created_at.desc()", lazy="raise")
+    history: Mapped[list[HistoryEntry]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="HistoryEntry.seq",
+        lazy="raise", passive_deletes=True)
 
     @property
     def is_published(self) -> bool:
@@ -295,18 +294,38 @@ class CaseContract(Base):
     company: Mapped[Company] = relationship(lazy="raise")
 
 
-class CaseRevision(Base):
-    """One change to a case: who, when, and each changed field's old and new value."""
+class HistoryEntry(Base):
+    """One entry of a case's public record: a change to the case or one of its parts.
 
-    __tablename__ = "case_revisions"
+    Entries are written by civic.cases.history only, never changed or removed: each carries the
+    hash of the one before it, so a rewrite anywhere breaks the chain (see history.verify_case).
+    """
+
+    __tablename__ = "case_history_entries"
+    __table_args__ = (
+        UniqueConstraint("case_id", "seq"),
+        Index("ix_case_history_entries_part", "case_id", "part_kind", "part_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    # What kind of change: "created", "updated", "published", "member.added", ...
-    action: Mapped[str] = mapped_column(String(40))
-    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    # 1, 2, ... within the case: the order of the chain.
+    seq: Mapped[int]
+    at: Mapped[datetime] = mapped_column(index=True)
+    # "created", "updated", "deleted", or a step of the case's life ("published", "featured", ...).
+    action: Mapped[str] = mapped_column(String(20))
+    part_kind: Mapped[str] = mapped_column(String(20))
+    # None only for entries carried over from before parts were identified in the record.
+    part_id: Mapped[int | None]
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    # Who acted, as the public sees it: a role and an agency code, never a person.
+    actor_role: Mapped[str | None] = mapped_column(String(20))
+    actor_agency: Mapped[str | None] = mapped_column(String(20))
+    # The account, for the audit trail only; it is not part of the public record.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
-    case: Mapped[Case] = relationship(back_populates="revisions", lazy="raise")
-    actor: Mapped[User | None] = relationship(lazy="raise")
+    case: Mapped[Case] = relationship(back_populates="history", lazy="raise")

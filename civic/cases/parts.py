@@ -1,11 +1,13 @@
 """Changes to the parts of a case: platform members, meetings, risks, milestones, documents,
-contracts. Each change is checked, recorded in the case history and rescored.
+contracts. Each change is checked, recorded in the case's public record and rescored.
 
 Flushes, never commits. Callers pass a case loaded with its parts (queries.get_case_with_parts).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -16,7 +18,7 @@ from sqlalchemy.orm import Session, object_session
 
 from civic.accounts import services as accounts
 from civic.accounts.models import User
-from civic.cases import permissions
+from civic.cases import history, permissions
 from civic.cases.models import (
     Case,
     CaseContract,
@@ -31,7 +33,6 @@ from civic.cases.models import (
 )
 from civic.cases.services import (
     RiskInput,
-    record_revision,
     refresh_completeness,
     risk_from_input,
     validate_amount,
@@ -98,10 +99,24 @@ def _require_edit(actor: User, case: Case) -> None:
         raise PermissionDenied(_("You cannot change this case."))
 
 
-def _changed(case: Case, actor: User, action: str, label: str) -> None:
-    refresh_completeness(case)
-    record_revision(case_session(case), case, actor=actor, action=action,
-                    changes={"item": [None, label]})
+@contextmanager
+def _adding(case: Case, actor: User) -> Iterator[Callable[[Any], None]]:
+    """Add one part: it goes in the record whole."""
+    with history.recording(case, actor=actor) as record:
+        def add(part: Any) -> None:
+            getattr(case, PART_COLLECTIONS[history.KINDS[type(part)]]).append(part)
+            record.created(part)
+        yield add
+        refresh_completeness(case)
+
+
+@contextmanager
+def _updating(case: Case, part: Any, actor: User, reason: str) -> Iterator[None]:
+    """Change one part: the record keeps the fields that changed, before and after."""
+    with history.recording(case, actor=actor, reason=reason) as record:
+        record.updating(part)
+        yield
+        refresh_completeness(case)
 
 
 def case_session(case: Case) -> Session:
@@ -127,18 +142,19 @@ def add_member(case: Case, data: MemberInput, *, actor: User) -> CaseMember:
     validate_member(data)
     member = CaseMember(name=data.name.strip(), organisation=data.organisation.strip(),
                         role=data.role, position=len(case.members))
-    case.members.append(member)
-    _changed(case, actor, "member.added", member.name)
+    with _adding(case, actor) as add:
+        add(member)
     return member
 
 
-def update_member(case: Case, member_id: int, data: MemberInput, *, actor: User) -> CaseMember:
+def update_member(case: Case, member_id: int, data: MemberInput, *, actor: User,
+                  reason: str = "") -> CaseMember:
     _require_edit(actor, case)
     validate_member(data)
     member = _find(case.members, member_id)
-    member.name, member.organisation, member.role = (data.name.strip(),
-                                                     data.organisation.strip(), data.role)
-    _changed(case, actor, "member.updated", member.name)
+    with _updating(case, member, actor, reason):
+        member.name, member.organisation, member.role = (data.name.strip(),
+                                                         data.organisation.strip(), data.role)
     return member
 
 
@@ -182,17 +198,19 @@ def add_meeting(case: Case, data: MeetingInput, *, actor: User) -> Meeting:
     validate_meeting(case, data)
     meeting = Meeting(statements=[], decisions=[])
     _fill_meeting(meeting, data)
-    case.meetings.append(meeting)
-    _changed(case, actor, "meeting.added", meeting.title)
+    with _adding(case, actor) as add:
+        add(meeting)
     return meeting
 
 
-def update_meeting(case: Case, meeting_id: int, data: MeetingInput, *, actor: User) -> Meeting:
+def update_meeting(case: Case, meeting_id: int, data: MeetingInput, *, actor: User,
+                   reason: str = "") -> Meeting:
+    """Change a meeting; a changed statement or decision shows on the meeting as a correction."""
     _require_edit(actor, case)
     validate_meeting(case, data)
     meeting = _find(case.meetings, meeting_id)
-    _fill_meeting(meeting, data)
-    _changed(case, actor, "meeting.updated", meeting.title)
+    with _updating(case, meeting, actor, reason):
+        _fill_meeting(meeting, data)
     return meeting
 
 
@@ -202,18 +220,18 @@ def update_meeting(case: Case, meeting_id: int, data: MeetingInput, *, actor: Us
 def add_risk(case: Case, data: RiskInput, *, actor: User) -> RiskItem:
     _require_edit(actor, case)
     risk = risk_from_input(data)
-    case.risks.append(risk)
-    _changed(case, actor, "risk.added", data.risk[:80])
+    with _adding(case, actor) as add:
+        add(risk)
     return risk
 
 
-def update_risk(case: Case, risk_id: int, data: RiskInput, *, actor: User) -> RiskItem:
+def update_risk(case: Case, risk_id: int, data: RiskInput, *, actor: User, reason: str = "") -> RiskItem:
     _require_edit(actor, case)
     validate_risk(data)
     risk = _find(case.risks, risk_id)
-    for name, value in asdict(data).items():
-        setattr(risk, name, value.strip() if isinstance(value, str) else value)
-    _changed(case, actor, "risk.updated", data.risk[:80])
+    with _updating(case, risk, actor, reason):
+        for name, value in asdict(data).items():
+            setattr(risk, name, value.strip() if isinstance(value, str) else value)
     return risk
 
 
@@ -236,18 +254,19 @@ def add_milestone(case: Case, data: MilestoneInput, *, actor: User) -> Milestone
     validate_milestone(data)
     milestone = Milestone(**{k: v.strip() if isinstance(v, str) else v
                              for k, v in asdict(data).items()})
-    case.milestones.append(milestone)
-    _changed(case, actor, "milestone.added", milestone.title_zh)
+    with _adding(case, actor) as add:
+        add(milestone)
     return milestone
 
 
-def update_milestone(case: Case, milestone_id: int, data: MilestoneInput, *, actor: User) -> Milestone:
+def update_milestone(case: Case, milestone_id: int, data: MilestoneInput, *, actor: User,
+                     reason: str = "") -> Milestone:
     _require_edit(actor, case)
     validate_milestone(data)
     milestone = _find(case.milestones, milestone_id)
-    for name, value in asdict(data).items():
-        setattr(milestone, name, value.strip() if isinstance(value, str) else value)
-    _changed(case, actor, "milestone.updated", milestone.title_zh)
+    with _updating(case, milestone, actor, reason):
+        for name, value in asdict(data).items():
+            setattr(milestone, name, value.strip() if isinstance(value, str) else value)
     return milestone
 
 
@@ -269,18 +288,19 @@ def add_document(case: Case, data: DocumentInput, *, actor: User) -> CaseDocumen
     validate_document(data)
     document = CaseDocument(title=data.title.strip(), url=data.url.strip(),
                             document_type=data.document_type)
-    case.documents.append(document)
-    _changed(case, actor, "document.added", document.title)
+    with _adding(case, actor) as add:
+        add(document)
     return document
 
 
-def update_document(case: Case, document_id: int, data: DocumentInput, *, actor: User) -> CaseDocument:
+def update_document(case: Case, document_id: int, data: DocumentInput, *, actor: User,
+                    reason: str = "") -> CaseDocument:
     _require_edit(actor, case)
     validate_document(data)
     document = _find(case.documents, document_id)
-    document.title, document.url, document.document_type = (
-        data.title.strip(), data.url.strip(), data.document_type)
-    _changed(case, actor, "document.updated", document.title)
+    with _updating(case, document, actor, reason):
+        document.title, document.url, document.document_type = (
+            data.title.strip(), data.url.strip(), data.document_type)
     return document
 
 
@@ -309,39 +329,46 @@ def _contract_fields(case: Case, data: ContractInput, actor: User) -> dict[str, 
 def add_contract(case: Case, data: ContractInput, *, actor: User) -> CaseContract:
     _require_edit(actor, case)
     contract = CaseContract(**_contract_fields(case, data, actor))
-    case.contracts.append(contract)
-    _changed(case, actor, "contract.added", contract.title)
+    with _adding(case, actor) as add:
+        add(contract)
     return contract
 
 
-def update_contract(case: Case, contract_id: int, data: ContractInput, *, actor: User) -> CaseContract:
+def update_contract(case: Case, contract_id: int, data: ContractInput, *, actor: User,
+                    reason: str = "") -> CaseContract:
     _require_edit(actor, case)
     fields = _contract_fields(case, data, actor)
     contract = _find(case.contracts, contract_id)
-    for name, value in fields.items():
-        setattr(contract, name, value)
-    _changed(case, actor, "contract.updated", contract.title)
+    with _updating(case, contract, actor, reason):
+        for name, value in fields.items():
+            setattr(contract, name, value)
     return contract
 
 
 # Removal of any part
 
 
+# The collection of a case that holds each kind of part.
 PART_COLLECTIONS = {
-    "members": "members", "meetings": "meetings", "risks": "risks",
-    "milestones": "milestones", "documents": "documents", "contracts": "contracts",
+    "member": "members", "meeting": "meetings", "risk": "risks",
+    "milestone": "milestones", "document": "documents", "contract": "contracts",
 }
 
 
-def remove_part(case: Case, kind: str, part_id: int, *, actor: User) -> None:
-    """Remove one part of a case; the history keeps what it was."""
+def remove_part(case: Case, collection_name: str, part_id: int, *, actor: User, reason: str = "") -> None:
+    """Remove one part of a case (``collection_name`` as in PART_COLLECTIONS' values).
+
+    The record keeps every value the part had; a published case's removal needs a reason.
+    """
     _require_edit(actor, case)
-    collection = getattr(case, PART_COLLECTIONS[kind])
+    if collection_name not in PART_COLLECTIONS.values():
+        raise NotFound(_("That item is not part of this case."))
+    collection = getattr(case, collection_name)
     part = _find(collection, part_id)
-    label = getattr(part, "name", None) or getattr(part, "title", None) or \
-        getattr(part, "title_zh", None) or getattr(part, "risk", "")[:80]
-    collection.remove(part)
-    _changed(case, actor, f"{kind.rstrip('s')}.removed", label)
+    with history.recording(case, actor=actor, reason=reason) as record:
+        record.deleting(part)
+        collection.remove(part)
+        refresh_completeness(case)
 
 
 def _find(collection: list, part_id: int):

@@ -11,7 +11,7 @@ from civic.agencies.models import Agency
 from civic.cases.models import (
     Case,
     CaseContract,
-    CaseRevision,
+    HistoryEntry,
     Meeting,
     ReviewState,
     Sector,
@@ -124,17 +124,62 @@ def _with_parts(statement: Select) -> Select:
     return statement.options(*part_options())
 
 
+def get_case_by_slug(session: Session, slug: str) -> Case | None:
+    """The case ``slug`` without its parts, or None."""
+    return session.scalar(select(Case).where(Case.slug == slug))
+
+
 def get_case_with_parts(session: Session, slug: str) -> Case | None:
     """Return the case ``slug`` (published or not) with every part loaded, or None."""
     return session.scalar(_with_parts(select(Case).where(Case.slug == slug)))
 
 
-def list_revisions(session: Session, case: Case, limit: int = 20) -> list[CaseRevision]:
+def list_latest_history(session: Session, case: Case, limit: int) -> list[HistoryEntry]:
+    """The newest ``limit`` entries of the case's record, newest first."""
     return list(session.scalars(
-        select(CaseRevision).where(CaseRevision.case_id == case.id)
-        .options(selectinload(CaseRevision.actor))
-        .order_by(CaseRevision.created_at.desc(), CaseRevision.id.desc()).limit(limit)
+        select(HistoryEntry).where(HistoryEntry.case_id == case.id)
+        .order_by(HistoryEntry.seq.desc()).limit(limit)
     ))
+
+
+def count_history(session: Session, case: Case) -> int:
+    return session.scalar(select(func.count(HistoryEntry.id)).where(HistoryEntry.case_id == case.id)) or 0
+
+
+def get_history_head(session: Session, case_id: int) -> str | None:
+    """The hash of the case's newest entry: the value that proves the whole record."""
+    return session.scalar(select(HistoryEntry.hash).where(HistoryEntry.case_id == case_id)
+                          .order_by(HistoryEntry.seq.desc()).limit(1))
+
+
+def list_history_page(session: Session, case: Case, *, page: int, per_page: int) -> Page[HistoryEntry]:
+    """One page of the case's record, newest first: one count, one page."""
+    total = count_history(session, case)
+    rows = session.scalars(select(HistoryEntry).where(HistoryEntry.case_id == case.id)
+                           .order_by(HistoryEntry.seq.desc()).limit(per_page).offset((page - 1) * per_page))
+    return Page(items=list(rows), number=page, per_page=per_page, total=total)
+
+
+def agency_names(session: Session, codes: set[str], locale: str) -> dict[str, str]:
+    """The names of the agencies ``codes``, in one query."""
+    if not codes:
+        return {}
+    return {agency.code: agency.name(locale)
+            for agency in session.scalars(select(Agency).where(Agency.code.in_(sorted(codes))))}
+
+
+def list_meeting_corrections(session: Session, case: Case) -> dict[int, list[HistoryEntry]]:
+    """Changes to the statements or decisions of each meeting, oldest first, by meeting id."""
+    entries = session.scalars(
+        select(HistoryEntry).where(HistoryEntry.case_id == case.id, HistoryEntry.part_kind == "meeting",
+                                   HistoryEntry.action == "updated")
+        .order_by(HistoryEntry.seq)
+    )
+    corrections: dict[int, list[HistoryEntry]] = {}
+    for entry in entries:
+        if entry.part_id is not None and {"statements", "decisions"} & set(entry.before or {}):
+            corrections.setdefault(entry.part_id, []).append(entry)
+    return corrections
 
 
 def list_published_case_choices(session: Session) -> list[Case]:

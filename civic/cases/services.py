@@ -10,17 +10,15 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civic.accounts.models import User
-from civic.cases import completeness, permissions
+from civic.cases import completeness, history, permissions
 from civic.cases.models import (
     Case,
-    CaseRevision,
     CaseStatus,
     ProcurementKind,
     ReviewState,
@@ -31,7 +29,6 @@ from civic.cases.models import (
     Sector,
 )
 from civic.cases.regions import COUNTY_CODES
-from civic.core import audit
 from civic.core.errors import Conflict, DomainError, PermissionDenied
 from civic.core.time import utcnow
 
@@ -86,30 +83,6 @@ class ApplicationInput:
     is_demo: bool = False
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
-def record_revision(session: Session, case: Case, *, actor: User | None, action: str,
-                    changes: dict[str, Any] | None = None) -> CaseRevision:
-    """Keep one entry of the case's public change history (and the audit trail)."""
-    revision = CaseRevision(
-        case=case, actor_id=actor.id if actor else None, action=action,
-        changes={name: [_jsonable(old), _jsonable(new)]
-                 for name, (old, new) in (changes or {}).items()},
-    )
-    session.add(revision)
-    # Any change to a case or its parts is a change of the case, for bots mirroring updated_since.
-    case.updated_at = utcnow()
-    audit.record(session, f"case.{action}", actor_id=actor.id if actor else None,
-                 target_type="case", target_id=case.slug)
-    return revision
-
-
 def validate_amount(value: int | None, field_name: str) -> None:
     if value is None:
         return
@@ -125,6 +98,10 @@ def _validate(session: Session, data: CaseInput, *, case: Case | None) -> Sector
         raise DomainError(
             _("Use lower-case letters, digits and hyphens for the web address, like taipei-mrt-wanda."),
             field="slug")
+    if case is not None and case.is_published and data.slug != case.slug:
+        # Links, mirrors of the open data and signed pledges name the case by its address.
+        raise DomainError(_("A published case keeps its web address: links, open data and pledges use it."),
+                          field="slug")
     clash = session.scalar(select(Case.id).where(Case.slug == data.slug))
     if clash is not None and (case is None or clash != case.id):
         raise Conflict(_("Another case already uses this web address."), field="slug")
@@ -139,8 +116,11 @@ def _validate(session: Session, data: CaseInput, *, case: Case | None) -> Sector
         raise DomainError(_("Choose a status from the list."), field="status")
     if data.county and data.county not in COUNTY_CODES:
         raise DomainError(_("Choose a county or city from the list."), field="county")
-    validate_amount(data.budget_ntd, "budget_ntd")
-    validate_amount(data.contract_value_ntd, "contract_value_ntd")
+    for name in ("budget_ntd", "contract_value_ntd"):
+        validate_amount(getattr(data, name), name)
+        if getattr(data, name) == 0:
+            raise DomainError(_("Enter an amount above zero, or leave it empty if it is not known yet."),
+                              field=name)
     if (data.latitude is None) != (data.longitude is None):
         raise DomainError(_("Enter both latitude and longitude, or neither."), field="latitude")
     if data.latitude is not None and not (-90 <= data.latitude <= 90):
@@ -153,25 +133,14 @@ def _validate(session: Session, data: CaseInput, *, case: Case | None) -> Sector
     return sector
 
 
-def _copy_fields(case: Case, data: CaseInput, sector: Sector) -> dict[str, list[Any]]:
-    changes: dict[str, list[Any]] = {}
+def _copy_fields(case: Case, data: CaseInput, sector: Sector) -> None:
     for name in CASE_FIELDS:
         new = getattr(data, name)
-        if isinstance(new, str):
-            new = new.strip()
-        old = getattr(case, name, None)
-        if old != new:
-            changes[name] = [old, new]
-            setattr(case, name, new)
-    if case.sector_id != sector.id:
-        changes["sector"] = [case.sector.code if case.sector_id else None, sector.code]
-        case.sector = sector
-    if case.slug != data.slug:
-        changes["slug"] = [case.slug, data.slug]
-        case.slug = data.slug
+        setattr(case, name, new.strip() if isinstance(new, str) else new)
+    case.sector = sector
+    case.slug = data.slug
     established = case.platform_established_on
     case.year = established.year if established else (case.year or utcnow().year)
-    return changes
 
 
 def refresh_completeness(case: Case) -> int:
@@ -190,17 +159,19 @@ def submit_application(session: Session, data: ApplicationInput, *, actor: User)
     if not data.reason.strip():
         raise DomainError(_("Explain why this project needs an integrity platform."), field="reason")
     sector = _validate(session, data.case, case=None)
+    risks = [risk_from_input(risk) for risk in data.risks]
     case = Case(agency_id=actor.agency_id, review_state=ReviewState.submitted,
                 submitted_by_id=actor.id, submitted_at=utcnow(), is_demo=data.is_demo,
                 application_reason=data.reason.strip(), members=[], meetings=[], risks=[],
                 milestones=[], documents=[], contracts=[])
-    changes = _copy_fields(case, data.case, sector)
-    for risk in data.risks:
-        case.risks.append(risk_from_input(risk))
+    _copy_fields(case, data.case, sector)
     session.add(case)
-    session.flush()
-    refresh_completeness(case)
-    record_revision(session, case, actor=actor, action="applied", changes=changes)
+    with history.recording(case, actor=actor) as record:
+        record.created(case)
+        for risk in risks:
+            case.risks.append(risk)
+            record.created(risk)
+        refresh_completeness(case)
     return case
 
 
@@ -227,19 +198,21 @@ def resubmit_application(session: Session, case: Case, *, actor: User) -> None:
         raise PermissionDenied(_("You cannot change this case."))
     if case.review_state != ReviewState.returned:
         raise Conflict(_("Only a returned application can be sent again."))
-    case.review_state = ReviewState.submitted
-    case.submitted_at = utcnow()
-    record_revision(session, case, actor=actor, action="resubmitted")
+    with history.recording(case, actor=actor) as record:
+        record.updating(case, action="resubmitted")
+        case.review_state = ReviewState.submitted
+        case.submitted_at = utcnow()
 
 
 def approve_application(session: Session, case: Case, *, actor: User, comment: str = "") -> None:
     """Publish an application: the case becomes public and its agency keeps it up to date."""
     _require_review(actor, case)
-    case.review_state = ReviewState.published
-    case.review_comment = comment.strip()
-    case.published_at = utcnow()
-    case.year = case.year or case.published_at.year
-    record_revision(session, case, actor=actor, action="published")
+    with history.recording(case, actor=actor) as record:
+        record.updating(case, action="published")
+        case.review_state = ReviewState.published
+        case.review_comment = comment.strip()
+        case.published_at = utcnow()
+        case.year = case.year or case.published_at.year
 
 
 def return_application(session: Session, case: Case, *, actor: User, comment: str) -> None:
@@ -247,9 +220,10 @@ def return_application(session: Session, case: Case, *, actor: User, comment: st
     _require_review(actor, case)
     if not comment.strip():
         raise DomainError(_("Say what the agency should change."), field="comment")
-    case.review_state = ReviewState.returned
-    case.review_comment = comment.strip()
-    record_revision(session, case, actor=actor, action="returned")
+    with history.recording(case, actor=actor) as record:
+        record.updating(case, action="returned")
+        case.review_state = ReviewState.returned
+        case.review_comment = comment.strip()
 
 
 def reject_application(session: Session, case: Case, *, actor: User, comment: str) -> None:
@@ -257,9 +231,10 @@ def reject_application(session: Session, case: Case, *, actor: User, comment: st
     _require_review(actor, case)
     if not comment.strip():
         raise DomainError(_("Give the reason for rejecting the application."), field="comment")
-    case.review_state = ReviewState.rejected
-    case.review_comment = comment.strip()
-    record_revision(session, case, actor=actor, action="rejected")
+    with history.recording(case, actor=actor) as record:
+        record.updating(case, action="rejected")
+        case.review_state = ReviewState.rejected
+        case.review_comment = comment.strip()
 
 
 def _require_review(actor: User, case: Case) -> None:
@@ -269,16 +244,20 @@ def _require_review(actor: User, case: Case) -> None:
         raise Conflict(_("This application has already been decided."))
 
 
-def update_case(session: Session, case: Case, data: CaseInput, *, actor: User) -> dict[str, Any]:
-    """Change a case's main fields; every change is kept in its public history."""
+def update_case(session: Session, case: Case, data: CaseInput, *, actor: User,
+                reason: str = "") -> bool:
+    """Change a case's main fields; each change goes in its public record, with the reason.
+
+    Returns whether anything changed. A published case's changes need a reason.
+    """
     if not permissions.can_edit(actor, case):
         raise PermissionDenied(_("You cannot change this case."))
     sector = _validate(session, data, case=case)
-    changes = _copy_fields(case, data, sector)
-    if changes:
+    with history.recording(case, actor=actor, reason=reason) as record:
+        record.updating(case)
+        _copy_fields(case, data, sector)
         refresh_completeness(case)
-        record_revision(session, case, actor=actor, action="updated", changes=changes)
-    return changes
+    return bool(record.entries)
 
 
 def set_best_practice(session: Session, case: Case, *, actor: User, is_best: bool,
@@ -290,8 +269,8 @@ def set_best_practice(session: Session, case: Case, *, actor: User, is_best: boo
         raise Conflict(_("Only published cases can be best practice."))
     if is_best and not reason_zh.strip():
         raise DomainError(_("Say why this case is a best practice."), field="reason_zh")
-    case.is_best_practice = is_best
-    case.best_practice_reason_zh = reason_zh.strip() if is_best else ""
-    case.best_practice_reason_en = reason_en.strip() if is_best else ""
-    record_revision(session, case, actor=actor,
-                    action="featured" if is_best else "unfeatured")
+    with history.recording(case, actor=actor, reason=reason_zh if is_best else "") as record:
+        record.updating(case, action="featured" if is_best else "unfeatured")
+        case.is_best_practice = is_best
+        case.best_practice_reason_zh = reason_zh.strip() if is_best else ""
+        case.best_practice_reason_en = reason_en.strip() if is_best else ""

@@ -14,23 +14,24 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from civic.cases import parts, permissions, queries, services
+from civic.cases import changes, history, parts, permissions, queries, services
 from civic.cases.forms import (
     ApplicationForm,
-    CaseForm,
+    CaseEditForm,
     ContractForm,
     DeleteForm,
     DocumentForm,
     MeetingForm,
     MemberForm,
     MilestoneForm,
+    RemoveForm,
     RiskForm,
     lines,
     statements,
 )
 from civic.cases.models import Case
 from civic.cases.thresholds import check_threshold
-from civic.core.errors import DomainError
+from civic.core.errors import DomainError, NotFound
 from civic.core.roles import Role
 from civic.extensions import db
 from civic.web.access import require, role_required
@@ -49,7 +50,7 @@ def load_editable_case(slug: str) -> Case:
     return case
 
 
-def case_input(form: CaseForm) -> services.CaseInput:
+def case_input(form: CaseEditForm | ApplicationForm) -> services.CaseInput:
     return services.CaseInput(
         slug=form.slug.data, title_zh=form.title_zh.data, title_en=form.title_en.data or "",
         sector_code=form.sector.data, procurement_kind=form.procurement_kind.data,
@@ -107,18 +108,21 @@ def overview(slug: str):
 def edit(slug: str):
     """Change the main fields of a case."""
     case = load_editable_case(slug)
-    form = CaseForm(obj=case, sector=case.sector.code)
+    # The form is filled from the case's values, its sector by code (the choices are codes).
+    form = CaseEditForm(data={**{name: getattr(case, name) for name in services.CASE_FIELDS},
+                              "slug": case.slug, "sector": case.sector.code})
     form.set_choices(queries.list_sectors(db.session), str(get_locale()))
     if not form.validate_on_submit():
         return render_template("cases/edit.html", case=case, form=form), 422 if form.is_submitted() else 200
     try:
-        changes = services.update_case(db.session, case, case_input(form), actor=current_user)
+        changed = services.update_case(db.session, case, case_input(form), actor=current_user,
+                                       reason=form.reason.data or "")
     except DomainError as error:
         db.session.rollback()
         attach_error(form, error, "title_zh")
         return render_template("cases/edit.html", case=case, form=form), 422
     db.session.commit()
-    flash(_("The case has been updated.") if changes else _("Nothing was changed."), "success")
+    flash(_("The case has been updated.") if changed else _("Nothing was changed."), "success")
     return redirect(url_for("cases_manage.overview", slug=case.slug))
 
 
@@ -221,6 +225,12 @@ PART_KINDS: dict[str, PartKind] = {
 }
 
 
+def describe(case: Case, part) -> list:
+    """The part's recorded values as the public record will show them once it is removed."""
+    reader = changes.Reader(case, str(get_locale()), queries.list_sectors(db.session), {})
+    return reader.describe(history.snapshot(db.session, part), history.KINDS[type(part)])
+
+
 def _kind(kind: str) -> PartKind:
     return PART_KINDS.get(kind) or abort(404)
 
@@ -250,7 +260,7 @@ def part_form(slug: str, kind: str, part_id: int | None = None):
         if part is None:
             spec.add(case, spec.to_input(form), actor=current_user)
         else:
-            spec.update(case, part.id, spec.to_input(form), actor=current_user)
+            spec.update(case, part.id, spec.to_input(form), actor=current_user, reason=form.reason.data or "")
     except DomainError as error:
         db.session.rollback()
         attach_error(form, error, next(iter(form._fields)))
@@ -261,19 +271,27 @@ def part_form(slug: str, kind: str, part_id: int | None = None):
     return redirect(url_for("cases_manage.overview", slug=slug) + f"#{kind}")
 
 
-@bp.post("/manage/cases/<slug>/<kind>/<int:part_id>/delete")
+@bp.route("/manage/cases/<slug>/<kind>/<int:part_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_part(slug: str, kind: str, part_id: int):
-    """Remove a part of a case."""
-    _kind(kind)
+    """Remove a part of a case, after showing what goes and asking why."""
+    spec = _kind(kind)
     case = load_editable_case(slug)
-    if not DeleteForm().validate_on_submit():
-        abort(400)
+    part = _find_part(case, kind, part_id)
+    form = RemoveForm()
+    # What the page shows is read now: a refused removal rolls back and lets go of the parts.
+    page = {"case": case, "form": form, "spec": spec, "kind": kind, "fields": describe(case, part)}
+    if not form.validate_on_submit():
+        return render_template("cases/remove.html", **page), 422 if form.is_submitted() else 200
     try:
-        parts.remove_part(case, kind, part_id, actor=current_user)
-    except DomainError:
+        parts.remove_part(case, kind, part_id, actor=current_user, reason=form.reason.data or "")
+    except NotFound:
         db.session.rollback()
         abort(404)
+    except DomainError as error:
+        db.session.rollback()
+        attach_error(form, error, "reason")
+        return render_template("cases/remove.html", **page), 422
     db.session.commit()
     flash(_("Removed. The change is in the case's public history."), "success")
     return redirect(url_for("cases_manage.overview", slug=slug) + f"#{kind}")

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from civic.agencies.queries import list_active_agencies
-from civic.cases import completeness, labels, permissions, queries
+from civic.cases import changes, completeness, labels, permissions, queries
 from civic.cases.forms import CaseFilterForm
-from civic.cases.models import Case
+from civic.cases.models import Case, HistoryEntry
 from civic.cases.regions import county_name
 from civic.core.money import format_ntd, format_ntd_exact
 from civic.extensions import db
@@ -25,6 +25,13 @@ bp = Blueprint("cases", __name__)
 def case_label(table: str, code: str | None) -> str:
     """The label of a stored code, e.g. case_label('STATUSES', case.status)."""
     return labels.label(getattr(labels, table), code)
+
+
+@bp.app_template_global()
+def change_url(case: Case, seq: int, total: int) -> str:
+    """The address of entry ``seq`` on the history pages (newest first, CHANGES_PER_PAGE a page)."""
+    page = (total - seq) // CHANGES_PER_PAGE + 1
+    return url_for("cases.history", slug=case.slug, **({"page": page} if page > 1 else {})) + f"#change-{seq}"
 
 
 @bp.app_template_filter("ntd")
@@ -67,18 +74,57 @@ def index():
     return render_template("cases/index.html", form=form, page=page)
 
 
+# The newest changes the case page shows; the rest are one link away.
+LATEST_CHANGES = 3
+CHANGES_PER_PAGE = 20
+
+
+def read_changes(case: Case, entries: list[HistoryEntry]) -> list[changes.Change]:
+    return changes.read(db.session, case, entries, str(get_locale()))
+
+
 def render_case(case: Case, *, status: int = 200, **extra):
     """The case page, also used by other domains to show a form of theirs again with errors."""
+    corrections = queries.list_meeting_corrections(db.session, case)
     page = render_template(
         "cases/detail.html",
         case=case,
         assessment=completeness.assess(case),
-        revisions=queries.list_revisions(db.session, case),
+        latest_changes=read_changes(case, queries.list_latest_history(db.session, case, LATEST_CHANGES)),
+        change_count=queries.count_history(db.session, case),
+        history_head=queries.get_history_head(db.session, case.id),
+        corrections=corrections,
         can_edit=permissions.can_edit(current_user, case),
         can_feature=permissions.can_feature(current_user),
         **extra,
     )
     return page, status
+
+
+@bp.get("/cases/<slug>/history")
+@page_cache.public
+def history(slug: str):
+    """Every change ever made to a case and its parts, newest first, with before and after."""
+    case = queries.get_case_with_parts(db.session, slug) or abort(404)
+    require(permissions.can_view(current_user, case), status=404)
+    number = requested_page() or abort(400)
+    page = queries.list_history_page(db.session, case, page=number, per_page=CHANGES_PER_PAGE)
+    if number > page.pages:
+        abort(404)
+    return render_template("cases/history.html", case=case, page=page,
+                           changes=read_changes(case, page.items),
+                           history_head=queries.get_history_head(db.session, case.id))
+
+
+@bp.get("/cases/<slug>/history/<int:seq>")
+def change(slug: str, seq: int):
+    """A lasting address of one entry: the history page that shows it, at the entry."""
+    case = queries.get_case_by_slug(db.session, slug) or abort(404)
+    require(permissions.can_view(current_user, case), status=404)
+    total = queries.count_history(db.session, case)
+    if not 1 <= seq <= total:
+        abort(404)
+    return redirect(change_url(case, seq, total))
 
 
 @bp.get("/cases/<slug>")

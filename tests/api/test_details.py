@@ -99,7 +99,8 @@ def test_unchanged_answers_come_back_as_304(app, client):
 
         case = get_case_with_parts(db.session, DEMO_CASE)
         admin = db.session.scalar(select(User).where(User.email == "admin@demo.civic.tw"))
-        cases.update_case(db.session, case, case_input(DEMO_CASE, title_zh="改名", sector_code="rail"), actor=admin)
+        cases.update_case(db.session, case, case_input(DEMO_CASE, title_zh="改名", sector_code="rail"), actor=admin,
+                          reason="更正名稱")
         db.session.commit()
     changed = client.get(f"/api/v1/cases/{DEMO_CASE}", headers={"If-None-Match": before})
     assert changed.status_code == 200 and changed.headers["ETag"] != before

@@ -89,6 +89,55 @@ def test_staff_apply_below_the_threshold_and_the_authority_approves(demo, page: 
     admin.get_by_label("將這個案件列為優良案例").check()
     admin.get_by_label("理由（中文）").fill("申請理由具體，風險自評完整。")
     admin.get_by_role("button", name="儲存").click()
-    expect(admin.get_by_text("申請理由具體，風險自評完整。")).to_be_visible()
+    expect(admin.get_by_text("申請理由具體，風險自評完整。").first).to_be_visible()
     screenshot(admin, "44-best-practice-zh")
     admin.context.close()
+
+
+def test_staff_correct_a_meetings_decisions_and_the_record_shows_it_in_both_languages(demo, phone_page: Page):
+    from sqlalchemy import select
+
+    from civic.cases.models import Case, Meeting
+    from civic.extensions import db
+
+    with demo.app.app_context():
+        meeting_id = db.session.scalar(select(Meeting.id).join(Case).where(Case.slug == "taipei-mrt-wanda-line")
+                                       .order_by(Meeting.held_on).limit(1))
+    page = phone_page
+    sign_in_as(page, "staff.mrt@demo.civic.tw")
+    page.goto(f"/manage/cases/taipei-mrt-wanda-line/meetings/{meeting_id}/edit")
+    decisions = page.get_by_label("決議")
+    earlier = decisions.input_value()
+    decisions.fill(earlier.splitlines()[0] + "，並於會後一週內上網公開")
+    page.get_by_role("button", name="儲存").click()
+    expect(page.get_by_text("請說明修改已公開案件的理由").first).to_be_visible()
+    assert page.get_by_label("決議").input_value().endswith("並於會後一週內上網公開")
+    page.get_by_label("修改理由").fill("會議紀錄確認時更正決議文字")
+    page.get_by_role("button", name="儲存").click()
+    expect(page.get_by_text("已儲存")).to_be_visible()
+
+    page.goto("/cases/taipei-mrt-wanda-line")
+    meeting = page.locator(f"section[aria-labelledby='meeting-{meeting_id}']")
+    expect(meeting.locator(".civic-correction")).to_contain_text("更正於 民國")
+    expect(meeting.locator(".civic-correction")).to_contain_text("會議紀錄確認時更正決議文字")
+    check_accessibility(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    meeting.get_by_role("link", name="查看更正前的內容").click()
+    change = page.locator(".civic-change:target")
+    expect(change).to_contain_text("變更前")
+    expect(change.locator(".civic-change__after")).to_contain_text("並於會後一週內上網公開")
+    expect(change.locator("ins").first).to_be_visible()
+    check_accessibility(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "45-meeting-correction-history-phone-zh")
+
+    page.goto("/cases/taipei-mrt-wanda-line?lang=en")
+    meeting = page.locator(f"section[aria-labelledby='meeting-{meeting_id}']")
+    expect(meeting.locator(".civic-correction")).to_contain_text("Corrected on")
+    meeting.get_by_role("link", name="See the earlier wording").click()
+    change = page.locator(".civic-change:target")
+    expect(change).to_contain_text("Before")
+    expect(change).to_contain_text("Decisions")
+    check_accessibility(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "46-meeting-correction-history-phone-en")

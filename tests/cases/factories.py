@@ -57,5 +57,5 @@ def fill_parts(app, admin_account, slug: str) -> None:
         parts.add_contract(case, parts.ContractInput(title="CQ840 標", ubn="90000006", company_name="示範營造",
                                                      award_value_ntd=10_000_000_000), actor=actor)
         services.update_case(db.session, case, case_input(slug, contract_value_ntd=10_000_000_000),
-                             actor=actor)
+                             actor=actor, reason="決標後補上契約金額")
         db.session.commit()

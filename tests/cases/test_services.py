@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from civic.accounts.models import User
 from civic.cases import parts, queries, services
-from civic.cases.models import CaseRevision, ReviewState
+from civic.cases.models import HistoryEntry, ReviewState
 from civic.cases.thresholds import check_threshold
 from civic.core.audit import AuditEntry
 from civic.core.errors import Conflict, DomainError, PermissionDenied
@@ -102,7 +102,7 @@ def test_staff_edit_only_their_own_agencys_cases(app, ctx, published_case, staff
     with pytest.raises(PermissionDenied):
         parts.add_member(load(published_case), parts.MemberInput("王", "某", "expert"),
                          actor=user(other_agency_staff))
-    services.update_case(db.session, load(published_case), data, actor=user(staff))
+    services.update_case(db.session, load(published_case), data, actor=user(staff), reason="更名")
     db.session.commit()
     assert load(published_case).title_zh == "萬大線（第一期）"
 
@@ -110,20 +110,21 @@ def test_staff_edit_only_their_own_agencys_cases(app, ctx, published_case, staff
 def test_every_change_is_kept_in_the_history_with_who_and_what(app, ctx, published_case, staff):
     services.update_case(db.session, load(published_case),
                          case_input(published_case, budget_ntd=50_000_000_000, status="completed"),
-                         actor=user(staff))
+                         actor=user(staff), reason="追加預算")
     db.session.commit()
-    revision = db.session.scalars(select(CaseRevision).where(CaseRevision.action == "updated")).one()
-    assert revision.actor_id == staff.id
-    assert revision.changes["budget_ntd"] == [46_650_000_000, 50_000_000_000]
-    assert revision.changes["status"] == ["implementation", "completed"]
+    entry = db.session.scalars(select(HistoryEntry).where(HistoryEntry.action == "updated")).one()
+    assert entry.actor_id == staff.id and entry.actor_role == "staff" and entry.actor_agency == "A00000001"
+    assert entry.before == {"budget_ntd": 46_650_000_000, "status": "implementation"}
+    assert entry.after == {"budget_ntd": 50_000_000_000, "status": "completed"}
+    assert entry.reason == "追加預算"
     assert db.session.scalars(select(AuditEntry).where(AuditEntry.action == "case.updated")).one()
 
 
 def test_saving_without_changes_records_nothing(app, ctx, published_case, staff):
-    before = db.session.query(CaseRevision).count()
+    before = db.session.query(HistoryEntry).count()
     assert services.update_case(db.session, load(published_case), case_input(published_case),
-                                actor=user(staff)) == {}
-    assert db.session.query(CaseRevision).count() == before
+                                actor=user(staff)) is False
+    assert db.session.query(HistoryEntry).count() == before
 
 
 def test_completeness_rises_as_parts_are_added(app, ctx, published_case, admin):
@@ -162,10 +163,11 @@ def test_removing_a_part_is_recorded(app, ctx, published_case, staff, admin):
     fill_parts(app, admin, published_case)
     case = load(published_case)
     member = case.members[0]
-    parts.remove_part(case, "members", member.id, actor=user(staff))
+    parts.remove_part(case, "members", member.id, actor=user(staff), reason="退出平臺")
     db.session.commit()
     assert member.name not in [m.name for m in load(published_case).members]
-    assert db.session.scalars(select(CaseRevision).where(CaseRevision.action == "member.removed")).one()
+    entry = db.session.scalars(select(HistoryEntry).where(HistoryEntry.action == "deleted")).one()
+    assert entry.before["name"] == member.name and entry.after is None
 
 
 def test_best_practice_needs_a_reason_and_an_admin(app, ctx, published_case, admin, staff):

@@ -182,10 +182,14 @@ def test_staff_edit_their_case_and_the_history_shows_it(app, client, staff, publ
             "sector": "rail", "procurement_kind": "works", "status": "implementation", "county": "taipei",
             "address": "臺北市萬華區", "budget_ntd": "46650000000", "summary_zh": "連接臺北市與新北市的捷運路線。",
             "summary_en": "A metro line linking Taipei and New Taipei.", "platform_established_on": "2019-05-01"}
-    response = post_form(client, f"/manage/cases/{published_case}/edit", data)
+    refused = post_form(client, f"/manage/cases/{published_case}/edit", data)
+    assert refused.status_code == 422 and "請說明修改已公開案件的理由" in page_of(refused)
+    with app.app_context():
+        assert queries.get_case_with_parts(db.session, published_case).title_zh == "臺北捷運萬大線"
+    response = post_form(client, f"/manage/cases/{published_case}/edit", {**data, "reason": "依核定計畫更名"})
     assert response.status_code == 302
     page = page_of(client.get(f"/cases/{published_case}"))
-    assert "臺北捷運萬大線第一期" in page and "<del>臺北捷運萬大線</del>" in page
+    assert "臺北捷運萬大線第一期" in page and "依核定計畫更名" in page
 
 
 def test_staff_add_change_and_remove_parts(app, client, staff, published_case):
@@ -203,9 +207,15 @@ def test_staff_add_change_and_remove_parts(app, client, staff, published_case):
         assert [(s.speaker, s.content) for s in meeting.statements] == [("王○○", "報告進度"), ("李○○", "提醒利益迴避")]
     edit = page_of(client.get(f"{base}/meetings/{meeting.id}/edit"))
     assert "王○○：報告進度" in edit
-    response = post_form(client, f"{base}/meetings/{meeting.id}/delete", {}, form_page=base)
+    confirm = page_of(client.get(f"{base}/meetings/{meeting.id}/delete"))
+    assert "提醒利益迴避" in confirm and 'name="reason"' in confirm
+    remove = f"{base}/meetings/{meeting.id}/delete"
+    assert post_form(client, remove, {}, form_page=remove).status_code == 422
+    response = post_form(client, remove, {"reason": "重複登錄"}, form_page=remove)
     assert response.status_code == 302
-    assert "提醒利益迴避" not in page_of(client.get(f"/cases/{published_case}"))
+    page = page_of(client.get(f"/cases/{published_case}"))
+    assert "重複登錄" in page
+    assert "提醒利益迴避" not in page.split('id="history"')[0]
 
 
 def test_bad_part_input_is_explained(app, client, staff, published_case):
@@ -230,7 +240,8 @@ def test_other_agencies_staff_are_refused_every_edit(app, other_agency_staff, pu
     base = f"/manage/cases/{published_case}"
     for path in [base, f"{base}/edit", f"{base}/members/new", f"{base}/members/{member_id}/edit"]:
         assert client.get(path).status_code == 403, path
-    assert post_form(client, f"{base}/members/{member_id}/delete", {}, form_page="/").status_code == 403
+    assert client.get(f"{base}/members/{member_id}/delete").status_code == 403
+    assert post_form(client, f"{base}/members/{member_id}/delete", {"reason": "x"}, form_page="/").status_code == 403
     assert post_form(client, f"{base}/edit", {"title_zh": "被竄改"}, form_page="/").status_code == 403
     with app.app_context():
         assert len(queries.get_case_with_parts(db.session, published_case).members) == 3

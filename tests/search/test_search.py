@@ -63,7 +63,7 @@ def test_the_index_follows_every_change_in_the_same_transaction(app, published_c
 
         services.update_case(db.session, case_queries.get_case_with_parts(db.session, published_case),
                              case_input(published_case, summary_zh="沿線施工噪音監測每週公開"),
-                             actor=db.session.get(User, staff.id))
+                             actor=db.session.get(User, staff.id), reason="補充說明")
         db.session.commit()
     assert found(app, "噪音") == 1
     # Unpublished applications are not found until they are published.
