@@ -42,6 +42,8 @@ ACCESS = {
     "accounts.delete_account": SIGNED_IN,
     "cases.index": PUBLIC,
     "cases.detail": PUBLIC,  # published cases; others 404 (tests/cases/test_views.py)
+    "cases.history": PUBLIC,  # as cases.detail (tests/cases/test_history_pages.py)
+    "cases.change": PUBLIC,  # as cases.detail (tests/cases/test_history_pages.py)
     "agencies.index": PUBLIC,
     "agencies.detail": PUBLIC,
     "cases_manage.index": STAFF,
@@ -116,10 +118,11 @@ ACCESS = {
     **{f"workshops_staff.{name}": WORKSHOP_HOLDERS for name in (
         "manage", "edit", "attendance", "cancel_registration", "export", "message", "cancel")},
     **{f"api.{name}": PUBLIC for name in (
-        "index", "openapi", "cases", "case", "case_oc4ids", "oc4ids_package", "agencies", "agency_stats",
+        "index", "openapi", "cases", "case", "case_history",
+        "case_oc4ids", "oc4ids_package", "agencies", "agency_stats",
         "comments", "feedback", "export_cases_csv", "export_cases_jsonl", "export_comments_csv",
         "export_comments_jsonl", "workshops", "workshop", "pledges", "export_workshops_csv",
-        "export_workshops_jsonl", "export_pledges_csv", "export_pledges_jsonl")},
+        "export_workshops_jsonl", "export_pledges_csv", "export_pledges_jsonl", "feedback_items", "pledge_texts")},
     "feeds.cases": PUBLIC,
     "feeds.case": PUBLIC,
     "feeds.agency": PUBLIC,

@@ -1,11 +1,15 @@
-"""The Agency table: code (機關代碼), names in both languages, parent, deadline for answers."""
+"""The Agency table: code (機關代碼), names in both languages, parent, deadline for answers; and the
+codes that no longer name an agency."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civic.core.db import Base, TimestampMixin
+from civic.core.time import utcnow
 
 # Days an agency has to answer public input unless it is set otherwise.
 DEFAULT_RESPONSE_DAYS = 14
@@ -35,3 +39,16 @@ class Agency(TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<Agency {self.code}>"
+
+
+class AgencyRemoval(Base):
+    """A code that stopped naming an agency: the agency was deleted, or given another code.
+
+    Every agency is public, so the open data API tells mirrors that the code is gone.
+    """
+
+    __tablename__ = "agency_removals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20))
+    removed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from civic.agencies.models import DEFAULT_RESPONSE_DAYS, Agency
+from civic.agencies.models import DEFAULT_RESPONSE_DAYS, Agency, AgencyRemoval
 from civic.agencies.queries import get_agency_by_code
 from civic.core import audit
 from civic.core.errors import Conflict, DomainError
+from civic.core.time import utcnow
 
 CODE_PATTERN = re.compile(r"[0-9A-Za-z]{1,20}")
 # A light check of the contact address's shape; it is never used to log in.
@@ -91,7 +92,10 @@ def _check(session: Session, data: AgencyInput, *, agency: Agency | None) -> Age
 
 
 def save_agency(session: Session, data: AgencyInput, *, agency: Agency | None, actor_id: int | None) -> Agency:
-    """Create an agency, or change one; codes stay unique and parents form no loop."""
+    """Create an agency, or change one; codes stay unique and parents form no loop.
+
+    A code given up is recorded as removed, so that mirrors of the open data drop it.
+    """
     parent = _check(session, data, agency=agency)
     if agency is None:
         return create_agency(session, code=data.code, name_zh=data.name_zh, name_en=data.name_en, parent=parent,
@@ -100,6 +104,9 @@ def save_agency(session: Session, data: AgencyInput, *, agency: Agency | None, a
     code = data.code.strip()
     if code != agency.code and get_agency_by_code(session, code) is not None:
         raise Conflict(_("An agency with code %(code)s already exists.", code=code), field="code")
+    if code != agency.code:
+        # Stamped now, before the agency's own change is, so that a mirror drops the old code first.
+        session.add(AgencyRemoval(code=agency.code, removed_at=utcnow()))
     changes = {}
     for name, value in (("code", code), ("name_zh", data.name_zh.strip()), ("name_en", data.name_en.strip()),
                         ("contact_email", data.contact_email.strip()), ("response_days", data.response_days),
@@ -124,7 +131,8 @@ def set_active(session: Session, agency: Agency, *, active: bool, actor_id: int 
 
 def delete_agency(session: Session, agency: Agency, *, actor_id: int | None) -> None:
     """Delete an agency that nothing refers to; one with cases, staff, items or sub-agencies
-    can only be deactivated (the database's foreign keys enforce it).
+    can only be deactivated (the database's foreign keys enforce it). The code is recorded as
+    removed, so that mirrors of the open data drop it.
     """
     code = agency.code
     try:
@@ -134,4 +142,5 @@ def delete_agency(session: Session, agency: Agency, *, actor_id: int | None) -> 
     except IntegrityError as error:
         raise Conflict(_("This agency has cases, staff, feedback or sub-agencies: deactivate it instead.")) \
             from error
+    session.add(AgencyRemoval(code=code, removed_at=utcnow()))
     audit.record(session, "agency.deleted", actor_id=actor_id, target_type="agency", target_id=code)

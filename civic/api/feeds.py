@@ -21,8 +21,8 @@ from civic.api.params import CODE_PATTERN, SLUG_PATTERN
 from civic.api.responses import document_response
 from civic.api.spec import Operation, PathParameter, operation
 from civic.api.views import rate_limit
-from civic.cases import labels
-from civic.cases.models import Case, CaseRevision
+from civic.cases import changes
+from civic.cases.models import Case
 from civic.core.time import utcnow
 from civic.extensions import db, limiter
 from civic.feedback.models import Response as Answer
@@ -85,18 +85,20 @@ def _answer_entry(answer: Answer) -> Entry:
     return Entry(id=url, title=title, updated=answer.created_at, link=url, html=answer.body_html)
 
 
-def _revision_entry(case: Case, revision: CaseRevision) -> Entry:
-    page = url_for("cases.detail", slug=case.slug, _external=True)
-    action = labels.label(labels.REVISION_ACTIONS, revision.action)
-    changes = revision.changes or {}
-    if "item" in changes:
-        summary = str(changes["item"][1] or "")
-    else:
-        summary = _("Changed: %(fields)s",
-                    fields=", ".join(labels.label(labels.FIELD_NAMES, name) for name in changes)) if changes else ""
-    return Entry(id=f"{page}#revision-{revision.id}",
-                 title=_("%(case)s: %(change)s", case=case.title(_locale()), change=action),
-                 updated=revision.created_at, link=f"{page}#history", summary=summary)
+def _shorten(text: str, size: int = 200) -> str:
+    return text if len(text) <= size else text[:size - 1] + "…"
+
+
+def _history_entry(case: Case, change: changes.Change) -> Entry:
+    """One change of the record: what changed, before and after, and why."""
+    url = url_for("cases.change", slug=case.slug, seq=change.entry.seq, _external=True)
+    lines = [f"{field.label}: {_shorten(field.before or '—')} → {_shorten(field.after or '—')}"
+             for field in change.fields]
+    if change.entry.reason:
+        lines.insert(0, _("Reason: %(reason)s", reason=change.entry.reason))
+    title = change.title if not change.part_name else f"{change.title}: {change.part_name}"
+    return Entry(id=url, title=_("%(case)s: %(change)s", case=case.title(_locale()), change=title),
+                 updated=change.entry.at, link=url, summary="\n".join(lines))
 
 
 @feeds_bp.get("/feeds/cases.atom")
@@ -118,7 +120,9 @@ def case(slug: str):
     found = queries.get_published_case(db.session, slug) if re.fullmatch(SLUG_PATTERN, slug) else None
     if found is None:
         abort(404)
-    entries = [_revision_entry(found, revision) for revision in queries.latest_revisions(db.session, found)]
+    entries = [_history_entry(found, change)
+               for change in changes.read(db.session, found, queries.latest_history(db.session, found),
+                                          _locale())]
     entries += [_answer_entry(answer) for answer in queries.latest_answers(db.session, case_id=found.id)]
     return _atom(title=found.title(_locale()), self_url=url_for("feeds.case", slug=slug, _external=True),
                  page_url=url_for("cases.detail", slug=slug, _external=True), entries=entries,

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import request, url_for
-from sqlalchemy import ColumnElement, Select, and_, or_
+from sqlalchemy import BigInteger, ColumnElement, Select, and_, literal, or_
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
@@ -28,8 +28,10 @@ CURSOR_PATTERN = r"^[A-Za-z0-9_-]{22}$"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
 _LATEST = datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
-# The largest id an INTEGER primary key holds on PostgreSQL.
-_MAX_ID = 2**31 - 1
+# Rows of a second table merged into a list (``merge``) are keyed above every id an INTEGER primary
+# key holds on PostgreSQL, so that two rows never share a position.
+SECOND_TABLE = 2**31
+_MAX_KEY = 2 * SECOND_TABLE - 1
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ def decode_cursor(text: str) -> Position:
         at = _EPOCH + timedelta(microseconds=micros)
     except OverflowError:
         at = _LATEST
-    return Position(at=min(at, _LATEST), id=min(row_id, _MAX_ID))
+    return Position(at=min(at, _LATEST), id=min(row_id, _MAX_KEY))
 
 
 def clamp(moment: datetime) -> datetime:
@@ -91,11 +93,26 @@ def keyset(session: Session, statement: Select, changed: ColumnElement[datetime]
         statement = statement.where(changed >= window.since)
     if window.after is not None:
         after = window.after
-        statement = statement.where(or_(changed > after.at, and_(changed == after.at, id_column > after.id)))
+        # A BIGINT, since a position in a merged list may lie above every INTEGER id.
+        after_id = literal(after.id, BigInteger())
+        statement = statement.where(or_(changed > after.at, and_(changed == after.at, id_column > after_id)))
     rows = session.execute(statement.order_by(changed, id_column).limit(window.limit + 1)).all()
     if len(rows) <= window.limit:
         return KeysetPage(rows, None)
     rows = rows[:window.limit]
+    return KeysetPage(rows, Position(at=rows[-1][-2], id=rows[-1][-1]))
+
+
+def merge(pages: Sequence[KeysetPage], limit: int) -> KeysetPage:
+    """One page of several lists read over the same window, in the one (changed, id) order.
+
+    Each page holds the first ``limit`` rows of its list after the same position, so the first
+    ``limit`` of them all are the first ``limit`` of the lists together.
+    """
+    rows = sorted((row for page in pages for row in page.rows), key=lambda row: (row[-2], row[-1]))
+    if len(rows) <= limit and all(page.next is None for page in pages):
+        return KeysetPage(rows, None)
+    rows = rows[:limit]
     return KeysetPage(rows, Position(at=rows[-1][-2], id=rows[-1][-1]))
 
 

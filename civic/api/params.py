@@ -90,7 +90,9 @@ class ListQuery(QuerySchema):
         metadata={"description": f"Objects per page, 1 to {MAX_LIMIT}."})
     updated_since = UpdatedSince(
         metadata={"description": "Only objects changed at or after this time (ISO 8601; without an offset, "
-                                 "Taipei time). Pass the newest `updated_at` you have to mirror incrementally."})
+                                 "Taipei time). Pass the newest `updated_at` you have to mirror incrementally. "
+                                 "With it, what was deleted, hidden, withdrawn or unpublished since then comes "
+                                 "too, as a tombstone: the identifier, `deleted: true` and `updated_at`."})
 
 
 class CaseListQuery(ListQuery):
@@ -113,6 +115,17 @@ class AgencyListQuery(ListQuery):
     pass
 
 
+class FeedbackListQuery(ListQuery):
+    case = fields.String(validate=validate.Regexp(SLUG_PATTERN),
+                         metadata={"description": "Only items about this case (its slug)."})
+    agency = fields.String(validate=validate.Regexp(CODE_PATTERN),
+                           metadata={"description": "Only items now with the agency with this code."})
+
+
+class PledgeTextListQuery(ListQuery):
+    pass
+
+
 class WorkshopListQuery(ListQuery):
     agency = fields.String(validate=validate.Regexp(CODE_PATTERN),
                            metadata={"description": "Only workshops of the agency with this code."})
@@ -125,6 +138,10 @@ class PledgeListQuery(ListQuery):
                         metadata={"description": "Only pledges of the company with this 統一編號 (eight digits)."})
     case = fields.String(validate=validate.Regexp(SLUG_PATTERN),
                          metadata={"description": "Only pledges for this case (its slug)."})
+
+
+class HistoryQuery(ListQuery):
+    pass
 
 
 class NoQuery(QuerySchema):

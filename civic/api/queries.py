@@ -1,7 +1,8 @@
 """Reads for the open data API, the bulk files and the feeds: published cases only, keyset pages,
 eager loading so each page runs a fixed number of statements, batches for streaming.
 
-Never writes. Only what hangs off a published case is ever read here for the public.
+Never writes. Only what hangs off a published case is ever read here for the public; what left
+public view is read only for a list with updated_since, and only to say it is gone.
 """
 
 from __future__ import annotations
@@ -11,20 +12,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import BigInteger, ColumnElement, Select, and_, cast, func, or_, select
+from sqlalchemy import case as when
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, selectinload
 from sqlalchemy.sql.functions import FunctionElement
 
 from civic.accounts.models import Company
-from civic.agencies.models import Agency
-from civic.api.pagination import KeysetPage, Window, keyset
-from civic.cases.models import Case, CaseRevision, ReviewState, Sector
+from civic.agencies.models import Agency, AgencyRemoval
+from civic.api.pagination import SECOND_TABLE, KeysetPage, Window, keyset, merge
+from civic.cases.models import Case, HistoryEntry, ReviewState, Sector
 from civic.cases.queries import part_options
 from civic.core.db import UTCDateTime
 from civic.feedback import queries as feedback_queries
 from civic.feedback.models import Comment, Feedback, Response
-from civic.pledges.models import Pledge
+from civic.pledges.models import Pledge, PledgeText
 from civic.workshops.models import Workshop
 
 # Rows per statement when a whole table is streamed: bounds memory whatever the table's size.
@@ -50,6 +52,28 @@ def _latest_sqlite(element: latest, compiler: Any, **kw: Any) -> str:
     return f"MAX({compiler.process(element.clauses, **kw)})"
 
 
+@dataclass(frozen=True)
+class Gone:
+    """An object that left public view (deleted, hidden, withdrawn or unpublished) and when.
+
+    Lists give one only with updated_since, as a tombstone, so that a mirror drops its copy.
+    """
+
+    key: str | int
+    updated_at: datetime
+
+
+def _publication_changed(default: ColumnElement[datetime]) -> ColumnElement[datetime]:
+    """When the case of a row was last published or, while it is not, last changed (being
+    unpublished is a change); ``default`` for a row without a case.
+
+    Both only move forward, and a case is published again after it was unpublished, so the
+    rows that hang off a case come back to mirrors, or leave them, with it.
+    """
+    return func.coalesce(when((Case.review_state == ReviewState.published, Case.published_at),
+                              else_=Case.updated_at), default)
+
+
 # Cases
 
 
@@ -71,25 +95,46 @@ def _with_parts(statement: Select) -> Select:
     return statement.options(*part_options())
 
 
-def list_cases(session: Session, case_filter: CaseFilter, window: Window) -> KeysetPage:
-    """Published cases with every part, in the order they last changed."""
-    statement = _published()
+def list_cases(session: Session, case_filter: CaseFilter, window: Window) -> tuple[list[Case | Gone], KeysetPage]:
+    """Published cases with every part, in the order they last changed.
+
+    With ``window.since``, also the cases that were published and no longer are, gone; whatever
+    the filters, since a tombstone tells nothing but the slug, which was public. A case that was
+    never published is never named.
+    """
+    published = Case.review_state == ReviewState.published
+    shown = and_(published, *_case_conditions(case_filter))
+    if window.since is not None:
+        shown = or_(shown, and_(~published, Case.published_at.is_not(None)))
+    statement = _with_parts(select(Case, published.label("is_public")).where(shown))
+    page = keyset(session, statement, Case.updated_at, Case.id, window)
+    return [case if is_public else Gone(case.slug, changed) for case, is_public, changed, _id in page.rows], page
+
+
+def _case_conditions(case_filter: CaseFilter) -> list[ColumnElement[bool]]:
+    conditions = []
     if case_filter.agency_id is not None:
-        statement = statement.where(Case.agency_id == case_filter.agency_id)
+        conditions.append(Case.agency_id == case_filter.agency_id)
     if case_filter.sector_id is not None:
-        statement = statement.where(Case.sector_id == case_filter.sector_id)
+        conditions.append(Case.sector_id == case_filter.sector_id)
     if case_filter.status:
-        statement = statement.where(Case.status == case_filter.status)
+        conditions.append(Case.status == case_filter.status)
     if case_filter.kind:
-        statement = statement.where(Case.procurement_kind == case_filter.kind)
+        conditions.append(Case.procurement_kind == case_filter.kind)
     if case_filter.best is not None:
-        statement = statement.where(Case.is_best_practice.is_(case_filter.best))
-    return keyset(session, _with_parts(statement), Case.updated_at, Case.id, window)
+        conditions.append(Case.is_best_practice.is_(case_filter.best))
+    return conditions
 
 
 def get_published_case(session: Session, slug: str) -> Case | None:
     """The published case ``slug`` with every part, or None."""
     return session.scalar(_with_parts(_published().where(Case.slug == slug)))
+
+
+def list_history(session: Session, case_id: int, window: Window) -> KeysetPage:
+    """The case's public record, oldest first (seq order: an entry is never dated before the last)."""
+    return keyset(session, select(HistoryEntry).where(HistoryEntry.case_id == case_id),
+                  HistoryEntry.at, HistoryEntry.id, window)
 
 
 def get_sector_id(session: Session, code: str) -> int | None:
@@ -120,10 +165,19 @@ def last_case_change(session: Session) -> datetime | None:
 # Agencies
 
 
-def list_agencies(session: Session, window: Window) -> KeysetPage:
-    """Every agency, active or not (a bot must learn when one closes), in the order they changed."""
-    return keyset(session, select(Agency).options(selectinload(Agency.parent)), Agency.updated_at, Agency.id,
+def list_agencies(session: Session, window: Window) -> tuple[list[Agency | Gone], KeysetPage]:
+    """Every agency, active or not (a bot must learn when one closes), in the order they changed.
+
+    A closed agency stays listed with is_active false. With ``window.since``, also the codes that
+    stopped naming an agency (it was deleted, or given another code), gone.
+    """
+    page = keyset(session, select(Agency).options(selectinload(Agency.parent)), Agency.updated_at, Agency.id,
                   window)
+    if window.since is not None:
+        removed = keyset(session, select(AgencyRemoval.code), AgencyRemoval.removed_at,
+                         cast(AgencyRemoval.id, BigInteger) + SECOND_TABLE, window)
+        page = merge([page, removed], window.limit)
+    return [row[0] if isinstance(row[0], Agency) else Gone(row[0], row[1]) for row in page.rows], page
 
 
 def get_agency(session: Session, code: str) -> Agency | None:
@@ -174,22 +228,20 @@ class CommentRow:
 
 
 def comment_changed_at() -> ColumnElement[datetime]:
-    """When a comment, or the feedback item and answer it became, last changed.
-
-    TODO(#8): a restored comment goes back to an earlier time here; an updated_at column on
-    feedback_comments would make this exact (and indexable).
-    """
-    created = Comment.created_at
-    return latest(created, func.coalesce(Comment.edited_at, created), func.coalesce(Comment.deleted_at, created),
-                  func.coalesce(Comment.hidden_at, created), func.coalesce(Feedback.updated_at, created))
+    """When a comment, the feedback item and answer it became, or its case's publication last
+    changed. Each of them only moves forward, so this does too."""
+    own = Comment.updated_at
+    return latest(own, func.coalesce(Feedback.updated_at, own), _publication_changed(own))
 
 
-def _comments() -> Select:
+def _comments(*, gone_too: bool = False) -> Select:
+    """Comments on published cases; with ``gone_too``, also those on cases published once."""
+    published = Case.review_state == ReviewState.published
     return (
         select(Comment, Case.slug)
         .join(Case, Case.id == Comment.case_id)
         .outerjoin(Feedback, Feedback.comment_id == Comment.id)
-        .where(Case.review_state == ReviewState.published)
+        .where(or_(published, Case.published_at.is_not(None)) if gone_too else published)
         .options(
             selectinload(Comment.author),
             selectinload(Comment.feedback).selectinload(Feedback.agency),
@@ -198,13 +250,23 @@ def _comments() -> Select:
     )
 
 
-def list_comments(session: Session, case_id: int | None, window: Window) -> tuple[list[CommentRow], KeysetPage]:
-    """Comments on published cases (tombstones included), in the order they last changed."""
-    statement = _comments()
+def list_comments(session: Session, case_id: int | None, window: Window
+                  ) -> tuple[list[CommentRow | Gone], KeysetPage]:
+    """Comments on published cases, in the order they last changed.
+
+    A full list keeps deleted and hidden comments without their words, so that threads keep
+    their shape. With ``window.since`` they are gone instead, and so are the comments of cases
+    no longer published.
+    """
+    public = and_(Case.review_state == ReviewState.published, Comment.hidden_at.is_(None),
+                  Comment.deleted_at.is_(None))
+    since = window.since is not None
+    statement = _comments(gone_too=since).add_columns(public.label("is_public"))
     if case_id is not None:
         statement = statement.where(Comment.case_id == case_id)
     page = keyset(session, statement, comment_changed_at(), Comment.id, window)
-    return [CommentRow(comment, slug, changed) for comment, slug, changed, _id in page.rows], page
+    return [CommentRow(comment, slug, changed) if is_public or not since else Gone(comment.id, changed)
+            for comment, slug, is_public, changed, _id in page.rows], page
 
 
 def iter_comments(session: Session) -> Iterator[CommentRow]:
@@ -221,10 +283,65 @@ def iter_comments(session: Session) -> Iterator[CommentRow]:
         session.expunge_all()
 
 
-def get_feedback(session: Session, tracking_number: str) -> Feedback | None:
-    """The item, if it is about a published case."""
-    item = feedback_queries.get_feedback(session, tracking_number)
-    return item if item is not None and item.case.is_published else None
+# Feedback items
+
+
+@dataclass(frozen=True)
+class FeedbackRow:
+    """A feedback item with when it, its comment or its case's publication last changed."""
+
+    item: Feedback
+    updated_at: datetime
+
+
+def feedback_changed_at() -> ColumnElement[datetime]:
+    own = Feedback.updated_at
+    return latest(own, Comment.updated_at, _publication_changed(own))
+
+
+def _feedback_items() -> Select:
+    """Items with what the public sees of them; never their notes nor who handles them."""
+    return (
+        select(Feedback)
+        .join(Comment, Comment.id == Feedback.comment_id)
+        .join(Case, Case.id == Feedback.case_id)
+        .options(
+            contains_eager(Feedback.comment).selectinload(Comment.author),
+            contains_eager(Feedback.case),
+            selectinload(Feedback.agency),
+            selectinload(Feedback.response).selectinload(Response.agency),
+            selectinload(Feedback.events),
+        )
+    )
+
+
+def get_feedback(session: Session, tracking_number: str) -> FeedbackRow | None:
+    """The item, if it is about a published case (a hidden or deleted comment shows as such)."""
+    row = session.execute(_feedback_items().add_columns(feedback_changed_at())
+                          .where(Feedback.tracking_number == tracking_number,
+                                 Case.review_state == ReviewState.published)).first()
+    return FeedbackRow(*row) if row is not None else None
+
+
+def list_feedback(session: Session, case_id: int | None, agency_id: int | None, window: Window
+                  ) -> tuple[list[FeedbackRow | Gone], KeysetPage]:
+    """Items on published cases whose comment is public, in the order they last changed.
+
+    With ``window.since``, also the items whose comment was hidden or deleted (deleting an
+    unanswered comment withdraws its item) or whose case is no longer published, gone. The case
+    filter narrows those too (an item's case never changes); the agency filter, which forwarding
+    changes, only what is listed.
+    """
+    public = and_(Case.review_state == ReviewState.published, Comment.hidden_at.is_(None),
+                  Comment.deleted_at.is_(None))
+    listed = public if agency_id is None else and_(public, Feedback.agency_id == agency_id)
+    shown = or_(listed, and_(~public, Case.published_at.is_not(None))) if window.since is not None else listed
+    statement = _feedback_items().add_columns(public.label("is_public")).where(shown)
+    if case_id is not None:
+        statement = statement.where(Feedback.case_id == case_id)
+    page = keyset(session, statement, feedback_changed_at(), Feedback.id, window)
+    return [FeedbackRow(item, changed) if is_public else Gone(item.tracking_number, changed)
+            for item, is_public, changed, _id in page.rows], page
 
 
 # Workshops: the workshop rows only, never their registrations (personal data)
@@ -235,7 +352,10 @@ def _workshops() -> Select:
 
 
 def list_workshops(session: Session, agency_id: int | None, case_id: int | None, window: Window) -> KeysetPage:
-    """Every workshop, cancelled ones too, in the order they last changed."""
+    """Every workshop, cancelled ones too, in the order they last changed.
+
+    A cancelled workshop stays listed with its status, and none is ever deleted: nothing is gone.
+    """
     statement = _workshops()
     if agency_id is not None:
         statement = statement.where(Workshop.agency_id == agency_id)
@@ -273,7 +393,11 @@ def _pledges() -> Select:
 
 
 def list_pledges(session: Session, company_id: int | None, case_id: int | None, window: Window) -> KeysetPage:
-    """Every pledge, withdrawn ones too, in the order they last changed."""
+    """Every pledge, withdrawn ones too, in the order they last changed.
+
+    A withdrawn pledge stays listed with its status, reason and date (the record stays, by
+    design), and none is ever deleted: nothing is gone.
+    """
     statement = _pledges()
     if company_id is not None:
         statement = statement.where(Pledge.company_id == company_id)
@@ -290,6 +414,31 @@ def iter_pledges(session: Session) -> Iterator[Pledge]:
     return _batches(session, _pledges(), Pledge.id)
 
 
+@dataclass(frozen=True)
+class PledgeTextRow:
+    """A version of a pledge text with its case's slug and when it last changed."""
+
+    text: PledgeText
+    case_slug: str | None
+    updated_at: datetime
+
+
+def list_pledge_texts(session: Session, window: Window) -> tuple[list[PledgeTextRow | Gone], KeysetPage]:
+    """Every version of the general text and of the published cases' own texts, in the order
+    they were published (a text never changes once published).
+
+    With ``window.since``, also the texts of cases no longer published, gone.
+    """
+    public = or_(PledgeText.case_id.is_(None), Case.review_state == ReviewState.published)
+    shown = or_(public, Case.published_at.is_not(None)) if window.since is not None else public
+    statement = (select(PledgeText, Case.slug, public.label("is_public"))
+                 .outerjoin(Case, Case.id == PledgeText.case_id).where(shown))
+    changed = latest(PledgeText.published_at, _publication_changed(PledgeText.published_at))
+    page = keyset(session, statement, changed, PledgeText.id, window)
+    return [PledgeTextRow(text, slug, at) if is_public else Gone(text.id, at)
+            for text, slug, is_public, at, _id in page.rows], page
+
+
 # Feeds
 
 
@@ -300,9 +449,9 @@ def latest_cases(session: Session, *, agency_id: int | None = None, limit: int =
     return list(session.scalars(statement.order_by(Case.updated_at.desc(), Case.id.desc()).limit(limit)))
 
 
-def latest_revisions(session: Session, case: Case, limit: int = FEED_SIZE) -> list[CaseRevision]:
-    return list(session.scalars(select(CaseRevision).where(CaseRevision.case_id == case.id)
-                                .order_by(CaseRevision.created_at.desc(), CaseRevision.id.desc()).limit(limit)))
+def latest_history(session: Session, case: Case, limit: int = FEED_SIZE) -> list[HistoryEntry]:
+    return list(session.scalars(select(HistoryEntry).where(HistoryEntry.case_id == case.id)
+                                .order_by(HistoryEntry.seq.desc()).limit(limit)))
 
 
 def latest_answers(session: Session, *, case_id: int | None = None, agency_id: int | None = None,

@@ -13,7 +13,7 @@ from typing import Any
 from flask import url_for
 from marshmallow import Schema, fields
 
-from civic.api.queries import CommentRow
+from civic.api.queries import CommentRow, Gone
 from civic.core.time import to_taipei, utcnow
 from civic.feedback.models import Comment, Feedback
 
@@ -327,31 +327,36 @@ class EventSchema(Schema):
                              metadata={**NULLABLE_STRING, "description": "The public reason of a forwarding"})
 
 
+def _answered_on_time(item: Feedback) -> bool | None:
+    return item.answered_at <= item.due_at if item.answered_at else None
+
+
 @all_required
 class FeedbackSchema(Schema):
-    tracking_number = fields.String()
-    case = fields.Function(lambda item: item.case.slug, metadata={"type": "string"})
-    agency = fields.Function(lambda item: item.agency.code, metadata={"type": "string"})
-    status = fields.String(metadata={"enum": ["received", "in_progress", "answered", "closed"]})
-    received_at = Timestamp()
-    due_at = Timestamp()
-    answered_at = _nullable(Timestamp())
-    closed_at = _nullable(Timestamp())
-    is_overdue = fields.Function(lambda item: item.is_overdue(utcnow()), metadata={"type": "boolean"})
-    answered_on_time = fields.Function(
-        lambda item: item.answered_at <= item.due_at if item.answered_at else None,
-        metadata={"type": ["boolean", "null"]})
-    updated_at = Timestamp()
+    """A feedback item (a FeedbackRow): never its internal notes, its assignee or anyone's email."""
+
+    tracking_number = fields.String(attribute="item.tracking_number")
+    case = fields.Function(lambda row: row.item.case.slug, metadata={"type": "string"})
+    agency = fields.Function(lambda row: row.item.agency.code, metadata={"type": "string"})
+    status = fields.String(attribute="item.status",
+                           metadata={"enum": ["received", "in_progress", "answered", "closed"]})
+    received_at = Timestamp(attribute="item.received_at")
+    due_at = Timestamp(attribute="item.due_at")
+    answered_at = _nullable(Timestamp(attribute="item.answered_at"))
+    closed_at = _nullable(Timestamp(attribute="item.closed_at"))
+    is_overdue = fields.Function(lambda row: row.item.is_overdue(utcnow()), metadata={"type": "boolean"})
+    answered_on_time = fields.Function(lambda row: _answered_on_time(row.item), metadata={"type": ["boolean", "null"]})
+    updated_at = Timestamp(metadata={"description": "When the item, its comment or its answer last changed"})
     comment = fields.Function(
-        lambda item: CommentBodySchema().dump(CommentRow(item.comment, item.case.slug, item.updated_at)),
+        lambda row: CommentBodySchema().dump(CommentRow(row.item.comment, row.item.case.slug, row.updated_at)),
         metadata={"allOf": [{"$ref": "#/components/schemas/CommentBody"}]})
-    response = _nullable(fields.Nested(ResponseSchema))
+    response = _nullable(fields.Nested(ResponseSchema, attribute="item.response"))
     history = fields.Function(
-        lambda item: EventSchema(many=True).dump([event for event in item.events if event.is_public]),
+        lambda row: EventSchema(many=True).dump([event for event in row.item.events if event.is_public]),
         metadata={"type": "array", "items": {"$ref": "#/components/schemas/Event"},
                   "description": "The public steps only"})
-    url = fields.Function(lambda item: url_for("feedback.status", tracking_number=item.tracking_number,
-                                               _external=True), metadata=URI)
+    url = fields.Function(lambda row: url_for("feedback.status", tracking_number=row.item.tracking_number,
+                                              _external=True), metadata=URI)
 
 
 # Workshops and pledges
@@ -416,7 +421,107 @@ class PledgeSchema(Schema):
                           metadata=URI)
 
 
+TEXT_HASH = ("SHA-256, in lowercase hex, of the UTF-8 bytes of the JSON object of this text's version, case, "
+             "title_zh, title_en, body_zh and body_en (those keys, these values) with sorted keys, separators `,` "
+             "and `:` and non-ASCII characters as they are (Python: `json.dumps(text, sort_keys=True, "
+             "separators=(\",\", \":\"), ensure_ascii=False)`). A pledge names the text it signed by this hash.")
+
+
+@all_required
+class PledgeTextSchema(Schema):
+    """One version of a pledge text (a PledgeTextRow), word for word as it was signed."""
+
+    id = fields.Integer(attribute="text.id")
+    version = fields.Integer(attribute="text.version",
+                             metadata={"description": "1, 2, ... for the general text and for each case's own"})
+    case = _nullable(fields.String(attribute="case_slug",
+                                   metadata={"description": "The case whose own text it is (slug); null for the "
+                                                            "general text"}))
+    title_zh = fields.String(attribute="text.title_zh")
+    title_en = fields.String(attribute="text.title_en")
+    body_zh = fields.String(attribute="text.body_zh")
+    body_en = fields.String(attribute="text.body_en")
+    text_hash = fields.String(attribute="text.content_hash", metadata={"description": TEXT_HASH})
+    published_at = Timestamp(attribute="text.published_at")
+    updated_at = Timestamp()
+
+
+# Tombstones: what left public view since updated_since
+
+
+DELETED = {"type": "boolean", "enum": [True], "description": "Always true: the object left public view (deleted, "
+                                                             "hidden, withdrawn or unpublished)"}
+
+
+def tombstone(name: str, identifier: str, key: fields.Field) -> type[Schema]:
+    """``{"<identifier>": ..., "deleted": true, "updated_at": ...}`` of a Gone, named for the document."""
+    return all_required(Schema.from_dict({
+        identifier: key,
+        "deleted": fields.Constant(True, metadata=DELETED),
+        "updated_at": Timestamp(metadata={"description": "When it left public view"}),
+    }, name=name))
+
+
+CaseTombstoneSchema = tombstone("CaseTombstone", "slug", fields.String(attribute="key"))
+AgencyTombstoneSchema = tombstone("AgencyTombstone", "code", fields.String(attribute="key"))
+FeedbackTombstoneSchema = tombstone("FeedbackTombstone", "tracking_number", fields.String(attribute="key"))
+PledgeTombstoneSchema = tombstone("PledgeTombstone", "receipt", fields.String(attribute="key"))
+TombstoneSchema = tombstone("Tombstone", "id", fields.Integer(attribute="key"))
+
+
+def dump_listed(rows: list[Any], schema: type[Schema], gone: type[Schema]) -> list[dict[str, Any]]:
+    """The objects of a list page: each listed object in full, each Gone as a tombstone."""
+    listed, buried = schema(), gone()
+    return [buried.dump(row) if isinstance(row, Gone) else listed.dump(row) for row in rows]
+
+
 # Errors and list envelopes
+
+
+# The public record
+
+
+@all_required
+class HistoryPartSchema(Schema):
+    kind = fields.String(metadata={"description": "case, member, meeting, risk, milestone, contract or document"})
+    id = _nullable(fields.Integer(metadata={"description": "The part's id; null only for entries carried over "
+                                                            "from before parts were identified"}))
+
+
+@all_required
+class HistoryActorSchema(Schema):
+    role = _nullable(fields.String(metadata={"description": "staff, admin, ... or system"}))
+    agency = _nullable(fields.String(metadata={"description": "The code of the actor's agency"}))
+
+
+@all_required
+class HistoryEntrySchema(Schema):
+    seq = fields.Integer(metadata={"description": "1, 2, ... within the case"})
+    at = fields.String(metadata={"format": "date-time", "description": "When, in UTC, to the second"})
+    action = fields.String(metadata={"description": "created, updated, deleted, or a step of the case's life "
+                                                    "(applied, published, returned, rejected, resubmitted, "
+                                                    "featured, unfeatured, recorded)"})
+    part = fields.Nested(HistoryPartSchema)
+    before = _nullable(fields.Dict(metadata={"description": "The changed fields' earlier values; for a "
+                                                            "deletion every value the part had; null for a "
+                                                            "creation"}))
+    after = _nullable(fields.Dict(metadata={"description": "The changed fields' new values; for a creation "
+                                                           "every value; null for a deletion"}))
+    reason = fields.String(metadata={"description": "Why, as the person who changed it said; may be empty"})
+    actor = fields.Nested(HistoryActorSchema)
+    previous_hash = fields.String(metadata={"description": "The previous entry's hash; 64 zeros for seq 1"})
+    hash = fields.String(metadata={
+        "description": "Lowercase hex SHA-256 of the UTF-8 bytes of this object without its hash key, "
+                       "as JSON with sorted keys, separators , and : and non-ASCII characters as they are"})
+
+
+HistoryListSchema = Schema.from_dict({
+    "data": fields.List(fields.Nested(HistoryEntrySchema), required=True),
+    "next": fields.String(required=True, allow_none=True,
+                          metadata={"format": "uri", "description": "The next page, or null on the last page"}),
+    "head": fields.String(required=True, allow_none=True,
+                          metadata={"description": "The hash of the case's newest entry (whatever the page)"}),
+}, name="HistoryList")
 
 
 @all_required
@@ -430,18 +535,28 @@ class ErrorSchema(Schema):
     error = fields.Nested(ErrorBodySchema)
 
 
-def list_schema(item: type[Schema], name: str) -> type[Schema]:
-    """``{"data": [...], "next": url or null}``, named for the OpenAPI document."""
+def _ref(schema: type[Schema]) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{schema.__name__.removesuffix('Schema')}"}
+
+
+def list_schema(item: type[Schema], gone: type[Schema], name: str) -> type[Schema]:
+    """``{"data": [...], "next": url or null}``, named for the OpenAPI document; with updated_since,
+    an object of ``data`` may be a tombstone."""
     return Schema.from_dict({
-        "data": fields.List(fields.Nested(item), required=True),
+        "data": fields.List(fields.Raw(metadata={
+            "oneOf": [_ref(item), _ref(gone)],
+            "description": "An object, or, with updated_since, the tombstone of one that left public view"}),
+            required=True),
         "next": fields.String(required=True, allow_none=True,
                               metadata={"format": "uri",
                                         "description": "The next page, or null on the last page"}),
     }, name=name)
 
 
-CaseListSchema = list_schema(CaseSchema, "CaseList")
-AgencyListSchema = list_schema(AgencySchema, "AgencyList")
-CommentListSchema = list_schema(CommentSchema, "CommentList")
-WorkshopListSchema = list_schema(WorkshopSchema, "WorkshopList")
-PledgeListSchema = list_schema(PledgeSchema, "PledgeList")
+CaseListSchema = list_schema(CaseSchema, CaseTombstoneSchema, "CaseList")
+AgencyListSchema = list_schema(AgencySchema, AgencyTombstoneSchema, "AgencyList")
+CommentListSchema = list_schema(CommentSchema, TombstoneSchema, "CommentList")
+FeedbackListSchema = list_schema(FeedbackSchema, FeedbackTombstoneSchema, "FeedbackList")
+WorkshopListSchema = list_schema(WorkshopSchema, TombstoneSchema, "WorkshopList")
+PledgeListSchema = list_schema(PledgeSchema, PledgeTombstoneSchema, "PledgeList")
+PledgeTextListSchema = list_schema(PledgeTextSchema, TombstoneSchema, "PledgeTextList")

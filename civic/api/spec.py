@@ -36,11 +36,15 @@ _CONVERTER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 # Every schema the document names, leaves first, so each is referred to by one stable name.
 COMPONENTS: tuple[type[Schema], ...] = (
+    s.CaseTombstoneSchema, s.AgencyTombstoneSchema, s.FeedbackTombstoneSchema, s.PledgeTombstoneSchema,
+    s.TombstoneSchema,
     s.SectorSchema, s.MemberSchema, s.StatementSchema, s.MeetingSchema, s.RiskSchema, s.MilestoneSchema,
     s.DocumentSchema, s.SupplierSchema, s.ContractSchema, s.CaseSchema, s.CaseListSchema,
     s.AgencySchema, s.AgencyListSchema, s.MonthSchema, s.AgencyStatsSchema,
     s.ResponseSchema, s.FeedbackSummarySchema, s.CommentBodySchema, s.CommentSchema, s.CommentListSchema,
-    s.EventSchema, s.FeedbackSchema, s.WorkshopSchema, s.WorkshopListSchema, s.PledgeSchema, s.PledgeListSchema,
+    s.EventSchema, s.FeedbackSchema, s.FeedbackListSchema, s.WorkshopSchema, s.WorkshopListSchema, s.PledgeSchema,
+    s.PledgeListSchema, s.PledgeTextSchema, s.PledgeTextListSchema,
+    s.HistoryPartSchema, s.HistoryActorSchema, s.HistoryEntrySchema, s.HistoryListSchema,
     s.ErrorBodySchema, s.ErrorSchema,
 )
 
@@ -145,7 +149,9 @@ def build_document(app: Flask) -> dict[str, Any]:
                 "cases, agencies, public comments with the agencies' official answers, feedback items, "
                 "participation workshops and integrity pledges. "
                 "No login. Lists are paginated with an opaque cursor and accept updated_since for "
-                "incremental mirroring. Times are ISO 8601 with an offset; amounts are integer NTD.")},
+                "incremental mirroring; with updated_since, what left public view since then (deleted, hidden, "
+                "withdrawn or unpublished) comes as a tombstone. Times are ISO 8601 with an offset; amounts "
+                "are integer NTD.")},
         )
         for schema in COMPONENTS:
             spec.components.schema(schema.__name__.removesuffix("Schema"), schema=schema)

@@ -28,8 +28,11 @@ from civic.api.params import (
     ApiError,
     CaseListQuery,
     CommentListQuery,
+    FeedbackListQuery,
+    HistoryQuery,
     NoQuery,
     PledgeListQuery,
+    PledgeTextListQuery,
     WorkshopListQuery,
     not_found,
     parse,
@@ -40,17 +43,28 @@ from civic.api.serializers import (
     AgencyListSchema,
     AgencySchema,
     AgencyStatsSchema,
+    AgencyTombstoneSchema,
     CaseListSchema,
     CaseSchema,
+    CaseTombstoneSchema,
     CommentListSchema,
     CommentSchema,
+    FeedbackListSchema,
     FeedbackSchema,
+    FeedbackTombstoneSchema,
+    HistoryListSchema,
     PledgeListSchema,
     PledgeSchema,
+    PledgeTextListSchema,
+    PledgeTextSchema,
+    TombstoneSchema,
     WorkshopListSchema,
     WorkshopSchema,
+    dump_listed,
 )
 from civic.api.spec import Operation, PathParameter, build_document, openapi_path, operation, operations
+from civic.cases import history
+from civic.cases import queries as case_queries
 from civic.cases.models import Case
 from civic.core.time import utcnow
 from civic.extensions import db, limiter
@@ -155,15 +169,15 @@ def openapi():
 @operation(Operation(summary=_l("Published cases with every public field"), tag="cases",
                      query=CaseListQuery, response=CaseListSchema, may_not_find=True))
 def cases():
-    """Published cases in the order they last changed, filtered, a page at a time."""
+    """Published cases in the order they last changed, filtered, a page at a time; with
+    updated_since, unpublished ones as tombstones."""
     args = parse(CaseListQuery)
     case_filter = queries.CaseFilter(
         agency_id=_agency(args["agency"], active=False).id if "agency" in args else None,
         sector_id=_sector_id(args["sector"]) if "sector" in args else None,
         status=args.get("status"), kind=args.get("kind"), best=args.get("best"))
-    page = queries.list_cases(db.session, case_filter, window(args))
-    return json_response({"data": CaseSchema(many=True).dump([row[0] for row in page.rows]),
-                          "next": next_url(page.next)})
+    rows, page = queries.list_cases(db.session, case_filter, window(args))
+    return json_response({"data": dump_listed(rows, CaseSchema, CaseTombstoneSchema), "next": next_url(page.next)})
 
 
 @bp.get("/api/v1/cases/<slug>")
@@ -172,6 +186,24 @@ def case(slug: str):
     """One published case with every public field."""
     parse(NoQuery)
     return json_response(CaseSchema().dump(_published_case(slug)))
+
+
+@bp.get("/api/v1/cases/<slug>/history")
+@operation(Operation(
+    summary=_l("Every change ever made to a published case and its parts, oldest first, as a hash chain"),
+    description=_l("Each entry's hash is the SHA-256 of the entry without its hash key, serialized as JSON with "
+                   "sorted keys, the separators , and : and non-ASCII characters as they are; previous_hash "
+                   "links it to the entry before. head is the newest entry's hash."),
+    tag="cases", query=HistoryQuery, response=HistoryListSchema, path={"slug": SLUG}))
+def case_history(slug: str):
+    """The case's public record: every entry with its hash, a page at a time, and the chain's head."""
+    args = parse(HistoryQuery)
+    case_id = _published_case_id(slug) if re.fullmatch(SLUG_PATTERN, slug) else None
+    if case_id is None:
+        raise not_found(_("There is no published case %(slug)s.", slug=slug[:80]))
+    page = queries.list_history(db.session, case_id, window(args))
+    return json_response({"data": [history.public(row[0]) for row in page.rows], "next": next_url(page.next),
+                          "head": case_queries.get_history_head(db.session, case_id)})
 
 
 @bp.get("/api/v1/cases/<slug>/oc4ids")
@@ -201,10 +233,11 @@ def oc4ids_package():
 @bp.get("/api/v1/agencies")
 @operation(Operation(summary=_l("Agencies"), tag="agencies", query=AgencyListQuery, response=AgencyListSchema))
 def agencies():
-    """Every agency (closed ones too, with is_active false), in the order they last changed."""
+    """Every agency (closed ones too, with is_active false), in the order they last changed; with
+    updated_since, codes that no longer name an agency as tombstones."""
     args = parse(AgencyListQuery)
-    page = queries.list_agencies(db.session, window(args))
-    return json_response({"data": AgencySchema(many=True).dump([row[0] for row in page.rows]),
+    rows, page = queries.list_agencies(db.session, window(args))
+    return json_response({"data": dump_listed(rows, AgencySchema, AgencyTombstoneSchema),
                           "next": next_url(page.next)})
 
 
@@ -225,11 +258,26 @@ def agency_stats(code: str):
 @operation(Operation(summary=_l("Public comments with the agencies' official answers"), tag="comments",
                      query=CommentListQuery, response=CommentListSchema, may_not_find=True))
 def comments():
-    """Comments on published cases, deleted and hidden ones as tombstones, in the order they changed."""
+    """Comments on published cases in the order they changed: deleted and hidden ones without their
+    words, or with updated_since as tombstones."""
     args = parse(CommentListQuery)
     case_id = _published_case_id(args["case"]) if "case" in args else None
     rows, page = queries.list_comments(db.session, case_id, window(args))
-    return json_response({"data": CommentSchema(many=True).dump(rows), "next": next_url(page.next)})
+    return json_response({"data": dump_listed(rows, CommentSchema, TombstoneSchema), "next": next_url(page.next)})
+
+
+@bp.get("/api/v1/feedback")
+@operation(Operation(summary=_l("Feedback items: the status, answer and public history of each piece of input"),
+                     tag="comments", query=FeedbackListQuery, response=FeedbackListSchema, may_not_find=True))
+def feedback_items():
+    """Items whose comment is public, in the order they last changed; with updated_since, those
+    whose comment was hidden or deleted as tombstones."""
+    args = parse(FeedbackListQuery)
+    case_id = _published_case_id(args["case"]) if "case" in args else None
+    agency_id = _agency(args["agency"], active=False).id if "agency" in args else None
+    rows, page = queries.list_feedback(db.session, case_id, agency_id, window(args))
+    return json_response({"data": dump_listed(rows, FeedbackSchema, FeedbackTombstoneSchema),
+                          "next": next_url(page.next)})
 
 
 @bp.get("/api/v1/feedback/<tracking_number>")
@@ -239,11 +287,11 @@ def feedback(tracking_number: str):
     """One feedback item: status, dates, the answer and the public steps of its history."""
     parse(NoQuery)
     number = normalize(tracking_number)
-    item = queries.get_feedback(db.session, number) if TRACKING_PATTERN.fullmatch(number) else None
-    if item is None:
+    row = queries.get_feedback(db.session, number) if TRACKING_PATTERN.fullmatch(number) else None
+    if row is None:
         raise not_found(_("No item has the tracking number %(number)s. Check it and try again.",
                           number=tracking_number[:80]))
-    return json_response(FeedbackSchema().dump(item))
+    return json_response(FeedbackSchema().dump(row))
 
 
 # Workshops and pledges
@@ -290,6 +338,17 @@ def pledges():
     page = queries.list_pledges(db.session, company_id, case_id, window(args))
     return json_response({"data": PledgeSchema(many=True).dump([row[0] for row in page.rows]),
                           "next": next_url(page.next)})
+
+
+@bp.get("/api/v1/pledge-texts")
+@operation(Operation(summary=_l("Every version of the pledge texts, word for word, with their hashes"),
+                     tag="pledges", query=PledgeTextListQuery, response=PledgeTextListSchema))
+def pledge_texts():
+    """Every version of the general pledge text and of the published cases' own, with the hash
+    a pledge names it by, so that anyone can check which words were signed."""
+    args = parse(PledgeTextListQuery)
+    rows, page = queries.list_pledge_texts(db.session, window(args))
+    return json_response({"data": dump_listed(rows, PledgeTextSchema, TombstoneSchema), "next": next_url(page.next)})
 
 
 # Bulk files

@@ -58,6 +58,9 @@ class Comment(Base):
     hidden_at: Mapped[datetime | None]
     hidden_reason: Mapped[str] = mapped_column(String(20), default="")
     hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Any change (an edit, hiding, restoring, deleting) moves it forward, never back: mirrors of the
+    # open data see a restored comment come back.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     case: Mapped[Case] = relationship(lazy="raise")
     meeting: Mapped[Meeting | None] = relationship(lazy="raise")

@@ -59,7 +59,8 @@ def test_a_bot_mirrors_every_case_with_cursors_then_only_the_changes(app, client
         parts.add_meeting(old, parts.MeetingInput(held_on=date(2026, 1, 5), title="臨時會議",
                                                   decisions=["公開會議紀錄"]), actor=_user("admin@demo.civic.tw"))
         cases.update_case(db.session, old, case_input(old.slug, title_zh=old.title_zh + "（更新）",
-                                                      sector_code=old.sector.code), actor=_user("admin@demo.civic.tw"))
+                                                      sector_code=old.sector.code), actor=_user("admin@demo.civic.tw"),
+                          reason="更正名稱")
         db.session.commit()
     changed = walk(client, f"/api/v1/cases?updated_since={_since(newest)}")
     assert [case["slug"] for case in changed] == [*latest, "mirror-new-case", slugs[0]]
@@ -110,7 +111,8 @@ def test_a_bot_mirrors_comments_and_answers_then_only_the_changes(app, client, s
     changed = walk(client, f"/api/v1/comments?updated_since={_since(newest)}")
     by_id = {comment["id"]: comment for comment in changed}
     assert new_id in by_id
-    answer = next(c for c in changed if c["feedback"] and c["feedback"]["tracking_number"] == seeded.tracking_number)
+    answer = next(c for c in changed
+                  if c.get("feedback") and c["feedback"]["tracking_number"] == seeded.tracking_number)
     assert answer["response"]["body_html"].strip() == "<p>已於網站公告。</p>"
 
     only_case = walk(client, f"/api/v1/comments?case={DEMO_CASE}")

@@ -21,7 +21,8 @@ def _paths(app: Flask, seeded: Seeded) -> list[str]:
 
 
 def _is_list(rule: Rule) -> bool:
-    return rule.endpoint in {"api.cases", "api.comments", "api.agencies", "api.workshops", "api.pledges"}
+    return rule.endpoint in {"api.cases", "api.comments", "api.feedback_items", "api.agencies", "api.workshops",
+                             "api.pledges", "api.pledge_texts"}
 
 
 def test_no_address_or_file_shows_personal_data_or_internal_matters(app, client, seeded):
