@@ -81,14 +81,24 @@ class EmptyForm(FlaskForm):
 
 class AuditFilterForm(PlainForm):
     actor = StringField(_l("Who (email)"), widget=GovTextInput(), filters=[strip], validators=[Optional()])
-    action = StringField(_l("Action, e.g. feedback.answered"), widget=GovTextInput(), filters=[strip],
+    # Any action or type the trail was asked for is accepted, also one without words (yet).
+    action = SelectField(_l("Action"), widget=GovSelect(), validate_choice=False,
                          validators=[Optional(), Length(max=64)])
-    target_type = StringField(_l("Target type"), widget=GovTextInput(), filters=[strip],
+    target_type = SelectField(_l("Target type"), widget=GovSelect(), validate_choice=False,
                               validators=[Optional(), Length(max=32)])
     target_id = StringField(_l("Target"), widget=GovTextInput(), filters=[strip],
                             validators=[Optional(), Length(max=64)])
     since = StringField(_l("From (YYYY-MM-DD)"), widget=GovTextInput(), filters=[strip], validators=[Optional()])
     until = StringField(_l("Until (YYYY-MM-DD)"), widget=GovTextInput(), filters=[strip], validators=[Optional()])
+
+    def set_choices(self, actions: list[tuple[str, str]], target_types: list[tuple[str, str]]) -> None:
+        """The actions and target types to choose from; a value asked for outside them stays shown."""
+        for field, choices, anything in ((self.action, actions, _l("Any action")),
+                                         (self.target_type, target_types, _l("Any type"))):
+            known = {code for code, _label in choices}
+            asked = [(field.data, field.data)] if field.data and field.data not in known else []
+            field.choices = [SelectChoice("", anything)] + [SelectChoice(code, label)
+                                                            for code, label in [*asked, *choices]]
 
 
 class UserFilterForm(PlainForm):

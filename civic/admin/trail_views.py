@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from civic.accounts.models import User
 from civic.accounts.queries import get_user_by_email
+from civic.admin import trail
 from civic.admin.forms import AuditFilterForm, EmptyForm
 from civic.core import audit
 from civic.core.roles import Role
-from civic.core.time import from_taipei_local, isoformat
+from civic.core.spreadsheets import BOM
+from civic.core.time import from_taipei_local
 from civic.extensions import db
 from civic.notifications import services as outbox
 from civic.web.access import role_required
@@ -64,47 +65,56 @@ def _filters(form: AuditFilterForm) -> audit.AuditFilters | None:
                               since=since, until=until + timedelta(days=1) if until else None)
 
 
-@bp.get("/audit")
-@role_required(Role.admin)
-def trail():
-    """Every audited act: who, what, target, when, details. Never editable."""
+def _filter_form() -> AuditFilterForm:
     form = AuditFilterForm(MultiDict(request.args))
+    form.set_choices(trail.action_choices(), trail.target_type_choices())
+    return form
+
+
+@bp.get("/audit", endpoint="trail")
+@role_required(Role.admin)
+def trail_page():
+    """Every audited act as prose: when, what, to which target, who, details. Never editable."""
+    form = _filter_form()
     page = requested_page()
     filters = _filters(form)
     if filters is None or page is None:
-        return render_template("admin/audit.html", form=form, entries=None), 400
+        return render_template("admin/audit.html", form=form, rows=None, columns=trail.columns()), 400
     entries, total = audit.list_entries(db.session, filters, page=page, per_page=PER_PAGE)
-    actors = {user.id: user for user in db.session.query(User).filter(
-        User.id.in_({e.actor_id for e in entries if e.actor_id}))} if entries else {}
-    return render_template("admin/audit.html", form=form, entries=entries, total=total, page=page,
-                           pages=max(1, -(-total // PER_PAGE)), actors=actors)
+    rows = trail.read(db.session, entries, str(get_locale()))
+    return render_template("admin/audit.html", form=form, rows=rows, columns=trail.columns(), total=total,
+                           page=page, pages=max(1, -(-total // PER_PAGE)))
 
 
 @bp.get("/audit.csv")
 @role_required(Role.admin)
 def trail_csv():
-    """The filtered trail as CSV (UTF-8 with BOM for Excel), streamed."""
-    form = AuditFilterForm(MultiDict(request.args))
+    """The filtered trail as the page reads it, as CSV (UTF-8 with BOM for Excel), streamed."""
+    form = _filter_form()
     filters = _filters(form)
     if filters is None:
         abort(400)
+    locale = str(get_locale())
 
-    def rows() -> Iterator[str]:
+    def lines() -> Iterator[str]:
         out = io.StringIO()
         writer = csv.writer(out)
-        out.write("\ufeff")
-        writer.writerow(["id", "created_at", "actor_id", "action", "target_type", "target_id", "details"])
-        for entry in audit.iter_entries(db.session, filters):
-            writer.writerow([entry.id, isoformat(entry.created_at), entry.actor_id or "", entry.action,
-                             entry.target_type, entry.target_id, json.dumps(entry.details, ensure_ascii=False)])
-            yield out.getvalue()
-            out.seek(0)
-            out.truncate()
-        yield out.getvalue()
+        writer.writerow(trail.columns())
+        yield BOM + _drain(out)
+        for batch in audit.iter_batches(db.session, filters):
+            writer.writerows(trail.csv_cells(row) for row in trail.read(db.session, batch, locale))
+            yield _drain(out)
 
-    response = Response(stream_with_context(rows()), mimetype="text/csv")
+    response = Response(stream_with_context(lines()), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="audit.csv"'
     return response
+
+
+def _drain(out: io.StringIO) -> str:
+    text = out.getvalue()
+    out.seek(0)
+    out.truncate()
+    return text
 
 
 @bp.get("/outbox")

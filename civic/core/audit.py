@@ -91,14 +91,17 @@ def list_entries(session: Session, filters: AuditFilters, *, page: int, per_page
     return list(rows), total
 
 
-def iter_entries(session: Session, filters: AuditFilters, batch: int = 1000) -> Iterator[AuditEntry]:
-    """Every matching entry, oldest first, read in batches so an export stays in bounded memory."""
+def iter_batches(session: Session, filters: AuditFilters, batch: int = 1000) -> Iterator[list[AuditEntry]]:
+    """Every matching entry, oldest first, in batches so an export stays in bounded memory.
+
+    The session is cleared before the next batch is read: use a batch before asking for the next.
+    """
     last_id = 0
     while True:
-        rows = session.scalars(_filtered(filters).where(AuditEntry.id > last_id)
-                               .order_by(AuditEntry.id).limit(batch)).all()
+        rows = list(session.scalars(_filtered(filters).where(AuditEntry.id > last_id)
+                                    .order_by(AuditEntry.id).limit(batch)))
         if not rows:
             return
-        yield from rows
+        yield rows
         last_id = rows[-1].id
         session.expunge_all()

@@ -23,7 +23,11 @@ ROLE_LABELS = {
 
 
 def role_label(role: str) -> str:
-    return str(ROLE_LABELS.get(Role(role), role))
+    """The role's name in the page's language; a role this table does not know, as it is stored."""
+    try:
+        return str(ROLE_LABELS[Role(role)])
+    except ValueError:
+        return role
 
 
 def current_locale() -> str:

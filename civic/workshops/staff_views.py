@@ -18,6 +18,7 @@ from flask_login import current_user
 from civic.cases import queries as case_queries
 from civic.core.errors import DomainError
 from civic.core.roles import Role
+from civic.core.spreadsheets import BOM, safe_cell
 from civic.core.time import isoformat, utcnow
 from civic.extensions import db
 from civic.web.access import require, role_required
@@ -183,12 +184,6 @@ def cancel_registration(workshop_id: int, registration_id: int):
     return redirect(url_for("workshops_staff.manage", workshop_id=workshop_id))
 
 
-def _csv_cell(value) -> str:
-    """Text as CSV cell that spreadsheet programs do not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @bp.get("/<int:workshop_id>/attendees.csv")
 @role_required(Role.staff)
 def export(workshop_id: int):
@@ -198,13 +193,13 @@ def export(workshop_id: int):
     participants.record_export(db.session, workshop, actor=current_user)
     db.session.commit()
     out = io.StringIO()
-    out.write("\ufeff")
+    out.write(BOM)
     writer = csv.writer(out)
     writer.writerow([_("Status"), _("Waitlist number"), _("Name"), _("Email"), _("Phone"), _("Signed up"),
                      _("Attended"), *workshop.questions])
     for person in registrations:
         answers = list(person.answers or [])
-        writer.writerow([_csv_cell(value) for value in [
+        writer.writerow([safe_cell(value) for value in [
             labels.label(labels.REGISTRATION_STATUSES, person.status),
             person.position or "", person.name, person.email, person.phone, isoformat(person.created_at),
             isoformat(person.attended_at) if person.attended_at else "",

@@ -167,11 +167,11 @@ def test_invite_accept_answer_suspend_and_find_it_all_in_the_trail(app, admin_cl
     assert response.status_code == 302
     assert clerk.get("/staff/").status_code == 302
     trail = page_of(admin_client.get("/admin/audit"))
-    for action in ("invitation.sent", "invitation.accepted", "feedback.answered", "account.suspended"):
+    for action in ("寄出邀請", "接受邀請", "機關已回覆", "帳號停權", "新承辦人", "理由：離職"):
         assert action in trail
-    csv = admin_client.get("/admin/audit.csv?action=account.")
-    assert csv.data.startswith("\ufeff".encode()) and b"account.suspended" in csv.data
-    assert b"feedback.answered" not in csv.data
+    csv = admin_client.get("/admin/audit.csv?action=account.").get_data(as_text=True)
+    assert csv.startswith("\ufeff") and "帳號停權" in csv and "新承辦人" in csv
+    assert "機關已回覆" not in csv
 
 
 def test_invitations_can_be_resent_and_withdrawn(app, admin_client, mailbox):

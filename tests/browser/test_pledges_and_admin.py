@@ -59,8 +59,22 @@ def test_the_authority_imports_agencies_invites_staff_and_reads_the_trail(demo, 
     expect(page.get_by_text("邀請已寄給 new.clerk@demo.civic.tw")).to_be_visible()
     check_accessibility(page)
     page.goto("/admin/audit")
-    expect(page.get_by_text("invitation.sent").first).to_be_visible()
+    expect(page.locator("tbody").get_by_text("寄出邀請").first).to_be_visible()
+    expect(page.locator("tbody").get_by_text("new.clerk@demo.civic.tw").first).to_be_visible()
     check_accessibility(page)
     screenshot(page, "70-audit-zh")
     page.goto("/admin/outbox")
     check_accessibility(page)
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_audit_trail_reads_in_both_languages_on_a_phone_and_a_wide_screen(demo, page: Page, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in_as(page, "admin@demo.civic.tw")
+    for lang, words in (("zh_Hant_TW", "操作者"), ("en", "Who")):
+        page.goto(f"/admin/audit?lang={lang}")
+        expect(page.locator("thead").get_by_text(words, exact=True)).to_be_attached()
+        assert page.locator("tbody tr").count() > 0
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        check_accessibility(page)
+        screenshot(page, f"71-audit-{lang}-{width}")

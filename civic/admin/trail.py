@@ -1,0 +1,272 @@
+"""How the audit trail reads: the words for every action the site records, for the kinds of
+target and for the details' keys, and the rows of the page and its CSV export built from them.
+
+It presents what civic.core.audit stored and never changes it. Every action recorded anywhere
+must have its words in ACTION_LABELS; tests/admin/test_trail.py fails when one is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from civic.accounts.models import User
+from civic.admin import queries
+from civic.cases.labels import REVISION_ACTIONS
+from civic.core.audit import AuditEntry
+from civic.core.spreadsheets import safe_cell
+from civic.core.time import isoformat
+from civic.feedback.labels import EVENTS as FEEDBACK_EVENTS
+from civic.feedback.labels import HIDDEN_REASONS
+from civic.web.templating import ROLE_LABELS, role_label
+
+# Every action recorded with civic.core.audit.record, by its code (`<domain>.<past participle>`).
+ACTION_LABELS: dict[str, Any] = {
+    "account.created": _l("Account created"),
+    "account.verified": _l("Email address confirmed"),
+    "account.locked": _l("Account locked after failed sign-ins"),
+    "account.password_reset": _l("Password reset by email"),
+    "account.password_changed": _l("Password changed"),
+    "account.updated": _l("Account details changed"),
+    "account.deleted": _l("Account deleted by its owner"),
+    "account.suspended": _l("Account suspended"),
+    "account.reinstated": _l("Account reinstated"),
+    "account.role_changed": _l("Role changed"),
+    "agency.created": _l("Agency added"),
+    "agency.updated": _l("Agency details changed"),
+    "agency.activated": _l("Agency activated"),
+    "agency.deactivated": _l("Agency deactivated"),
+    "agency.deleted": _l("Agency deleted"),
+    "agency.imported": _l("Agencies imported from a CSV file"),
+    # A case and each of its parts: the words of the case's public history.
+    **{f"case.{action}": label for action, label in REVISION_ACTIONS.items()},
+    "comment.posted": _l("Comment posted"),
+    "comment.edited": _l("Comment edited by its author"),
+    "comment.deleted": _l("Comment deleted by its author"),
+    "comment.reported": _l("Comment reported"),
+    "comment.hidden": _l("Comment hidden by a moderator"),
+    "comment.restored": _l("Comment shown again"),
+    "comment.kept": _l("Reports dismissed, comment kept"),
+    "company.created": _l("Company added"),
+    "company.claimed": _l("Asked to represent a company"),
+    "company.claim_confirmed": _l("Company representative confirmed"),
+    "company.claim_rejected": _l("Company representative refused"),
+    "feedback.received": FEEDBACK_EVENTS["received"],
+    "feedback.in_progress": _l("Marked as in progress"),
+    "feedback.answered": FEEDBACK_EVENTS["answered"],
+    "feedback.closed": _l("Feedback closed"),
+    "feedback.forwarded": FEEDBACK_EVENTS["forwarded"],
+    "feedback.overdue": FEEDBACK_EVENTS["overdue"],
+    "feedback.escalated": FEEDBACK_EVENTS["escalated"],
+    "invitation.sent": _l("Invitation sent"),
+    "invitation.resent": _l("Invitation sent again"),
+    "invitation.revoked": _l("Invitation withdrawn"),
+    "invitation.accepted": _l("Invitation accepted"),
+    "outbox.retried": _l("Failed mail queued again"),
+    "pledge.signed": _l("Pledge signed"),
+    "pledge.withdrawn": _l("Pledge withdrawn"),
+    "pledge.breach_recorded": _l("Breach of a pledge recorded"),
+    "pledge_text.published": _l("Pledge text published"),
+    "sector.created": _l("Sector added"),
+    "sector.changed": _l("Sector changed"),
+    "sector.deleted": _l("Sector deleted"),
+    "workshop.created": _l("Workshop created"),
+    "workshop.updated": _l("Workshop changed"),
+    "workshop.cancelled": _l("Workshop cancelled"),
+    "workshop.registration_cancelled": _l("Sign-up cancelled"),
+    "workshop.personal_data_purged": _l("Personal data of sign-ups erased"),
+    "workshop.attendance_recorded": _l("Attendance taken"),
+    "workshop.messaged": _l("Message sent to participants"),
+    "workshop.attendees_exported": _l("Attendee list downloaded"),
+}
+
+TARGET_TYPES: dict[str, Any] = {
+    "agency": _l("Agency"),
+    "case": _l("Case"),
+    "comment": _l("Comment"),
+    "company": _l("Company"),
+    "feedback": _l("Public feedback"),
+    "invitation": _l("Invitation"),
+    "outbox": _l("Mail"),
+    "pledge": _l("Pledge"),
+    "pledge_text": _l("Pledge text"),
+    "sector": _l("Sector"),
+    "user": _l("Account"),
+    "workshop": _l("Workshop"),
+    "workshop_registration": _l("Workshop sign-up"),
+}
+
+# The keys found in details, and in the field changes that some of them carry.
+DETAIL_KEYS: dict[str, Any] = {
+    "agency": _l("Agency"),
+    "attended": _l("Attended"),
+    "audience": _l("To"),
+    "capacity": _l("Seats"),
+    "case": _l("Case"),
+    "changed": _l("Changed"),
+    "code": _l("Agency code (機關代碼)"),
+    "contact_email": _l("Contact email"),
+    "count": _l("Messages"),
+    "minutes": _l("Locked for (minutes)"),
+    "moved": _l("Time or place changed"),
+    "name_en": _l("Name in English"),
+    "name_zh": _l("Name in Chinese"),
+    "new": _l("After"),
+    "oc4ids_code": _l("OC4IDS sector"),
+    "old": _l("Before"),
+    "parent_id": _l("Supervising agency"),
+    "position": _l("Position in lists"),
+    "promoted": _l("Moved up from the waitlist"),
+    "reason": _l("Reason"),
+    "recipients": _l("Recipients"),
+    "registrations": _l("Sign-ups"),
+    "response_days": _l("Days to answer the public"),
+    "role": _l("Role"),
+    "rows": _l("Rows"),
+    "sessions_ended": _l("Sessions signed out"),
+    "told": _l("People told"),
+    "ubn": _l("Unified business number"),
+    "user": _l("Account"),
+    "version": _l("Version"),
+    "workshop": _l("Workshop"),
+}
+
+_ROLES = {str(role): label for role, label in ROLE_LABELS.items()}
+# Codes stored as detail values that have words of their own, by the key they come under.
+DETAIL_VALUES: dict[str, Mapping[str, Any]] = {
+    "audience": {"confirmed": _l("People holding a seat"), "waitlisted": _l("People on the waitlist"),
+                 "all": _l("Everyone signed up")},
+    "new": _ROLES,
+    "old": _ROLES,
+    "reason": HIDDEN_REASONS,
+    "role": _ROLES,
+}
+
+
+def _readable(code: str) -> str:
+    words = code.replace("_", " ").replace(".", " · ")
+    return words[:1].upper() + words[1:]
+
+
+def action_label(code: str) -> str:
+    """The words for an action; an action without words reads as its code spelt out."""
+    label = ACTION_LABELS.get(code)
+    return str(label) if label is not None else _readable(code)
+
+
+def target_type_label(code: str) -> str:
+    label = TARGET_TYPES.get(code)
+    return str(label) if label is not None else _readable(code)
+
+
+def _key(code: str) -> str:
+    label = DETAIL_KEYS.get(code)
+    return str(label) if label is not None else code.replace("_", " ")
+
+
+def _value(key: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, list | tuple):
+        return ", ".join(_value(key, item) for item in value if item is not None) or "—"
+    if isinstance(value, dict):
+        return ", ".join(_line(_key(name), _value(name, item)) for name, item in value.items())
+    words = DETAIL_VALUES.get(key, {}).get(str(value))
+    return str(words) if words is not None else str(value)
+
+
+def _line(key: str, value: str) -> str:
+    # Translators: one detail of an audit entry, like "Reason: spam"; Chinese uses a full-width colon.
+    return _("%(key)s: %(value)s", key=key, value=value)
+
+
+def detail_lines(details: Mapping[str, Any] | None) -> list[str]:
+    """The details as "key: value" lines in the page's language; field changes as "before → after"."""
+    lines = []
+    for key, value in (details or {}).items():
+        if key == "changes" and isinstance(value, dict):
+            for field, change in value.items():
+                before, after = change if isinstance(change, list | tuple) and len(change) == 2 else (None, change)
+                lines.append(_line(_key(field), f"{_value(field, before)} → {_value(field, after)}"))
+        else:
+            lines.append(_line(_key(key), _value(key, value)))
+    return lines
+
+
+@dataclass(frozen=True)
+class TrailRow:
+    """One audit entry as people read it."""
+
+    created_at: datetime
+    action: str
+    action_label: str
+    target_type: str
+    target_type_label: str
+    target_id: str
+    target_name: str
+    actor_name: str
+    actor_role: str
+    details: list[str]
+
+
+def _actor(entry: AuditEntry, actors: Mapping[int, User], locale: str) -> tuple[str, str]:
+    if entry.actor_id is None:
+        return _("the system"), ""
+    user = actors.get(entry.actor_id)
+    if user is None or user.deleted_at is not None:
+        return _("former user"), ""
+    role = role_label(user.role)
+    if user.agency is not None:
+        # Translators: an account's role and the agency it works for, like "機關承辦人員（臺北市政府）".
+        role = _("%(role)s (%(agency)s)", role=role, agency=user.agency.name(locale))
+    return queries.person_name(user), role
+
+
+def _target_name(entry: AuditEntry, names: Mapping[queries.TargetKey, str]) -> str:
+    if entry.target_id == "*":
+        return _("Several at once")
+    return names.get((entry.target_type, entry.target_id), entry.target_id)
+
+
+def read(session: Session, entries: Sequence[AuditEntry], locale: str) -> list[TrailRow]:
+    """The entries as rows to read: one query for the actors and one per type of target."""
+    actors = queries.get_users_by_id(session, (entry.actor_id for entry in entries))
+    names = queries.get_target_names(session, ((entry.target_type, entry.target_id) for entry in entries), locale)
+    rows = []
+    for entry in entries:
+        actor_name, actor_role = _actor(entry, actors, locale)
+        rows.append(TrailRow(
+            created_at=entry.created_at, action=entry.action, action_label=action_label(entry.action),
+            target_type=entry.target_type, target_type_label=target_type_label(entry.target_type),
+            target_id=entry.target_id, target_name=_target_name(entry, names), actor_name=actor_name,
+            actor_role=actor_role, details=detail_lines(entry.details)))
+    return rows
+
+
+def columns() -> list[str]:
+    """The columns of the page and of its CSV, in order."""
+    return [_("When"), _("Action"), _("Target type"), _("Target"), _("Who"), _("Role"), _("Details")]
+
+
+def csv_cells(row: TrailRow) -> list[str]:
+    """One row of the CSV: the time in Taipei with its offset, every cell safe from formulas."""
+    return [safe_cell(value) for value in (
+        isoformat(row.created_at), row.action_label, row.target_type_label, row.target_name, row.actor_name,
+        row.actor_role, "; ".join(row.details))]
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """Every action with its words, grouped by domain, for the trail's filter."""
+    return [(code, str(label)) for code, label in sorted(ACTION_LABELS.items())]
+
+
+def target_type_choices() -> list[tuple[str, str]]:
+    return [(code, str(label)) for code, label in sorted(TARGET_TYPES.items())]
