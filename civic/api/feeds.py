@@ -26,6 +26,7 @@ from civic.cases.models import Case
 from civic.core.time import utcnow
 from civic.extensions import db, limiter
 from civic.feedback.models import Response as Answer
+from civic.web.forms import CONTROL_CHARACTERS
 from civic.web.locale import html_lang
 
 ATOM = "application/atom+xml"
@@ -86,6 +87,7 @@ def _answer_entry(answer: Answer) -> Entry:
 
 
 def _shorten(text: str, size: int = 200) -> str:
+    text = CONTROL_CHARACTERS.sub("", text)
     return text if len(text) <= size else text[:size - 1] + "…"
 
 
@@ -95,8 +97,8 @@ def _history_entry(case: Case, change: changes.Change) -> Entry:
     lines = [f"{field.label}: {_shorten(field.before or '—')} → {_shorten(field.after or '—')}"
              for field in change.fields]
     if change.entry.reason:
-        lines.insert(0, _("Reason: %(reason)s", reason=change.entry.reason))
-    title = change.title if not change.part_name else f"{change.title}: {change.part_name}"
+        lines.insert(0, _("Reason: %(reason)s", reason=_shorten(change.entry.reason, 1000)))
+    title = change.title if not change.part_name else f"{change.title}: {_shorten(change.part_name, 100)}"
     return Entry(id=url, title=_("%(case)s: %(change)s", case=case.title(_locale()), change=title),
                  updated=change.entry.at, link=url, summary="\n".join(lines))
 

@@ -15,7 +15,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from civic.cases import labels, queries
-from civic.cases.history import KINDS
 from civic.cases.models import Case, HistoryEntry, Sector
 from civic.cases.regions import county_name
 from civic.core.money import format_ntd, format_ntd_exact
@@ -139,18 +138,13 @@ def compare(before: str, after: str) -> list[Segment]:
 class Reader:
     """Formats the entries of one case for one language; looks nothing up per entry."""
 
-    def __init__(self, case: Case, locale: str, sectors: list[Sector], agency_names: dict[str, str]):
+    def __init__(self, case: Case, locale: str, sectors: list[Sector], agency_names: dict[str, str],
+                 names_at: dict[int, str] | None = None):
         self.locale = locale
         self.sectors = {sector.code: sector.name(locale) for sector in sectors}
         self.agency_names = agency_names
-        self.names: dict[tuple[str, int], str] = {}
-        for collection in (case.members, case.meetings, case.risks, case.milestones, case.documents,
-                           case.contracts):
-            for part in collection:
-                kind = KINDS[type(part)]
-                values = {name: getattr(part, name, None) for name in ("name", "title", "title_zh", "title_en",
-                                                                       "risk")}
-                self.names[(kind, part.id)] = _part_name(kind, values, locale)
+        # The part's name as of each entry (by seq): what the record itself said at that point.
+        self.names_at = names_at or {}
 
     def value(self, kind: str, name: str, value: Any) -> str:
         if value is None or value == "" or value == []:
@@ -207,13 +201,40 @@ class Reader:
             fields.append(FieldChange(name, labels.label(labels.FIELD_NAMES, name), before, after, diff))
         part_name = ""
         if kind != "case":
-            part_name = (self.names.get((kind, entry.part_id)) if entry.part_id else None) or \
-                _part_name(kind, shown, self.locale)
+            part_name = self.names_at.get(entry.seq) or _part_name(kind, shown, self.locale)
         return Change(entry, action_label(entry), part_name, self.actor(entry), fields)
 
 
+_NAME_FIELDS = ("name", "title", "title_zh", "title_en", "risk", "item")
+
+
+def names_as_recorded(entries: list[HistoryEntry], earlier: list[HistoryEntry], locale: str) -> dict[int, str]:
+    """Each entry's part name as the record had it then, from that part's own earlier entries.
+
+    A part is followed from its creation (or its recorded start) on, so a name never comes from
+    another part that was given the same id after this one was removed, nor from a later rename.
+    """
+    wanted = {entry.seq for entry in entries if entry.part_kind != "case"}
+    state: dict[tuple[str, int | None], dict[str, Any]] = {}
+    names: dict[int, str] = {}
+    for entry in sorted(earlier, key=lambda e: e.seq):
+        key = (entry.part_kind, entry.part_id)
+        if entry.before is None and entry.after is not None:
+            state[key] = {}
+        values = state.setdefault(key, {})
+        source = entry.after if entry.after is not None else entry.before
+        values.update({name: value for name, value in (source or {}).items() if name in _NAME_FIELDS})
+        if entry.seq in wanted:
+            names[entry.seq] = _part_name(entry.part_kind, values, locale)
+    return names
+
+
 def read(session: Session, case: Case, entries: list[HistoryEntry], locale: str) -> list[Change]:
-    """``entries`` of ``case`` as people read them in ``locale``, in two queries at most."""
+    """``entries`` of ``case`` as people read them in ``locale``, in four queries at most."""
     names = queries.agency_names(session, {e.actor_agency for e in entries if e.actor_agency}, locale)
-    reader = Reader(case, locale, queries.list_sectors(session), names)
+    earlier = queries.list_part_entries(session, case, {(e.part_kind, e.part_id) for e in entries
+                                                        if e.part_kind != "case" and e.part_id is not None},
+                                        up_to=max((e.seq for e in entries), default=0))
+    reader = Reader(case, locale, queries.list_sectors(session), names,
+                    names_as_recorded(entries, earlier + [e for e in entries if e.part_id is None], locale))
     return [reader.read(entry) for entry in entries]

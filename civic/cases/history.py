@@ -213,7 +213,8 @@ class Recorder:
             changes.append((item, before, after))
         if not changes:
             return
-        reason = self.reason.strip()
+        # Spaces, including the invisible zero-width ones, are no reason.
+        reason = self.reason.strip().strip("\u200b\u200c\u200d\u2060\ufeff").strip()
         if self.was_published and not reason and any(
                 item.action in ("updated", "deleted") for item, _b, _a in changes):
             raise ReasonRequired(

@@ -168,16 +168,35 @@ def agency_names(session: Session, codes: set[str], locale: str) -> dict[str, st
             for agency in session.scalars(select(Agency).where(Agency.code.in_(sorted(codes))))}
 
 
+def list_part_entries(session: Session, case: Case, parts: set[tuple[str, int]], *,
+                      up_to: int) -> list[HistoryEntry]:
+    """Every entry about ``parts`` (kind, id) up to entry ``up_to``, oldest first, in one query."""
+    if not parts:
+        return []
+    kinds = {kind for kind, _id in parts}
+    ids = {part_id for _kind, part_id in parts}
+    rows = session.scalars(
+        select(HistoryEntry).where(HistoryEntry.case_id == case.id, HistoryEntry.part_kind.in_(sorted(kinds)),
+                                   HistoryEntry.part_id.in_(sorted(ids)), HistoryEntry.seq <= up_to)
+        .order_by(HistoryEntry.seq))
+    return [entry for entry in rows if (entry.part_kind, entry.part_id) in parts]
+
+
 def list_meeting_corrections(session: Session, case: Case) -> dict[int, list[HistoryEntry]]:
-    """Changes to the statements or decisions of each meeting, oldest first, by meeting id."""
+    """Changes to the statements or decisions of each meeting as it is now, oldest first, by id.
+
+    A meeting's corrections start over where its id was given to a new meeting.
+    """
     entries = session.scalars(
         select(HistoryEntry).where(HistoryEntry.case_id == case.id, HistoryEntry.part_kind == "meeting",
-                                   HistoryEntry.action == "updated")
+                                   HistoryEntry.part_id.is_not(None))
         .order_by(HistoryEntry.seq)
     )
     corrections: dict[int, list[HistoryEntry]] = {}
     for entry in entries:
-        if entry.part_id is not None and {"statements", "decisions"} & set(entry.before or {}):
+        if entry.before is None and entry.after is not None:
+            corrections.pop(entry.part_id, None)
+        elif entry.action == "updated" and {"statements", "decisions"} & set(entry.before or {}):
             corrections.setdefault(entry.part_id, []).append(entry)
     return corrections
 

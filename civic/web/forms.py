@@ -15,9 +15,14 @@ from civic.core.errors import DomainError
 FULL_WIDTH = str.maketrans("０１２３４５６７８９，．：－", "0123456789,.:-")
 
 
+# Control characters other than tab and line breaks: nothing a person types means them, PostgreSQL
+# refuses NUL in text, and XML (feeds) refuses the rest.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def strip(value):
-    """A field filter: text without surrounding spaces; anything else as it is."""
-    return value.strip() if isinstance(value, str) else value
+    """A field filter: text without surrounding spaces or control characters; anything else as it is."""
+    return CONTROL_CHARACTERS.sub("", value).strip() if isinstance(value, str) else value
 
 
 class WholeNumberField(StringField):

@@ -119,7 +119,7 @@ def _legacy(revision, actors) -> dict:
         kind, verb = action.split(".", 1)
         action = LEGACY_PART_VERBS.get(verb, verb)
         values = {"item": (changes.get("item") or [None, None])[1]}
-        before, after = (values, None) if action == "deleted" else (None, values)
+        before, after = {"created": (None, values), "deleted": (values, None)}.get(action, ({"item": None}, values))
     else:
         kind, action = "case", LEGACY_CASE_ACTIONS.get(action, action)
         before = {name: _value(pair[0]) for name, pair in changes.items()} or None

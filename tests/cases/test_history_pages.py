@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import date
 
 import pytest
@@ -176,3 +177,34 @@ def test_a_published_case_keeps_its_web_address(app, ctx, published_case, staff)
         services.update_case(db.session, case, case_input("renamed-case"), actor=db.session.get(User, staff.id),
                              reason="改網址")
     assert refused.value.field == "slug"
+
+
+def test_a_new_meeting_never_inherits_the_record_of_a_removed_one(app, client, staff, published_case):
+    login(client, staff)
+    base = f"/manage/cases/{published_case}/meetings"
+    assert post_form(client, f"{base}/new", {**MEETING, "title": "舊會議"}).status_code == 302
+    old_id = _meeting_id(app, published_case)
+    corrected = {**MEETING, "title": "舊會議", "decisions": "改寫的決議", "reason": "誤植"}
+    assert post_form(client, f"{base}/{old_id}/edit", corrected).status_code == 302
+    remove = f"{base}/{old_id}/delete"
+    assert post_form(client, remove, {"reason": "重複登錄"}, form_page=remove).status_code == 302
+    assert post_form(client, f"{base}/new", {**MEETING, "title": "全新會議"}).status_code == 302
+    new_id = _meeting_id(app, published_case)
+    page = page_of(client.get(f"/cases/{published_case}"))
+    meeting = page.split(f'id="meeting-{new_id}"')[1].split("</section>")[0]
+    assert "全新會議" in meeting and "更正於" not in meeting
+    history = re.sub(r"<[^>]+>", "", page_of(client.get(f"/cases/{published_case}/history")))
+    assert "移除會議：舊會議" in history and "修改會議：舊會議" in history and "新增會議：全新會議" in history
+
+
+def test_control_characters_never_reach_the_record_or_break_the_feed(app, client, staff, published_case):
+    login(client, staff)
+    base = f"/manage/cases/{published_case}/meetings"
+    assert post_form(client, f"{base}/new", MEETING).status_code == 302
+    meeting_id = _meeting_id(app, published_case)
+    bad = {**MEETING, "decisions": "每月\x00公開\x1b會議紀錄", "reason": "誤\x00植\x0b"}
+    assert post_form(client, f"{base}/{meeting_id}/edit", bad).status_code == 302
+    body = client.get(f"/api/v1/cases/{published_case}/history?limit=500").get_json()
+    assert body["data"][-1]["after"]["decisions"] == ["每月公開會議紀錄"] and body["data"][-1]["reason"] == "誤植"
+    feed = client.get(f"/feeds/cases/{published_case}.atom")
+    assert feed.status_code == 200 and "誤植" in feed.get_data(as_text=True)
