@@ -119,6 +119,8 @@ class Config:
     }
     # Days after the deadline before an unanswered item is reported to the supervising agency.
     FEEDBACK_ESCALATION_GRACE_DAYS = int(os.environ.get("FEEDBACK_ESCALATION_GRACE_DAYS", "7"))
+    # The most working days past its deadline that an item's one extension may reach.
+    FEEDBACK_EXTENSION_MAX_WORKING_DAYS = int(os.environ.get("FEEDBACK_EXTENSION_MAX_WORKING_DAYS", "10"))
     # Comments one person may post per hour.
     COMMENT_RATE_LIMIT = "20 per hour"
     # Days after a workshop before its attendees' personal data is deleted (`workshops purge`).

@@ -100,6 +100,7 @@ def _import_models() -> None:
     import civic.agencies.models
     import civic.cases.models
     import civic.core.audit
+    import civic.core.clock
     import civic.core.fulltext
     import civic.feedback.models
     import civic.notifications.models
@@ -130,6 +131,7 @@ def _init_templates(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from civic.accounts.views import bp as accounts_bp
     from civic.admin.agency_views import bp as admin_agencies_bp
+    from civic.admin.calendar_views import bp as admin_calendar_bp
     from civic.admin.people_views import bp as admin_people_bp
     from civic.admin.pledge_views import bp as admin_pledges_bp
     from civic.admin.sector_views import bp as admin_sectors_bp
@@ -151,8 +153,8 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (site_bp, accounts_bp, cases_bp, cases_manage_bp, agencies_bp, admin_bp, feedback_bp,
                       feedback_staff_bp, moderation_bp, admin_agencies_bp, admin_people_bp, admin_trail_bp,
-                      admin_sectors_bp, pledges_bp, admin_pledges_bp, search_bp, api_bp, feeds_bp, workshops_bp,
-                      workshops_staff_bp):
+                      admin_sectors_bp, admin_calendar_bp, pledges_bp, admin_pledges_bp, search_bp, api_bp,
+                      feeds_bp, workshops_bp, workshops_staff_bp):
         app.register_blueprint(blueprint)
 
 
@@ -160,7 +162,7 @@ def _register_commands(app: Flask) -> None:
     from civic.accounts.cli import users_cli
     from civic.cases.cli import history_cli
     from civic.demo.cli import demo_cli
-    from civic.feedback.cli import deadlines_cli
+    from civic.feedback.cli import calendar_cli, deadlines_cli
     from civic.notifications.cli import mail_cli
     from civic.search.cli import search_cli
     from civic.workshops.cli import workshops_cli
@@ -172,3 +174,4 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(search_cli)
     app.cli.add_command(workshops_cli)
     app.cli.add_command(history_cli)
+    app.cli.add_command(calendar_cli)

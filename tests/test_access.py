@@ -54,6 +54,7 @@ ACCESS = {
     "cases_manage.part_form": CASE_EDITORS,
     "cases_manage.delete_part": CASE_EDITORS,
     "admin.dashboard": ADMIN,
+    "admin_calendar.index": ADMIN,
     "admin.applications": ADMIN,
     "admin.review": ADMIN,
     "admin.best_practice": ADMIN,
@@ -70,6 +71,7 @@ ACCESS = {
     "feedback.unsubscribe": PUBLIC,  # the secret token in the mail is the key
     "feedback_staff.inbox": STAFF,
     "feedback_staff.item": ITEM_HANDLERS,
+    "feedback_staff.extend": ITEM_HANDLERS,
     "feedback_staff.respond": ITEM_HANDLERS,
     "feedback_staff.assign": ITEM_HANDLERS,
     "feedback_staff.note": ITEM_HANDLERS,
@@ -128,7 +130,8 @@ ACCESS = {
     "feeds.agency": PUBLIC,
     "moderation.queue": MODERATORS,
     "moderation.hide": MODERATORS,
-    "moderation.restore": MODERATORS,
+    "moderation.restore": MODERATORS,  # every role checked in tests/feedback/test_moderation.py
+    "moderation.hidden": MODERATORS,
     "moderation.keep": MODERATORS,
     "moderation.suspend": MODERATORS,
 }

@@ -46,7 +46,8 @@ def _agency_form(agency: Agency | None) -> AgencyForm:
     if agency is not None and request.method == "GET":
         data = {"code": agency.code, "name_zh": agency.name_zh, "name_en": agency.name_en,
                 "parent_code": db.session.get(Agency, agency.parent_id).code if agency.parent_id else "",
-                "contact_email": agency.contact_email, "response_days": agency.response_days}
+                "contact_email": agency.contact_email, "response_days": agency.response_days,
+                "counts_calendar_days": not agency.answers_in_working_days}
     form = AgencyForm(**data)
     candidates = [a for a in list_active_agencies(db.session) if agency is None or a.id != agency.id]
     form.parent_code.choices = agency_choices(candidates, str(get_locale()))
@@ -66,7 +67,8 @@ def edit(code: str | None = None):
         return _form_page(form, agency, 422 if form.is_submitted() else 200)
     data = AgencyInput(code=form.code.data, name_zh=form.name_zh.data, name_en=form.name_en.data or "",
                        parent_code=form.parent_code.data or "", contact_email=form.contact_email.data or "",
-                       response_days=form.response_days.data)
+                       response_days=form.response_days.data,
+                       answers_in_working_days=not form.counts_calendar_days.data)
     try:
         saved = save_agency(db.session, data, agency=agency, actor_id=current_user.id)
     except DomainError as error:

@@ -5,8 +5,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSelect, GovTextArea, GovTextInput
-from wtforms import EmailField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import BooleanField, EmailField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms import Form as PlainForm
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
@@ -40,12 +47,23 @@ class AgencyForm(FlaskForm):
                                      validators=[InputRequired(message=_l("Enter a number of days.")),
                                                  NumberRange(min=1, max=365,
                                                              message=_l("Between 1 and 365 days."))])
+    counts_calendar_days = BooleanField(
+        _l("Count calendar days, not working days"), widget=GovCheckboxInput(),
+        description=_l("Only where a regulation says so. Otherwise the days are government working days on "
+                       "the office calendar: weekends and holidays do not count, make-up working days do."))
 
 
 class ImportForm(FlaskForm):
     file = FileField(_l("CSV file"), widget=GovFileInput(),
                      description=_l("Columns: code, name_zh, name_en, parent_code (contact_email and "
                                     "response_days are optional). UTF-8, first line with the column names."))
+    content = TextAreaField(validators=[Optional()])
+
+
+class CalendarImportForm(FlaskForm):
+    file = FileField(_l("Office calendar CSV"), widget=GovFileInput(),
+                     description=_l("The DGPA's 中華民國政府行政機關辦公日曆表 for one year: columns 西元日期, 星期, "
+                                    "是否放假, 備註; UTF-8 or Big5."))
     content = TextAreaField(validators=[Optional()])
 
 

@@ -127,6 +127,7 @@ DETAIL_KEYS: dict[str, Any] = {
     "recipients": _l("Recipients"),
     "registrations": _l("Sign-ups"),
     "response_days": _l("Days to answer the public"),
+    "answers_in_working_days": _l("Counts working days"),
     "role": _l("Role"),
     "rows": _l("Rows"),
     "sessions_ended": _l("Sessions signed out"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civic.core.db import Base, TimestampMixin
@@ -27,6 +27,9 @@ class Agency(TimestampMixin, Base):
     )
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     response_days: Mapped[int] = mapped_column(default=DEFAULT_RESPONSE_DAYS)
+    # Whether response_days counts government working days (the rule) or calendar days (where a
+    # regulation says so).
+    answers_in_working_days: Mapped[bool] = mapped_column(default=True, server_default=true())
     is_active: Mapped[bool] = mapped_column(default=True, index=True)
 
     parent: Mapped[Agency | None] = relationship(remote_side=[id], lazy="raise")

@@ -29,6 +29,7 @@ def create_agency(
     parent: Agency | None = None,
     contact_email: str = "",
     response_days: int = DEFAULT_RESPONSE_DAYS,
+    answers_in_working_days: bool = True,
     actor_id: int | None,
 ) -> Agency:
     """Create an agency; its code must be new and its answer deadline at least one day."""
@@ -48,6 +49,7 @@ def create_agency(
         parent=parent,
         contact_email=contact_email.strip(),
         response_days=response_days,
+        answers_in_working_days=answers_in_working_days,
     )
     session.add(agency)
     session.flush()
@@ -64,6 +66,8 @@ class AgencyInput:
     parent_code: str = ""
     contact_email: str = ""
     response_days: int = DEFAULT_RESPONSE_DAYS
+    # Working days on the office calendar, unless a regulation makes the agency count calendar days.
+    answers_in_working_days: bool = True
 
 
 
@@ -100,6 +104,7 @@ def save_agency(session: Session, data: AgencyInput, *, agency: Agency | None, a
     if agency is None:
         return create_agency(session, code=data.code, name_zh=data.name_zh, name_en=data.name_en, parent=parent,
                              contact_email=data.contact_email, response_days=data.response_days,
+                             answers_in_working_days=data.answers_in_working_days,
                              actor_id=actor_id)
     code = data.code.strip()
     if code != agency.code and get_agency_by_code(session, code) is not None:
@@ -110,6 +115,7 @@ def save_agency(session: Session, data: AgencyInput, *, agency: Agency | None, a
     changes = {}
     for name, value in (("code", code), ("name_zh", data.name_zh.strip()), ("name_en", data.name_en.strip()),
                         ("contact_email", data.contact_email.strip()), ("response_days", data.response_days),
+                        ("answers_in_working_days", data.answers_in_working_days),
                         ("parent_id", parent.id if parent else None)):
         if getattr(agency, name) != value:
             changes[name] = [getattr(agency, name), value]

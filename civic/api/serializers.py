@@ -314,7 +314,7 @@ class CommentBodySchema(_CommentFields):
 @all_required
 class EventSchema(Schema):
     kind = fields.String(metadata={"enum": ["received", "status_changed", "answered", "forwarded", "overdue",
-                                            "escalated", "withdrawn"]})
+                                            "escalated", "withdrawn", "extended", "deadline_moved"]})
     at = Timestamp(attribute="created_at")
     status = fields.Function(
         lambda event: event.data.get("new") if event.kind == "status_changed" else None,
@@ -323,8 +323,14 @@ class EventSchema(Schema):
                                   metadata=NULLABLE_STRING)
     to_agency = fields.Function(lambda event: event.data.get("new") if event.kind == "forwarded" else None,
                                 metadata=NULLABLE_STRING)
-    reason = fields.Function(lambda event: event.data.get("reason") if event.kind == "forwarded" else None,
-                             metadata={**NULLABLE_STRING, "description": "The public reason of a forwarding"})
+    reason = fields.Function(lambda event: event.data.get("reason") if event.kind in ("forwarded", "extended")
+                             else None,
+                             metadata={**NULLABLE_STRING, "description": "The public reason of a forwarding or an "
+                                                                         "extension"})
+    due_at = fields.Function(lambda event: event.data.get("new") if event.kind in ("extended", "deadline_moved")
+                             else None,
+                             metadata={**NULLABLE_STRING, "format": "date-time",
+                                       "description": "The new deadline, for extended and deadline_moved"})
 
 
 def _answered_on_time(item: Feedback) -> bool | None:
@@ -342,6 +348,8 @@ class FeedbackSchema(Schema):
                            metadata={"enum": ["received", "in_progress", "answered", "closed"]})
     received_at = Timestamp(attribute="item.received_at")
     due_at = Timestamp(attribute="item.due_at")
+    extended_to = _nullable(Timestamp(attribute="item.extended_to", metadata={
+        "description": "The deadline given by the item's one extension, or null"}))
     answered_at = _nullable(Timestamp(attribute="item.answered_at"))
     closed_at = _nullable(Timestamp(attribute="item.closed_at"))
     is_overdue = fields.Function(lambda row: row.item.is_overdue(utcnow()), metadata={"type": "boolean"})
@@ -499,8 +507,9 @@ class HistoryEntrySchema(Schema):
     seq = fields.Integer(metadata={"description": "1, 2, ... within the case"})
     at = fields.String(metadata={"format": "date-time", "description": "When, in UTC, to the second"})
     action = fields.String(metadata={"description": "created, updated, deleted, or a step of the case's life "
-                                                    "(applied, published, returned, rejected, resubmitted, "
-                                                    "featured, unfeatured, recorded)"})
+                                                    "(published, returned, rejected, resubmitted, "
+                                                    "featured, unfeatured), or recorded for the values a "
+                                                    "part had when the record began"})
     part = fields.Nested(HistoryPartSchema)
     before = _nullable(fields.Dict(metadata={"description": "The changed fields' earlier values; for a "
                                                             "deletion every value the part had; null for a "

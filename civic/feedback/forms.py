@@ -15,7 +15,8 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectF
 from wtforms import Form as PlainForm
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
-from civic.feedback.moderation import REPORT_MAX_LENGTH
+from civic.cases.forms import DateInput
+from civic.feedback.moderation import REPORT_MAX_LENGTH, RESTORE_REASON_MAX_LENGTH
 from civic.feedback.services import COMMENT_MAX_LENGTH, RESPONSE_MAX_LENGTH
 from civic.web.forms import strip
 
@@ -92,6 +93,16 @@ class ForwardForm(FlaskForm):
             SelectChoice(a.code, a.name(locale)) for a in agencies if a.id != current_agency_id]
 
 
+class ExtendForm(FlaskForm):
+    new_due = DateInput(_l("New deadline"),
+                        description=_l("Once per item. The answer is then due at the end of that day."),
+                        validators=[InputRequired(message=_l("Enter the new deadline."))])
+    reason = TextAreaField(_l("Public reason"), widget=GovTextArea(), filters=[strip],
+                           validators=[DataRequired(message=_l("Say publicly why the agency needs more time.")),
+                                       Length(max=2000, message=_l("Keep it under %(limit)d characters.",
+                                                                   limit=2000))])
+
+
 class HideForm(FlaskForm):
     reason = RadioField(_l("Why is it hidden?"), widget=GovRadioInput(),
                         choices=[SelectChoice("spam", _l("Spam or advertising")),
@@ -100,6 +111,15 @@ class HideForm(FlaskForm):
                                  SelectChoice("off_topic", _l("Off topic")),
                                  SelectChoice("illegal", _l("Unlawful content"))],
                         validators=[InputRequired(message=_l("Choose why the comment is hidden."))])
+
+
+class RestoreForm(FlaskForm):
+    reason = TextAreaField(_l("Public reason for showing it again"), widget=GovTextArea(), filters=[strip],
+                           description=_l("Shown with the comment and mailed to its author."),
+                           validators=[DataRequired(message=_l("Say publicly why the comment is shown again.")),
+                                       Length(max=RESTORE_REASON_MAX_LENGTH,
+                                              message=_l("Keep it under %(limit)d characters.",
+                                                         limit=RESTORE_REASON_MAX_LENGTH))])
 
 
 class SuspendForm(FlaskForm):

@@ -26,6 +26,8 @@ EVENTS = {
     "overdue": _l("Deadline passed without an answer"),
     "escalated": _l("Reported to the supervising agency"),
     "withdrawn": _l("Withdrawn by its author"),
+    "deadline_moved": _l("Deadline moved by a change of the office calendar"),
+    "extended": _l("Deadline extended by the agency"),
 }
 
 

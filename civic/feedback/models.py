@@ -66,6 +66,7 @@ class Comment(Base):
     meeting: Mapped[Meeting | None] = relationship(lazy="raise")
     risk: Mapped[RiskItem | None] = relationship(lazy="raise")
     author: Mapped[User | None] = relationship(foreign_keys=[author_id], lazy="raise")
+    hidden_by: Mapped[User | None] = relationship(foreign_keys=[hidden_by_id], lazy="raise")
     parent: Mapped[Comment | None] = relationship(remote_side=[id], back_populates="replies", lazy="raise")
     replies: Mapped[list[Comment]] = relationship(back_populates="parent", order_by="Comment.created_at",
                                                   lazy="raise")
@@ -105,6 +106,9 @@ class Feedback(Base):
     status: Mapped[str] = mapped_column(String(16), default=FeedbackStatus.received, index=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     due_at: Mapped[datetime] = mapped_column(index=True)
+    # The new deadline of the one extension an item may have, and its public reason.
+    extended_to: Mapped[datetime | None]
+    extension_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     answered_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)

@@ -12,7 +12,9 @@ from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from civic.agencies.models import Agency
+from civic.agencies.queries import get_agencies_by_codes
 from civic.cases.models import Case
+from civic.core.audit import AuditEntry
 from civic.core.pagination import Page
 from civic.core.time import to_taipei
 from civic.feedback.models import (
@@ -29,6 +31,15 @@ from civic.feedback.models import (
 
 THREAD_PAGE_SIZE = 20
 INBOX_PAGE_SIZE = 25
+HIDDEN_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class Restoration:
+    """A moderator showed a hidden comment again, and said why in public."""
+
+    restored_at: datetime
+    reason: str
 
 
 @dataclass
@@ -36,6 +47,7 @@ class Thread:
     page: Page[Comment]
     comments: int
     answered: int
+    restorations: dict[int, Restoration] = field(default_factory=dict)
 
 
 def get_thread(session: Session, case: Case, *, page: int) -> Thread:
@@ -59,7 +71,9 @@ def get_thread(session: Session, case: Case, *, page: int) -> Thread:
         .order_by(Comment.created_at.desc(), Comment.id.desc())
         .limit(THREAD_PAGE_SIZE).offset((page - 1) * THREAD_PAGE_SIZE)
     ).all()
-    return Thread(page=Page(list(rows), page, THREAD_PAGE_SIZE, total), comments=total, answered=answered)
+    shown = [comment.id for top in rows for comment in (top, *top.replies)]
+    return Thread(page=Page(list(rows), page, THREAD_PAGE_SIZE, total), comments=total, answered=answered,
+                  restorations=get_restorations(session, shown))
 
 
 def _item_options(statement: Select) -> Select:
@@ -76,6 +90,12 @@ def _item_options(statement: Select) -> Select:
 def get_feedback(session: Session, tracking_number: str) -> Feedback | None:
     """The item with its comment, case, agency, answer and history, or None."""
     return session.scalar(_item_options(select(Feedback).where(Feedback.tracking_number == tracking_number)))
+
+
+def get_forwarding_agencies(session: Session, feedback: Feedback) -> dict[str, Agency]:
+    """The agencies an item's forwardings name (stored by code), by code, for its history."""
+    codes = {event.data.get(key) for event in feedback.events if event.kind == "forwarded" for key in ("old", "new")}
+    return get_agencies_by_codes(session, {code for code in codes if code})
 
 
 def list_notes(session: Session, feedback: Feedback) -> list[FeedbackNote]:
@@ -122,6 +142,14 @@ def list_items_past_deadline(session: Session, now: datetime) -> list[Feedback]:
     ))
 
 
+def list_open_items(session: Session) -> list[Feedback]:
+    """Every item still waiting for an answer, with its agency, oldest first."""
+    return list(session.scalars(
+        select(Feedback).where(Feedback.status.in_(OPEN_STATUSES))
+        .options(selectinload(Feedback.agency)).order_by(Feedback.received_at, Feedback.id)
+    ))
+
+
 def list_open_reports(session: Session) -> list[Report]:
     return list(session.scalars(
         select(Report).where(Report.resolved_at.is_(None))
@@ -133,6 +161,47 @@ def list_open_reports(session: Session) -> list[Report]:
 
 def count_open_reports(session: Session) -> int:
     return session.scalar(select(func.count(Report.id)).where(Report.resolved_at.is_(None))) or 0
+
+
+def list_hidden_comments(session: Session, *, page: int) -> Page[Comment]:
+    """Comments hidden by a moderator, the most recently hidden first, with who hid them."""
+    hidden = Comment.hidden_at.is_not(None)
+    total = session.scalar(select(func.count(Comment.id)).where(hidden)) or 0
+    rows = session.scalars(
+        select(Comment).where(hidden)
+        .options(selectinload(Comment.author), selectinload(Comment.case), selectinload(Comment.hidden_by))
+        .order_by(Comment.hidden_at.desc(), Comment.id.desc())
+        .limit(HIDDEN_PAGE_SIZE).offset((page - 1) * HIDDEN_PAGE_SIZE)
+    ).all()
+    return Page(list(rows), page, HIDDEN_PAGE_SIZE, total)
+
+
+def count_hidden_comments(session: Session) -> int:
+    return session.scalar(select(func.count(Comment.id)).where(Comment.hidden_at.is_not(None))) or 0
+
+
+def get_comment_for_moderators(session: Session, comment_id: int) -> Comment | None:
+    """A comment with its case, its author and the moderator who hid it (if hidden), or None."""
+    return session.scalar(
+        select(Comment).where(Comment.id == comment_id)
+        .options(selectinload(Comment.author), selectinload(Comment.case), selectinload(Comment.hidden_by)))
+
+
+def get_restorations(session: Session, comment_ids: list[int]) -> dict[int, Restoration]:
+    """The latest public reason a moderator gave for showing each of these comments again.
+
+    Read from the audit trail, where restoring records it; one query whatever the number of comments.
+    """
+    if not comment_ids:
+        return {}
+    rows = session.execute(
+        select(AuditEntry.target_id, AuditEntry.created_at, AuditEntry.details)
+        .where(AuditEntry.action == "comment.restored", AuditEntry.target_type == "comment",
+               AuditEntry.target_id.in_([str(comment_id) for comment_id in comment_ids]))
+        .order_by(AuditEntry.created_at, AuditEntry.id)
+    ).all()
+    return {int(target_id): Restoration(created_at, (details or {}).get("reason", ""))
+            for target_id, created_at, details in rows}
 
 
 def get_subscription(session: Session, user_id: int, *, case_id: int | None = None,

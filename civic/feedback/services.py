@@ -5,9 +5,10 @@ forwarding, deadlines. Flushes, never commits; each function checks its permissi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,11 +16,11 @@ from sqlalchemy.orm import Session
 from civic.accounts.models import User
 from civic.agencies.models import Agency
 from civic.cases.models import Case
-from civic.core import audit
+from civic.core import audit, clock, office_calendar
 from civic.core.errors import Conflict, DomainError, PermissionDenied
 from civic.core.roles import Role
 from civic.core.text import render_markdown
-from civic.core.time import utcnow
+from civic.core.time import format_day, to_taipei, utcnow
 from civic.feedback import emails, permissions
 from civic.feedback.models import (
     OPEN_STATUSES,
@@ -31,7 +32,7 @@ from civic.feedback.models import (
     FeedbackStatus,
     Response,
 )
-from civic.feedback.queries import list_items_past_deadline
+from civic.feedback.queries import list_items_past_deadline, list_open_items
 from civic.feedback.tracking import new_tracking_number
 
 COMMENT_MAX_LENGTH = 5000
@@ -119,7 +120,7 @@ def _open_feedback(session: Session, comment: Comment, case: Case, now: datetime
     agency = case.agency
     feedback = Feedback(tracking_number=_unique_tracking_number(session), comment=comment, case=case,
                         agency=agency, status=FeedbackStatus.received, received_at=now,
-                        due_at=now + timedelta(days=agency.response_days))
+                        due_at=answer_due(session, agency, now))
     session.add(feedback)
     session.flush()
     _event(session, feedback, "received", actor=comment.author, agency=agency.code)
@@ -261,17 +262,90 @@ def forward(session: Session, feedback: Feedback, agency: Agency | None, *, acto
     feedback.status = FeedbackStatus.received
     feedback.assigned_to_id = None
     feedback.received_at = now
-    feedback.due_at = now + timedelta(days=agency.response_days)
+    feedback.due_at = answer_due(session, agency, now)
     feedback.overdue_at = feedback.reminded_at = feedback.escalated_at = None
     _event(session, feedback, "forwarded", actor=actor, old=previous.code, new=agency.code, reason=reason.strip())
     audit.record(session, "feedback.forwarded", actor_id=actor.id, target_type="feedback",
                  target_id=feedback.tracking_number, old=previous.code, new=agency.code)
     session.flush()
-    emails.new_item(session, feedback, event="feedback.forwarded")
-    emails.status_changed(session, feedback)
+    emails.forwarded(session, feedback, previous=previous, reason=reason.strip())
 
 
 # Deadlines
+
+
+def answer_due(session: Session, agency: Agency, received_at: datetime) -> datetime:
+    """The agency's answer deadline for an item received at ``received_at``: the end of the
+    response_days-th working day after the Taipei day it came (calendar days where the agency's
+    rule says so), on the office calendar in force.
+    """
+    return clock.due_at(session, received_at, agency.response_days, working=agency.answers_in_working_days)
+
+
+def import_office_calendar(session: Session, calendar_file: office_calendar.CalendarFile, *,
+                           actor_id: int | None) -> tuple[int, int]:
+    """Put a checked office calendar in force, all of it, and move every open deadline it changes.
+
+    Returns the days that changed and the deadlines that moved.
+    """
+    changed = office_calendar.apply(session, calendar_file)
+    moved = recompute_deadlines(session, reason="office_calendar") if changed else 0
+    audit.record(session, "calendar.imported", actor_id=actor_id, target_type="calendar",
+                 target_id=f"{calendar_file.rows[0].day.year}-{calendar_file.rows[-1].day.year}",
+                 days=len(calendar_file.rows), changed=len(changed), moved=moved)
+    return len(changed), moved
+
+
+def extend_deadline(session: Session, feedback: Feedback, new_day: date | None, *, actor: User,
+                    reason: str) -> None:
+    """Give an open item more time, once, with a public reason: to the end of ``new_day``, later than
+    the deadline and at most FEEDBACK_EXTENSION_MAX_WORKING_DAYS working days past it.
+    """
+    _require_handler(actor, feedback)
+    if feedback.status not in OPEN_STATUSES:
+        raise Conflict(_("Only items waiting for an answer can be given more time."), field="new_due")
+    if feedback.extended_to is not None:
+        raise Conflict(_("This item's deadline has already been extended once."), field="new_due")
+    if not reason.strip():
+        raise DomainError(_("Say publicly why the agency needs more time."), field="reason")
+    if new_day is None:
+        raise DomainError(_("Enter the new deadline."), field="new_due")
+    due_day = to_taipei(feedback.due_at).date()
+    cap = current_app.config["FEEDBACK_EXTENSION_MAX_WORKING_DAYS"]
+    latest = clock.calendar_for(session, due_day, cap).add_working_days(due_day, cap)
+    if not due_day < new_day <= latest:
+        raise DomainError(_("Choose a day after the current deadline and no later than %(latest)s.",
+                            latest=format_day(latest, str(get_locale() or "zh_Hant_TW"))), field="new_due")
+    old = feedback.due_at
+    feedback.due_at = feedback.extended_to = clock.end_of_day(new_day)
+    feedback.extension_reason = reason.strip()
+    if feedback.overdue_at is not None and feedback.due_at > utcnow():
+        feedback.overdue_at = feedback.reminded_at = feedback.escalated_at = None
+    _event(session, feedback, "extended", actor=actor, old=old.isoformat(), new=feedback.due_at.isoformat(),
+           reason=reason.strip())
+    audit.record(session, "feedback.extended", actor_id=actor.id, target_type="feedback",
+                 target_id=feedback.tracking_number, old=old.isoformat(), new=feedback.due_at.isoformat())
+
+
+def recompute_deadlines(session: Session, *, reason: str) -> int:
+    """After the office calendar changed, move each open item's deadline to what the calendar now
+    says, and say so on the item. Returns how many moved.
+    """
+    moved = 0
+    for feedback in list_open_items(session):
+        if feedback.extended_to is not None:
+            # An extension names its own day; the calendar does not move it.
+            continue
+        due = answer_due(session, feedback.agency, feedback.received_at)
+        if due == feedback.due_at:
+            continue
+        _event(session, feedback, "deadline_moved", actor=None, old=feedback.due_at.isoformat(),
+               new=due.isoformat(), reason=reason)
+        feedback.due_at = due
+        if feedback.overdue_at is not None and due > utcnow():
+            feedback.overdue_at = feedback.reminded_at = feedback.escalated_at = None
+        moved += 1
+    return moved
 
 
 @dataclass

@@ -21,7 +21,15 @@ from civic.core.roles import Role
 from civic.core.time import utcnow
 from civic.extensions import db
 from civic.feedback import labels, permissions, queries, services
-from civic.feedback.forms import AssignForm, ForwardForm, InboxFilterForm, NoteForm, ResponseForm, StatusForm
+from civic.feedback.forms import (
+    AssignForm,
+    ExtendForm,
+    ForwardForm,
+    InboxFilterForm,
+    NoteForm,
+    ResponseForm,
+    StatusForm,
+)
 from civic.feedback.models import Feedback
 from civic.web.access import role_required
 from civic.web.forms import attach_error
@@ -74,14 +82,16 @@ def render_item(feedback: Feedback, status: int = 200, **forms):
     assign_form.set_colleagues(_colleagues())
     forward_form = forms.pop("forward_form", None) or ForwardForm(formdata=None)
     forward_form.set_agencies(list_active_agencies(db.session), feedback.agency_id, locale)
+    extend_form = forms.pop("extend_form", None) or ExtendForm(formdata=None)
     status_form = forms.pop("status_form", None) or StatusForm(formdata=None)
     status_form.status.choices = [SelectChoice(code, labels.STATUSES[code])
                                   for code in services.ALLOWED_CHANGES.get(feedback.status, ())]
     return render_template(
         "feedback/item.html", feedback=feedback, now=utcnow(), notes=queries.list_notes(db.session, feedback),
+        event_agencies=queries.get_forwarding_agencies(db.session, feedback),
         response_form=forms.pop("response_form", None) or ResponseForm(formdata=None),
         note_form=forms.pop("note_form", None) or NoteForm(formdata=None),
-        assign_form=assign_form, forward_form=forward_form, status_form=status_form,
+        assign_form=assign_form, forward_form=forward_form, status_form=status_form, extend_form=extend_form,
     ), status
 
 
@@ -162,6 +172,16 @@ def status(tracking_number: str):
     return _act(tracking_number, StatusForm, "status_form",
                 lambda item, form: services.change_status(db.session, item, form.status.data, actor=current_user),
                 "status", _("Status changed; the author has been told."))
+
+
+@bp.post("/feedback/<tracking_number>/extend")
+@role_required(Role.staff)
+def extend(tracking_number: str):
+    """Give the item more time, once, with a public reason."""
+    return _act(tracking_number, ExtendForm, "extend_form",
+                lambda item, form: services.extend_deadline(db.session, item, form.new_due.data,
+                                                            actor=current_user, reason=form.reason.data),
+                "new_due", _("The deadline is extended; the reason is public on the item's page."))
 
 
 @bp.post("/feedback/<tracking_number>/forward")

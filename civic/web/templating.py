@@ -34,22 +34,29 @@ def current_locale() -> str:
     return str(get_locale() or ZH)
 
 
-def format_date(value: datetime | None) -> str:
-    return civic_time.format_date(value, current_locale()) if value else ""
+def _moment(value: datetime | str) -> datetime:
+    """A datetime, or the ISO 8601 text a mail's context holds for one."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
-def format_day(value: date | None) -> str:
-    return civic_time.format_day(value, current_locale()) if value else ""
+def format_date(value: datetime | str | None) -> str:
+    return civic_time.format_date(_moment(value), current_locale()) if value else ""
 
 
-def format_datetime(value: datetime | None) -> str:
-    return civic_time.format_datetime(value, current_locale()) if value else ""
+def format_day(value: date | str | None) -> str:
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return civic_time.format_day(day, current_locale()) if day else ""
 
 
-def time_tag(value: datetime | None, with_time: bool = False) -> Markup:
-    """``<time datetime="...">`` with the date as people read it."""
-    if value is None:
+def format_datetime(value: datetime | str | None) -> str:
+    return civic_time.format_datetime(_moment(value), current_locale()) if value else ""
+
+
+def time_tag(value: datetime | str | None, with_time: bool = False) -> Markup:
+    """``<time datetime="...">`` with the date as people read it (from a datetime or its ISO text)."""
+    if not value:
         return Markup("")
+    value = _moment(value)
     shown = format_datetime(value) if with_time else format_date(value)
     return Markup('<time datetime="{}">{}</time>').format(
         civic_time.isoformat(value), escape(shown)

@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 
 from civic.accounts.models import User
 from civic.cases import queries as case_queries
+from civic.core import clock
 from civic.core.audit import AuditEntry
 from civic.core.errors import Conflict, DomainError, PermissionDenied
-from civic.core.time import utcnow
+from civic.core.time import to_taipei, utcnow
 from civic.extensions import db
 from civic.feedback import moderation, queries, services
 from civic.feedback.models import Comment, CommentRevision, Feedback, FeedbackStatus
@@ -38,8 +39,9 @@ def test_a_top_level_comment_becomes_an_item_routed_to_the_cases_agency(app, ctx
     assert is_tracking_number(feedback.tracking_number)
     assert feedback.agency.code == staff.agency_code
     assert feedback.status == FeedbackStatus.received
-    days = (feedback.due_at - feedback.received_at).days
-    assert days == feedback.agency.response_days == 14
+    # Due at the end of the 14th working day after the Taipei day it came in.
+    assert clock.days_in(db.session, feedback.received_at, feedback.due_at) == feedback.agency.response_days == 14
+    assert to_taipei(feedback.due_at).time() == clock.END_OF_DAY
     assert [m.to_address for m in mails("feedback.received")] == [citizen.email]
     assert staff.email in [m.to_address for m in mails("feedback.routed")]
 
@@ -214,7 +216,7 @@ def test_reports_hide_restore_and_suspend(app, ctx, item, citizen, other_citizen
     moderation.hide_comment(db.session, comment, actor=user(moderator), reason="abuse")
     db.session.commit()
     assert queries.count_open_reports(db.session) == 0 and item_of(item).comment.is_hidden
-    moderation.restore_comment(db.session, item_of(item).comment, actor=user(moderator))
+    moderation.restore_comment(db.session, item_of(item).comment, actor=user(moderator), reason="經複查並無人身攻擊")
     with pytest.raises(PermissionDenied):
         moderation.suspend_author(db.session, user(staff), actor=user(moderator), reason="x")
     moderation.suspend_author(db.session, user(citizen), actor=user(moderator), reason="濫用")
