@@ -5,31 +5,34 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from civic.accounts.models import User
+from civic.notifications.reasons import MailReason
 from civic.notifications.services import enqueue
 
 
 def verification(session: Session, user: User, token: str) -> None:
     enqueue(session, "accounts.registered", to=user.email, locale=user.locale,
-            context={"name": user.display_name, "token": token})
+            context={"name": user.display_name, "token": token}, because=MailReason.account)
 
 
 def already_registered(session: Session, user: User) -> None:
     enqueue(session, "accounts.already_registered", to=user.email, locale=user.locale,
-            context={"name": user.display_name})
+            context={"name": user.display_name}, because=MailReason.account)
 
 
 def password_reset(session: Session, user: User, token: str) -> None:
     enqueue(session, "accounts.reset_requested", to=user.email, locale=user.locale,
-            context={"name": user.display_name, "token": token})
+            context={"name": user.display_name, "token": token}, because=MailReason.account)
 
 
 def password_changed(session: Session, user: User) -> None:
     enqueue(session, "accounts.password_changed", to=user.email, locale=user.locale,
-            context={"name": user.display_name})
+            context={"name": user.display_name}, because=MailReason.account)
 
 
 def invitation(session: Session, invitation, token: str) -> None:
     agency = invitation.agency
-    enqueue(session, "accounts.invited", to=invitation.email, locale="zh_Hant_TW",
-            context={"token": token, "role": invitation.role,
-                     "agency": agency.name_zh if agency else "", "agency_en": agency.name_en if agency else ""})
+    # An invitation stores no language: the invitee has no account yet, so they read Chinese.
+    locale = "zh_Hant_TW"
+    enqueue(session, "accounts.invited", to=invitation.email, locale=locale,
+            context={"token": token, "role": invitation.role, "agency": agency.name(locale) if agency else ""},
+            because=MailReason.invitation)

@@ -14,6 +14,13 @@ def get_agency_by_code(session: Session, code: str) -> Agency | None:
     return session.scalar(select(Agency).where(Agency.code == code.strip()))
 
 
+def get_agencies_by_codes(session: Session, codes: set[str]) -> dict[str, Agency]:
+    """The agencies with these codes, by code; codes no agency has are left out."""
+    if not codes:
+        return {}
+    return {agency.code: agency for agency in session.scalars(select(Agency).where(Agency.code.in_(codes)))}
+
+
 def list_active_agencies(session: Session) -> list[Agency]:
     """Return the active agencies ordered by code."""
     return list(session.scalars(select(Agency).where(Agency.is_active).order_by(Agency.code)))

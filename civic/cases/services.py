@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civic.accounts.models import User
-from civic.cases import completeness, history, permissions
+from civic.cases import completeness, emails, history, permissions
 from civic.cases.models import (
     Case,
     CaseStatus,
@@ -172,6 +172,7 @@ def submit_application(session: Session, data: ApplicationInput, *, actor: User)
             case.risks.append(risk)
             record.created(risk)
         refresh_completeness(case)
+    emails.submitted(session, case)
     return case
 
 
@@ -202,6 +203,7 @@ def resubmit_application(session: Session, case: Case, *, actor: User) -> None:
         record.updating(case, action="resubmitted")
         case.review_state = ReviewState.submitted
         case.submitted_at = utcnow()
+    emails.submitted(session, case, resubmitted=True)
 
 
 def approve_application(session: Session, case: Case, *, actor: User, comment: str = "") -> None:
@@ -213,6 +215,7 @@ def approve_application(session: Session, case: Case, *, actor: User, comment: s
         case.review_comment = comment.strip()
         case.published_at = utcnow()
         case.year = case.year or case.published_at.year
+    emails.decided(session, case)
 
 
 def return_application(session: Session, case: Case, *, actor: User, comment: str) -> None:
@@ -224,6 +227,7 @@ def return_application(session: Session, case: Case, *, actor: User, comment: st
         record.updating(case, action="returned")
         case.review_state = ReviewState.returned
         case.review_comment = comment.strip()
+    emails.decided(session, case)
 
 
 def reject_application(session: Session, case: Case, *, actor: User, comment: str) -> None:
@@ -235,6 +239,7 @@ def reject_application(session: Session, case: Case, *, actor: User, comment: st
         record.updating(case, action="rejected")
         case.review_state = ReviewState.rejected
         case.review_comment = comment.strip()
+    emails.decided(session, case)
 
 
 def _require_review(actor: User, case: Case) -> None:
@@ -269,7 +274,8 @@ def set_best_practice(session: Session, case: Case, *, actor: User, is_best: boo
         raise Conflict(_("Only published cases can be best practice."))
     if is_best and not reason_zh.strip():
         raise DomainError(_("Say why this case is a best practice."), field="reason_zh")
-    with history.recording(case, actor=actor, reason=reason_zh if is_best else "") as record:
+    # Featuring keeps its reasons in the case's own fields; unfeaturing says why in the entry.
+    with history.recording(case, actor=actor, reason="" if is_best else reason_zh) as record:
         record.updating(case, action="featured" if is_best else "unfeatured")
         case.is_best_practice = is_best
         case.best_practice_reason_zh = reason_zh.strip() if is_best else ""

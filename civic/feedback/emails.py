@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civic.accounts.models import User
 from civic.agencies.models import Agency
+from civic.cases.models import Case
 from civic.core.roles import Role
-from civic.feedback.models import Feedback, Subscription
+from civic.feedback.models import Comment, Feedback, Subscription
+from civic.notifications.reasons import MailReason
 from civic.notifications.services import enqueue
 
 
@@ -17,17 +21,20 @@ def _context(feedback: Feedback, **extra) -> dict:
             "case_title_en": feedback.case.title_en, "case_slug": feedback.case.slug, **extra}
 
 
-def _agency_recipients(session: Session, agency: Agency) -> list[tuple[str, str]]:
-    """The agency's contact address and its active staff, each once, with their language."""
+def _agency_recipients(session: Session, agency: Agency, *, staff_reason: MailReason = MailReason.agency_staff,
+                       contact_reason: MailReason = MailReason.agency_contact
+                       ) -> list[tuple[str, str, MailReason]]:
+    """The agency's active staff and its contact address, each once, with their language and why."""
     staff = session.execute(
         select(User.email, User.locale).where(
             User.agency_id == agency.id, User.role == Role.staff, User.suspended_at.is_(None),
             User.deleted_at.is_(None))
     ).all()
-    recipients = {email: locale for email, locale in staff}
+    recipients = {email: (locale, staff_reason) for email, locale in staff}
     if agency.contact_email:
-        recipients.setdefault(agency.contact_email, "zh_Hant_TW")
-    return sorted(recipients.items())
+        # The contact address belongs to no account, so it reads the default language.
+        recipients.setdefault(agency.contact_email, ("zh_Hant_TW", contact_reason))
+    return [(email, locale, reason) for email, (locale, reason) in sorted(recipients.items())]
 
 
 def _author(feedback: Feedback) -> User | None:
@@ -40,21 +47,41 @@ def receipt(session: Session, feedback: Feedback) -> None:
     author = _author(feedback)
     if author:
         enqueue(session, "feedback.received", to=author.email, locale=author.locale,
-                context=_context(feedback, due_at=feedback.due_at.isoformat()))
+                context=_context(feedback, agency=feedback.agency.name(author.locale),
+                                 due_at=feedback.due_at.isoformat()),
+                because=MailReason.feedback_author)
 
 
-def new_item(session: Session, feedback: Feedback, *, event: str = "feedback.routed") -> None:
-    """Tell the responsible agency that an item waits for its answer."""
-    for email, locale in _agency_recipients(session, feedback.agency):
-        enqueue(session, event, to=email, locale=locale,
-                context=_context(feedback, agency=feedback.agency.name_zh, due_at=feedback.due_at.isoformat()))
+def new_item(session: Session, feedback: Feedback, *, event: str = "feedback.routed",
+             previous: Agency | None = None, reason: str = "") -> None:
+    """Tell the responsible agency that an item waits for its answer (and, when it was forwarded,
+    which agency sent it and why).
+    """
+    for email, locale, because in _agency_recipients(session, feedback.agency):
+        context = _context(feedback, agency=feedback.agency.name(locale), due_at=feedback.due_at.isoformat())
+        if previous is not None:
+            context.update(previous_agency=previous.name(locale), reason=reason)
+        enqueue(session, event, to=email, locale=locale, context=context, because=because)
+
+
+def forwarded(session: Session, feedback: Feedback, *, previous: Agency, reason: str) -> None:
+    """Tell the new agency's staff where the item comes from and why, and its author where it went."""
+    new_item(session, feedback, event="feedback.forwarded", previous=previous, reason=reason)
+    author = _author(feedback)
+    if author:
+        enqueue(session, "feedback.status_changed", to=author.email, locale=author.locale,
+                context=_context(feedback, status=feedback.status, agency=feedback.agency.name(author.locale),
+                                 previous_agency=previous.name(author.locale), reason=reason,
+                                 due_at=feedback.due_at.isoformat()),
+                because=MailReason.feedback_author)
 
 
 def status_changed(session: Session, feedback: Feedback) -> None:
     author = _author(feedback)
     if author:
         enqueue(session, "feedback.status_changed", to=author.email, locale=author.locale,
-                context=_context(feedback, status=feedback.status, agency=feedback.agency.name_zh))
+                context=_context(feedback, status=feedback.status, agency=feedback.agency.name(author.locale)),
+                because=MailReason.feedback_author)
 
 
 def answered(session: Session, feedback: Feedback) -> None:
@@ -62,20 +89,23 @@ def answered(session: Session, feedback: Feedback) -> None:
     author = _author(feedback)
     if author:
         enqueue(session, "feedback.answered", to=author.email, locale=author.locale,
-                context=_context(feedback, agency=feedback.agency.name_zh))
+                context=_context(feedback, agency=feedback.agency.name(author.locale)),
+                because=MailReason.feedback_author)
     followers = session.execute(
-        select(User.email, User.locale, Subscription.unsubscribe_token)
+        select(User.email, User.locale, Subscription.unsubscribe_token, Subscription.case_id)
         .join(Subscription, Subscription.user_id == User.id)
         .where((Subscription.case_id == feedback.case_id) | (Subscription.agency_id == feedback.agency_id),
                User.suspended_at.is_(None), User.deleted_at.is_(None))
     ).all()
     told = {author.email} if author else set()
-    for email, locale, token in followers:
+    # Someone who follows both the case and the agency hears once, as a follower of the case.
+    for email, locale, token, case_id in sorted(followers, key=lambda row: row.case_id is None):
         if email in told:
             continue
         told.add(email)
         enqueue(session, "feedback.followed_answer", to=email, locale=locale,
-                context=_context(feedback, agency=feedback.agency.name_zh, unsubscribe_token=token))
+                context=_context(feedback, agency=feedback.agency.name(locale), unsubscribe_token=token),
+                because=MailReason.following_case if case_id is not None else MailReason.following_agency)
 
 
 def reminder(session: Session, feedback: Feedback) -> None:
@@ -87,7 +117,42 @@ def escalation(session: Session, feedback: Feedback) -> None:
     supervisor = feedback.agency.parent
     if supervisor is None:
         return
-    for email, locale in _agency_recipients(session, supervisor):
+    for email, locale, reason in _agency_recipients(session, supervisor, staff_reason=MailReason.supervisor_staff,
+                                                    contact_reason=MailReason.supervisor_contact):
         enqueue(session, "feedback.escalated", to=email, locale=locale,
-                context=_context(feedback, agency=feedback.agency.name_zh, supervisor=supervisor.name_zh,
-                                 due_at=feedback.due_at.isoformat()))
+                context=_context(feedback, agency=feedback.agency.name(locale), supervisor=supervisor.name(locale),
+                                 due_at=feedback.due_at.isoformat()),
+                because=reason)
+
+
+def _comment_author(session: Session, comment: Comment) -> User | None:
+    """The author of a comment they have not deleted, if their account is still in use."""
+    if comment.author_id is None or comment.is_deleted:
+        return None
+    author = session.get(User, comment.author_id)
+    return author if author is not None and author.is_active else None
+
+
+def _comment_context(session: Session, comment: Comment, **extra) -> dict:
+    case = session.get(Case, comment.case_id)
+    return {"comment_id": comment.id, "case_title": case.title_zh, "case_title_en": case.title_en,
+            "case_slug": case.slug, **extra}
+
+
+def comment_hidden(session: Session, comment: Comment) -> None:
+    """Tell the author that a moderator hid their comment, and the public reason."""
+    author = _comment_author(session, comment)
+    if author:
+        enqueue(session, "feedback.comment_hidden", to=author.email, locale=author.locale,
+                context=_comment_context(session, comment, reason=comment.hidden_reason,
+                                         hidden_at=comment.hidden_at.isoformat()),
+                because=MailReason.comment_author)
+
+
+def comment_restored(session: Session, comment: Comment, *, reason: str, restored_at: datetime) -> None:
+    """Tell the author that a moderator showed their comment again, and why."""
+    author = _comment_author(session, comment)
+    if author:
+        enqueue(session, "feedback.comment_restored", to=author.email, locale=author.locale,
+                context=_comment_context(session, comment, reason=reason, restored_at=restored_at.isoformat()),
+                because=MailReason.comment_author)

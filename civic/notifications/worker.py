@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from civic.core.time import utcnow
 from civic.extensions import mail
+from civic.notifications import reasons
 from civic.notifications.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,7 @@ def render_message(message: OutboxMessage) -> Message:
     context = dict(message.context, site_url=site_url)
     # Links in mail point at the public address, whoever renders the message.
     with current_app.test_request_context(base_url=site_url), force_locale(message.locale):
+        context["footer"] = reasons.footer(context.get("because"), site_url)
         subject = render_template(f"{folder}/subject.txt", **context).strip()
         body = render_template(f"{folder}/body.txt", **context)
         html = render_template(f"{folder}/body.html", **context)

@@ -10,7 +10,9 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
+from civic.accounts.models import User
 from civic.agencies.models import Agency
+from civic.notifications.reasons import MailReason
 from civic.notifications.services import enqueue
 from civic.workshops.models import Registration, Workshop
 
@@ -31,13 +33,20 @@ def _workshop_context(session: Session, workshop: Workshop, *, with_online_link:
     }
 
 
+def _locale(session: Session, registration: Registration) -> str:
+    """The language of the person's account if they signed up signed in, else the one they signed up in."""
+    user = session.get(User, registration.user_id) if registration.user_id else None
+    return user.locale if user is not None else registration.locale
+
+
 def _send(session: Session, event: str, workshop: Workshop, registration: Registration, **extra) -> None:
     if not registration.email:
         return
     seated = registration.holds_seat
     context = _workshop_context(session, workshop, with_online_link=seated)
     context.update(name=registration.name or "", token=registration.cancel_token, **extra)
-    enqueue(session, event, to=registration.email, locale=registration.locale, context=context)
+    enqueue(session, event, to=registration.email, locale=_locale(session, registration), context=context,
+            because=MailReason.workshop_registration)
 
 
 def confirmed(session: Session, workshop: Workshop, registration: Registration) -> None:
