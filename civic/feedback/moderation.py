@@ -19,15 +19,22 @@ from civic.core import audit
 from civic.core.errors import Conflict, DomainError, PermissionDenied
 from civic.core.roles import Role
 from civic.core.time import utcnow
-from civic.feedback import permissions
+from civic.feedback import emails, permissions
 from civic.feedback.models import Comment, HiddenReason, Report, Subscription
 from civic.feedback.queries import get_subscription
 
 REPORT_MAX_LENGTH = 1000
+RESTORE_REASON_MAX_LENGTH = 1000
 
 
 def report_comment(session: Session, comment: Comment, *, reporter: User, reason: str) -> Report:
-    """Ask the moderators to look at a comment; one open report per person and comment."""
+    """Ask the moderators to look at a comment; one open report per person and comment.
+
+    A hidden comment is not reported again: a moderator has already decided on it.
+    """
+    if comment.is_hidden:
+        raise Conflict(_("A moderator has already hidden this comment, so it cannot be reported again."),
+                       field="reason")
     if not permissions.can_report(reporter, comment):
         raise PermissionDenied(_("You cannot report this comment."))
     text = (reason or "").strip()
@@ -62,8 +69,10 @@ def _resolve_reports(session: Session, comment: Comment, actor: User, resolution
 
 
 def hide_comment(session: Session, comment: Comment, *, actor: User, reason: str) -> None:
-    """Hide a comment; the thread shows that a moderator hid it, and why."""
+    """Hide a comment; the thread shows that a moderator hid it, and why, and the author is mailed."""
     _require_moderator(actor)
+    if comment.is_hidden:
+        raise Conflict(_("This comment is already hidden."))
     if reason not in HiddenReason.__members__:
         raise DomainError(_("Choose why the comment is hidden."), field="reason")
     comment.hidden_at = utcnow()
@@ -72,16 +81,31 @@ def hide_comment(session: Session, comment: Comment, *, actor: User, reason: str
     _resolve_reports(session, comment, actor, "hidden")
     audit.record(session, "comment.hidden", actor_id=actor.id, target_type="comment", target_id=comment.id,
                  reason=reason)
+    emails.comment_hidden(session, comment)
 
 
-def restore_comment(session: Session, comment: Comment, *, actor: User) -> None:
+def restore_comment(session: Session, comment: Comment, *, actor: User, reason: str) -> None:
+    """Show a hidden comment again with a public reason; the author is mailed.
+
+    The reason is kept in the audit entry, where hiding keeps its own, and shown with the comment.
+    """
     _require_moderator(actor)
     if not comment.is_hidden:
         raise Conflict(_("This comment is not hidden."))
+    text = (reason or "").strip()
+    if not text:
+        raise DomainError(_("Say publicly why the comment is shown again."), field="reason")
+    if len(text) > RESTORE_REASON_MAX_LENGTH:
+        raise DomainError(_("Keep it under %(limit)d characters; yours has %(length)d.",
+                            limit=RESTORE_REASON_MAX_LENGTH, length=len(text)), field="reason")
+    hidden_for = comment.hidden_reason
+    restored_at = utcnow()
     comment.hidden_at = None
     comment.hidden_reason = ""
     comment.hidden_by_id = None
-    audit.record(session, "comment.restored", actor_id=actor.id, target_type="comment", target_id=comment.id)
+    audit.record(session, "comment.restored", actor_id=actor.id, target_type="comment", target_id=comment.id,
+                 reason=text, hidden_for=hidden_for)
+    emails.comment_restored(session, comment, reason=text, restored_at=restored_at)
 
 
 def dismiss_reports(session: Session, comment: Comment, *, actor: User) -> None:

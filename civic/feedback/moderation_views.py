@@ -1,8 +1,8 @@
-"""The moderators' queue: reported comments, hiding and restoring, suspending accounts."""
+"""The moderators' pages: reported comments, hidden comments, hiding and restoring, suspending accounts."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,9 +11,10 @@ from civic.core.errors import DomainError
 from civic.core.roles import Role
 from civic.extensions import db
 from civic.feedback import moderation, permissions, queries
-from civic.feedback.forms import EmptyForm, HideForm, SuspendForm
+from civic.feedback.forms import EmptyForm, HideForm, RestoreForm, SuspendForm
 from civic.feedback.models import Comment
-from civic.web.access import require, role_required
+from civic.web.access import require, role_required, safe_next
+from civic.web.paging import requested_page
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
@@ -26,6 +27,7 @@ def wall() -> None:
 
 def _render(status: int = 200, **forms):
     return render_template("feedback/moderation.html", reports=queries.list_open_reports(db.session),
+                           hidden_count=queries.count_hidden_comments(db.session),
                            hide_form=forms.get("hide_form") or HideForm(formdata=None),
                            suspend_form=forms.get("suspend_form") or SuspendForm(formdata=None),
                            failed=forms.get("failed")), status
@@ -58,22 +60,41 @@ def hide(comment_id: int):
     return redirect(url_for("moderation.queue"))
 
 
-@bp.post("/comments/<int:comment_id>/restore")
+@bp.get("/hidden")
+@role_required(Role.moderator, Role.admin)
+def hidden():
+    """Comments hidden by a moderator, newest first, with who hid each, when and why."""
+    require(permissions.can_moderate(current_user))
+    number = requested_page()
+    if number is None:
+        abort(400)
+    return render_template("feedback/hidden.html", page=queries.list_hidden_comments(db.session, page=number))
+
+
+@bp.route("/comments/<int:comment_id>/restore", methods=["GET", "POST"])
 @role_required(Role.moderator, Role.admin)
 def restore(comment_id: int):
-    """Show a hidden comment again."""
-    comment = db.get_or_404(Comment, comment_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    """Show a hidden comment again, with a public reason that its author is mailed."""
+    comment = queries.get_comment_for_moderators(db.session, comment_id) or abort(404)
+    require(permissions.can_moderate(current_user))
+    back = safe_next(request.values.get("next"), url_for("moderation.hidden"))
+    if not comment.is_hidden:
+        flash(_("This comment is not hidden."), "error")
+        return redirect(back)
+    form = RestoreForm()
+    if not form.validate_on_submit():
+        return render_template("feedback/restore.html", comment=comment, form=form, back=back), \
+            422 if form.is_submitted() else 200
     try:
-        moderation.restore_comment(db.session, comment, actor=current_user)
+        moderation.restore_comment(db.session, comment, actor=current_user, reason=form.reason.data)
     except DomainError as error:
         db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("moderation.queue"))
+        form.reason.errors = [*form.reason.errors, error.message]
+        comment = queries.get_comment_for_moderators(db.session, comment_id) or abort(404)
+        return render_template("feedback/restore.html", comment=comment, form=form, back=back), 422
     db.session.commit()
     flash(_("The comment is shown again."), "success")
-    return redirect(url_for("moderation.queue"))
+    return redirect(back)
 
 
 @bp.post("/comments/<int:comment_id>/keep")

@@ -33,8 +33,9 @@ def can_delete_comment(user, comment: Comment) -> bool:
 
 
 def can_report(user, comment: Comment) -> bool:
-    """Anyone signed in reports someone else's comment."""
-    return _signed_in(user) and comment.author_id != user.id and not comment.is_deleted
+    """Anyone signed in reports someone else's comment while it is shown; a hidden one is decided."""
+    return (_signed_in(user) and comment.author_id != user.id and not comment.is_deleted
+            and not comment.is_hidden)
 
 
 def can_handle(user, feedback: Feedback) -> bool:
@@ -43,6 +44,7 @@ def can_handle(user, feedback: Feedback) -> bool:
 
 
 def can_moderate(user) -> bool:
+    """Moderators and administrators hide and restore comments and suspend abusive accounts."""
     return _signed_in(user) and user.role in (Role.moderator, Role.admin)
 
 

@@ -43,7 +43,8 @@ def comment_permissions(comment: Comment) -> dict[str, bool]:
     now = utcnow()
     return {"edit": permissions.can_edit_comment(current_user, comment, now),
             "delete": permissions.can_delete_comment(current_user, comment),
-            "report": permissions.can_report(current_user, comment)}
+            "report": permissions.can_report(current_user, comment),
+            "restore": comment.is_hidden and permissions.can_moderate(current_user)}
 
 
 @bp.app_template_global()
@@ -158,6 +159,9 @@ def delete_comment(comment_id: int):
 def report_comment(comment_id: int):
     """Ask the moderators to look at a comment."""
     comment = _own_comment(comment_id)
+    if comment.is_hidden:
+        flash(_("A moderator has already hidden this comment, so it cannot be reported again."), "error")
+        return redirect(_comment_url(comment), 303)
     require(permissions.can_report(current_user, comment))
     form = ReportForm()
     if not form.validate_on_submit():
@@ -184,7 +188,9 @@ def status(tracking_number: str):
             return redirect(url_for("feedback.status", tracking_number=normalized))
         abort(404)
     return render_template("feedback/status.html", feedback=feedback, now=utcnow(),
-                           can_handle=permissions.can_handle(current_user, feedback))
+                           can_handle=permissions.can_handle(current_user, feedback),
+                           event_agencies=queries.get_forwarding_agencies(db.session, feedback),
+                           restorations=queries.get_restorations(db.session, [feedback.comment_id]))
 
 
 @bp.get("/feedback")

@@ -103,7 +103,7 @@ def test_a_hidden_comment_is_a_tombstone_for_mirrors_until_a_moderator_restores_
 
     with app.test_request_context():
         moderation.restore_comment(db.session, db.session.get(Comment, comment_id),
-                                   actor=_user("moderator@demo.civic.tw"))
+                                   actor=_user("moderator@demo.civic.tw"), reason="經複查後恢復")
         db.session.commit()
     back = _find(_changed(client, "/api/v1/comments", since), "id", comment_id)
     assert back["state"] == "visible" and "deleted" not in back and _at(back) > _at(gone)

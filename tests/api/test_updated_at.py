@@ -65,7 +65,8 @@ def test_hiding_restoring_and_deleting_a_reply_each_move_its_updated_at_forward(
     steps = (
         lambda comment: moderation.hide_comment(db.session, comment, actor=_user("moderator@demo.civic.tw"),
                                                 reason="off_topic"),
-        lambda comment: moderation.restore_comment(db.session, comment, actor=_user("moderator@demo.civic.tw")),
+        lambda comment: moderation.restore_comment(db.session, comment, actor=_user("moderator@demo.civic.tw"),
+                                                   reason="離題判斷有誤"),
         lambda comment: feedback.delete_comment(db.session, comment, actor=_user("citizen@demo.civic.tw")),
     )
     for step in steps:
@@ -93,7 +94,7 @@ def test_answering_hiding_and_restoring_each_move_a_feedback_items_updated_at_fo
         lambda item: moderation.hide_comment(db.session, db.session.get(Comment, comment_id),
                                              actor=_user("moderator@demo.civic.tw"), reason="abuse"),
         lambda item: moderation.restore_comment(db.session, db.session.get(Comment, comment_id),
-                                                actor=_user("moderator@demo.civic.tw")),
+                                                actor=_user("moderator@demo.civic.tw"), reason="經複查後恢復"),
     )
     for step in steps:
         with app.test_request_context():
