@@ -64,6 +64,8 @@ ACTION_LABELS: dict[str, Any] = {
     "feedback.forwarded": FEEDBACK_EVENTS["forwarded"],
     "feedback.overdue": FEEDBACK_EVENTS["overdue"],
     "feedback.escalated": FEEDBACK_EVENTS["escalated"],
+    "feedback.extended": FEEDBACK_EVENTS["extended"],
+    "calendar.imported": _l("Office calendar imported"),
     "invitation.sent": _l("Invitation sent"),
     "invitation.resent": _l("Invitation sent again"),
     "invitation.revoked": _l("Invitation withdrawn"),
@@ -88,6 +90,7 @@ ACTION_LABELS: dict[str, Any] = {
 
 TARGET_TYPES: dict[str, Any] = {
     "agency": _l("Agency"),
+    "calendar": _l("Office calendar"),
     "case": _l("Case"),
     "comment": _l("Comment"),
     "company": _l("Company"),
@@ -113,6 +116,11 @@ DETAIL_KEYS: dict[str, Any] = {
     "code": _l("Agency code (機關代碼)"),
     "contact_email": _l("Contact email"),
     "count": _l("Messages"),
+    "days": _l("Days in the file"),
+    "days_changed": _l("Days changed"),
+    "deadlines_moved": _l("Deadlines moved"),
+    "due_before": _l("Earlier deadline"),
+    "due_after": _l("New deadline"),
     "minutes": _l("Locked for (minutes)"),
     "moved": _l("Time or place changed"),
     "name_en": _l("Name in English"),

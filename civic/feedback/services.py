@@ -292,7 +292,7 @@ def import_office_calendar(session: Session, calendar_file: office_calendar.Cale
     moved = recompute_deadlines(session, reason="office_calendar") if changed else 0
     audit.record(session, "calendar.imported", actor_id=actor_id, target_type="calendar",
                  target_id=f"{calendar_file.rows[0].day.year}-{calendar_file.rows[-1].day.year}",
-                 days=len(calendar_file.rows), changed=len(changed), moved=moved)
+                 days=len(calendar_file.rows), days_changed=len(changed), deadlines_moved=moved)
     return len(changed), moved
 
 
@@ -324,7 +324,8 @@ def extend_deadline(session: Session, feedback: Feedback, new_day: date | None, 
     _event(session, feedback, "extended", actor=actor, old=old.isoformat(), new=feedback.due_at.isoformat(),
            reason=reason.strip())
     audit.record(session, "feedback.extended", actor_id=actor.id, target_type="feedback",
-                 target_id=feedback.tracking_number, old=old.isoformat(), new=feedback.due_at.isoformat())
+                 target_id=feedback.tracking_number, due_before=old.isoformat(),
+                 due_after=feedback.due_at.isoformat())
 
 
 def recompute_deadlines(session: Session, *, reason: str) -> int:
