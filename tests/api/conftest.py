@@ -46,7 +46,9 @@ ATTENDEE = "ATTENDEE-SENTINEL 報名者"
 ATTENDEE_EMAIL = "attendee.sentinel@example.tw"
 ATTENDEE_PHONE = "0912 345 678"
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE = re.compile(r"09\d{2}-?\d{3}-?\d{3}")
+# A Taiwanese mobile number standing on its own, as typed or stored (+886...): not ten digits that
+# happen to sit inside a hex hash.
+PHONE = re.compile(r"(?<![0-9A-Za-z+])(?:\+886[- ]?|0)9\d{2}[- ]?\d{3}[- ]?\d{3}(?![0-9A-Za-z])")
 DEMO_CASE = "taipei-mrt-wanda-line"
 DEMO_AGENCY = "379130000"
 
