@@ -117,6 +117,7 @@ DETAIL_KEYS: dict[str, Any] = {
     "contact_email": _l("Contact email"),
     "count": _l("Messages"),
     "days": _l("Days in the file"),
+    "entry": _l("Entry of the public record"),
     "days_changed": _l("Days changed"),
     "deadlines_moved": _l("Deadlines moved"),
     "due_before": _l("Earlier deadline"),

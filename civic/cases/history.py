@@ -239,8 +239,10 @@ class Recorder:
             name = item.action if item.kind == "case" else f"{item.kind}.{_AUDIT_NAMES[item.action]}"
             if item.kind == "case" and item.action == "created":
                 name = "applied"
+            # The trail points at the record's entry; the reason is public there, so it may be here too.
             audit.record(self.session, f"case.{name}", actor_id=self.actor.id if self.actor else None,
-                         target_type="case", target_id=self.case.slug)
+                         target_type="case", target_id=self.case.slug, entry=seq,
+                         **({"reason": reason} if reason else {}))
         # A change of any part is a change of the case, for mirrors reading updated_since.
         self.case.updated_at = utcnow()
 

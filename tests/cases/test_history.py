@@ -15,6 +15,7 @@ from sqlalchemy import select, text
 from civic.accounts.models import User
 from civic.cases import history, parts, queries, services
 from civic.cases.models import CaseMember, HistoryEntry, Meeting, MeetingDecision, RiskItem
+from civic.core.audit import AuditEntry
 from civic.core.errors import DomainError
 from civic.extensions import db
 from tests.cases.factories import case_input, fill_parts
@@ -236,3 +237,12 @@ def test_guarded_models_cover_every_part_kind():
     covered = {history.KINDS[model] for model in history.KINDS}
     assert covered == {"case", *{kind for kind in KINDS}}
     assert {CaseMember, Meeting, RiskItem} <= set(history.KINDS)
+
+
+def test_the_audit_trail_points_at_the_entry_and_keeps_its_reason(app, ctx, published_case, staff):
+    services.update_case(db.session, load(published_case), case_input(published_case, status="completed"),
+                         actor=user(staff), reason="完工")
+    db.session.commit()
+    entry = entries_of(published_case)[-1]
+    trail = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "case.updated")).all()[-1]
+    assert trail.details == {"entry": entry.seq, "reason": "完工"}
