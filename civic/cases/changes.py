@@ -138,7 +138,7 @@ def compare(before: str, after: str) -> list[Segment]:
 class Reader:
     """Formats the entries of one case for one language; looks nothing up per entry."""
 
-    def __init__(self, case: Case, locale: str, sectors: list[Sector], agency_names: dict[str, str],
+    def __init__(self, locale: str, sectors: list[Sector], agency_names: dict[str, str],
                  names_at: dict[int, str] | None = None):
         self.locale = locale
         self.sectors = {sector.code: sector.name(locale) for sector in sectors}
@@ -235,6 +235,6 @@ def read(session: Session, case: Case, entries: list[HistoryEntry], locale: str)
     earlier = queries.list_part_entries(session, case, {(e.part_kind, e.part_id) for e in entries
                                                         if e.part_kind != "case" and e.part_id is not None},
                                         up_to=max((e.seq for e in entries), default=0))
-    reader = Reader(case, locale, queries.list_sectors(session), names,
+    reader = Reader(locale, queries.list_sectors(session), names,
                     names_as_recorded(entries, earlier + [e for e in entries if e.part_id is None], locale))
     return [reader.read(entry) for entry in entries]

@@ -227,7 +227,7 @@ PART_KINDS: dict[str, PartKind] = {
 
 def describe(case: Case, part) -> list:
     """The part's recorded values as the public record will show them once it is removed."""
-    reader = changes.Reader(case, str(get_locale()), queries.list_sectors(db.session), {})
+    reader = changes.Reader(str(get_locale()), queries.list_sectors(db.session), {})
     return reader.describe(history.snapshot(db.session, part), history.KINDS[type(part)])
 
 

@@ -76,15 +76,24 @@ class Calendar:
                 left -= 1
         return current
 
+    def due_at(self, received_at: datetime, days: int, *, working: bool = True) -> datetime:
+        """As clock.due_at, on this calendar (which must reach far enough)."""
+        received_day = to_taipei(received_at).date()
+        if not working:
+            return end_of_day(received_day + timedelta(days=days))
+        return end_of_day(self.add_working_days(received_day, days))
+
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after ``start`` up to and including ``end`` (0 when ``end`` <= ``start``)."""
         return sum(1 for offset in range(1, (end - start).days + 1)
                    if self.is_working_day(start + timedelta(days=offset)))
 
 
-def calendar_for(session: Session, start: date, days: int) -> Calendar:
-    """The calendar from ``start`` far enough to count ``days`` working days."""
-    return Calendar.load(session, start, start + timedelta(days=days * _SPAN_PER_DAY + _SPAN_EXTRA))
+def calendar_for(session: Session, start: date, days: int, *, until: date | None = None) -> Calendar:
+    """The calendar from ``start`` far enough to count ``days`` working days (from ``until`` on,
+    when several start days share one calendar)."""
+    last = (until or start) + timedelta(days=days * _SPAN_PER_DAY + _SPAN_EXTRA)
+    return Calendar.load(session, start, last)
 
 
 def end_of_day(day: date) -> datetime:
@@ -97,9 +106,8 @@ def due_at(session: Session, received_at: datetime, days: int, *, working: bool 
     working day after D (or calendar day, where a rule counts calendar days).
     """
     received_day = to_taipei(received_at).date()
-    if not working:
-        return end_of_day(received_day + timedelta(days=days))
-    return end_of_day(calendar_for(session, received_day, days).add_working_days(received_day, days))
+    calendar = calendar_for(session, received_day, days) if working else Calendar({})
+    return calendar.due_at(received_at, days, working=working)
 
 
 def days_in(session: Session, start: datetime, end: datetime) -> int:

@@ -332,12 +332,18 @@ def recompute_deadlines(session: Session, *, reason: str) -> int:
     """After the office calendar changed, move each open item's deadline to what the calendar now
     says, and say so on the item. Returns how many moved.
     """
+    # An extension names its own day; the calendar does not move it.
+    items = [item for item in list_open_items(session) if item.extended_to is None]
+    if not items:
+        return 0
+    # One read of the calendar for every item, however many are open.
+    days = [to_taipei(item.received_at).date() for item in items]
+    calendar = clock.calendar_for(session, min(days), max(item.agency.response_days for item in items),
+                                  until=max(days))
     moved = 0
-    for feedback in list_open_items(session):
-        if feedback.extended_to is not None:
-            # An extension names its own day; the calendar does not move it.
-            continue
-        due = answer_due(session, feedback.agency, feedback.received_at)
+    for feedback in items:
+        agency = feedback.agency
+        due = calendar.due_at(feedback.received_at, agency.response_days, working=agency.answers_in_working_days)
         if due == feedback.due_at:
             continue
         _event(session, feedback, "deadline_moved", actor=None, old=feedback.due_at.isoformat(),

@@ -161,3 +161,16 @@ def test_only_the_items_agency_extends_its_deadline(app, citizen, staff, other_a
     assert app.test_client().post(f"/staff/feedback/{number}/extend").status_code in (302, 400)
     with app.app_context():
         assert db.session.scalar(select(Feedback.extended_to).where(Feedback.tracking_number == number)) is None
+
+
+def test_moving_open_deadlines_reads_the_calendar_once_however_many_are_open(app, citizen, staff, published_case,
+                                                                            count_queries):
+    from civic.feedback.services import recompute_deadlines
+
+    for body in ("第一個問題？", "第二個問題？", "第三個問題？", "第四個問題？"):
+        post(app, citizen, published_case, body=body)
+    with app.test_request_context():
+        with count_queries() as statements:
+            recompute_deadlines(db.session, reason="office_calendar")
+        db.session.rollback()
+    assert sum("office_calendar_days" in statement for statement in statements) == 1
