@@ -119,6 +119,10 @@ class Config:
     }
     # Days after the deadline before an unanswered item is reported to the supervising agency.
     FEEDBACK_ESCALATION_GRACE_DAYS = int(os.environ.get("FEEDBACK_ESCALATION_GRACE_DAYS", "7"))
+    # Staff acknowledge (受理) a new item within this many working days.
+    FEEDBACK_ACKNOWLEDGE_WORKING_DAYS = int(os.environ.get("FEEDBACK_ACKNOWLEDGE_WORKING_DAYS", "2"))
+    # The author may follow up an answer within this many calendar days of it.
+    FEEDBACK_FOLLOW_UP_DAYS = int(os.environ.get("FEEDBACK_FOLLOW_UP_DAYS", "30"))
     # The most working days past its deadline that an item's one extension may reach.
     FEEDBACK_EXTENSION_MAX_WORKING_DAYS = int(os.environ.get("FEEDBACK_EXTENSION_MAX_WORKING_DAYS", "10"))
     # Comments one person may post per hour.

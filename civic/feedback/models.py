@@ -109,7 +109,13 @@ class Feedback(Base):
     # The new deadline of the one extension an item may have, and its public reason.
     extended_to: Mapped[datetime | None]
     extension_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The first clock: staff acknowledge (受理) the item by ``acknowledge_by``, by hand or with their
+    # first action on it. Items received before this clock existed have no ``acknowledge_by``.
+    acknowledge_by: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None]
     answered_at: Mapped[datetime | None]
+    # When the author said the answer does not answer the question; the item runs a new clock.
+    reopened_at: Mapped[datetime | None] = mapped_column(index=True)
     closed_at: Mapped[datetime | None]
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     # When the deadline passed unanswered, and when the agency and its supervisor were reminded.
@@ -123,6 +129,7 @@ class Feedback(Base):
     agency: Mapped[Agency] = relationship(lazy="raise")
     assigned_to: Mapped[User | None] = relationship(lazy="raise")
     response: Mapped[Response | None] = relationship(back_populates="feedback", uselist=False, lazy="raise")
+    follow_up: Mapped[FollowUp | None] = relationship(back_populates="feedback", uselist=False, lazy="raise")
     events: Mapped[list[FeedbackEvent]] = relationship(back_populates="feedback",
                                                        order_by="FeedbackEvent.created_at", lazy="raise")
 
@@ -184,6 +191,33 @@ class Response(Base):
     feedback: Mapped[Feedback] = relationship(back_populates="response", lazy="raise")
     agency: Mapped[Agency] = relationship(lazy="raise")
     author: Mapped[User | None] = relationship(lazy="raise")
+
+
+class FollowUp(Base):
+    """The author's one follow-up to an answer that did not answer the question, and the agency's
+    further answer to it. The item's first deadline and answer time are kept here when it reopens.
+    """
+
+    __tablename__ = "feedback_follow_ups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback_items.id", ondelete="CASCADE"), unique=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body_source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    first_due_at: Mapped[datetime]
+    first_answered_at: Mapped[datetime]
+    # The further answer, once the agency has given it.
+    answer_author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    answer_unit: Mapped[str] = mapped_column(String(100), default="")
+    answer_source: Mapped[str] = mapped_column(Text, default="")
+    answer_html: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[datetime | None]
+
+    feedback: Mapped[Feedback] = relationship(back_populates="follow_up", lazy="raise")
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id], lazy="raise")
+    answer_author: Mapped[User | None] = relationship(foreign_keys=[answer_author_id], lazy="raise")
 
 
 class Report(Base):
