@@ -69,7 +69,7 @@ def _init_extensions(app: Flask) -> None:
     from civic.core.db import configure_sqlite, include_object, render_item
     from civic.extensions import babel, cache, csrf, db, limiter, mail, migrate
     from civic.search.indexing import install as install_search_index
-    from civic.web import errors, locale, page_cache, security
+    from civic.web import errors, input_gate, locale, page_cache, security
 
     db.init_app(app)
     with app.app_context():
@@ -77,6 +77,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
                      compare_type=True, render_item=render_item,
                      include_object=include_object)
+    input_gate.init_app(app)
     csrf.init_app(app)
     mail.init_app(app)
     babel.init_app(app, locale_selector=locale.select_locale)

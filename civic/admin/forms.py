@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from civic.cases.sectors import CODE_PATTERN as SECTOR_CODE
 from civic.core.roles import Role
-from civic.web.forms import WholeNumberField, strip
+from civic.web.forms import DayField, WholeNumberField, strip
 from civic.web.templating import ROLE_LABELS
 
 NO_AGENCY = _l("None")
@@ -106,8 +106,8 @@ class AuditFilterForm(PlainForm):
                               validators=[Optional(), Length(max=32)])
     target_id = StringField(_l("Target"), widget=GovTextInput(), filters=[strip],
                             validators=[Optional(), Length(max=64)])
-    since = StringField(_l("From (YYYY-MM-DD)"), widget=GovTextInput(), filters=[strip], validators=[Optional()])
-    until = StringField(_l("Until (YYYY-MM-DD)"), widget=GovTextInput(), filters=[strip], validators=[Optional()])
+    since = DayField(_l("From (YYYY-MM-DD)"), validators=[Optional()])
+    until = DayField(_l("Until (YYYY-MM-DD)"), validators=[Optional()])
 
     def set_choices(self, actions: list[tuple[str, str]], target_types: list[tuple[str, str]]) -> None:
         """The actions and target types to choose from; a value asked for outside them stays shown."""

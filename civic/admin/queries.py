@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from civic.accounts.models import Company, Invitation, User
 from civic.agencies.models import Agency
 from civic.cases.models import Case, Sector
+from civic.core.text import parse_id
 from civic.feedback.models import Comment, Feedback
 from civic.pledges.models import Pledge, PledgeText
 from civic.workshops.models import Registration, Workshop
@@ -31,7 +32,7 @@ def get_users_by_id(session: Session, ids: Iterable[int | None]) -> dict[int, Us
 
 
 def _numbers(ids: Collection[str]) -> set[int]:
-    return {int(key) for key in ids if key.isdigit()}
+    return {number for key in ids if (number := parse_id(key)) is not None}
 
 
 def _with_case(name: str, case_title: str) -> str:

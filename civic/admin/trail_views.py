@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import get_locale
@@ -19,7 +19,7 @@ from civic.admin.forms import AuditFilterForm, EmptyForm
 from civic.core import audit
 from civic.core.roles import Role
 from civic.core.spreadsheets import BOM
-from civic.core.time import from_taipei_local
+from civic.core.time import start_of_taipei_day
 from civic.extensions import db
 from civic.notifications import services as outbox
 from civic.web.access import role_required
@@ -36,12 +36,6 @@ def wall() -> None:
     """Administrators only."""
 
 
-def _day(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    return from_taipei_local(datetime.combine(date.fromisoformat(text), datetime.min.time()))
-
-
 def _filters(form: AuditFilterForm) -> audit.AuditFilters | None:
     """The filters of the form, or None (with the form's errors set) when they are wrong."""
     ok = form.validate()
@@ -53,16 +47,13 @@ def _filters(form: AuditFilterForm) -> audit.AuditFilters | None:
             ok = False
         else:
             actor_id = actor.id
-    try:
-        since, until = _day(form.since.data), _day(form.until.data)
-    except ValueError:
-        form.since.errors = [*form.since.errors, _("Enter a real date, like 2024-03-19.")]
-        return None
     if not ok:
         return None
+    since, until = form.since.data, form.until.data
     return audit.AuditFilters(actor_id=actor_id, action=form.action.data or None,
                               target_type=form.target_type.data or None, target_id=form.target_id.data or None,
-                              since=since, until=until + timedelta(days=1) if until else None)
+                              since=start_of_taipei_day(since) if since else None,
+                              until=start_of_taipei_day(until + timedelta(days=1)) if until else None)
 
 
 def _filter_form() -> AuditFilterForm:

@@ -62,7 +62,7 @@ def parse(session: Session, text: str) -> ImportPlan:
         row = ImportRow(line=number, data=AgencyInput(
             code=values.get("code", ""), name_zh=values.get("name_zh", ""), name_en=values.get("name_en", ""),
             parent_code=values.get("parent_code", ""), contact_email=values.get("contact_email", ""),
-            response_days=int(days_text) if days_text.isdigit() else DEFAULT_RESPONSE_DAYS))
+            response_days=int(days_text) if days_text.isascii() and days_text.isdigit() else DEFAULT_RESPONSE_DAYS))
         if not CODE_PATTERN.fullmatch(row.data.code):
             row.errors.append(_("An agency code is 1 to 20 letters and digits."))
         elif row.data.code in codes_in_file:
@@ -72,7 +72,7 @@ def parse(session: Session, text: str) -> ImportPlan:
             codes_in_file[row.data.code] = number
         if not row.data.name_zh:
             row.errors.append(_("Enter the agency's Chinese name."))
-        if days_text and (not days_text.isdigit() or not 1 <= int(days_text) <= 365):
+        if days_text and (not (days_text.isascii() and days_text.isdigit()) or not 1 <= int(days_text) <= 365):
             row.errors.append(_("The answer deadline must be between 1 and 365 days."))
         if row.data.contact_email and not EMAIL_PATTERN.fullmatch(row.data.contact_email):
             row.errors.append(_("Enter the contact address in the right format, like name@example.gov.tw."))

@@ -89,8 +89,8 @@ def _row(values: list[str], number: int, result: CalendarFile) -> CalendarRow | 
     values = [value.strip() for value in values] + [""] * len(COLUMNS)
     text, weekday, flag, note = values[:4]
     try:
-        day = date(int(text[:4]), int(text[4:6]), int(text[6:8])) if len(text) == 8 and text.isdigit() \
-            else None
+        digits = len(text) == 8 and text.isascii() and text.isdigit()
+        day = date(int(text[:4]), int(text[4:6]), int(text[6:8])) if digits else None
     except ValueError:
         day = None
     if day is None:

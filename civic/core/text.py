@@ -54,3 +54,15 @@ def plain_text(source: str) -> str:
     # Block ends become spaces, so list items and paragraphs do not run together.
     html = html.replace("</p>", " </p>").replace("</li>", " </li>").replace("<br />", " ")
     return " ".join(unescape(_text_only.clean(html)).split())
+
+
+# Ids are 32-bit integer columns on PostgreSQL.
+LARGEST_ID = 2**31 - 1
+
+
+def parse_id(text: str) -> int | None:
+    """``text`` as an id: ASCII digits from 1 to LARGEST_ID; None otherwise (never an overflow later)."""
+    if not (text.isascii() and text.isdigit() and len(text) <= len(str(LARGEST_ID))):
+        return None
+    number = int(text)
+    return number if 1 <= number <= LARGEST_ID else None

@@ -27,11 +27,23 @@ def from_taipei_local(value: datetime) -> datetime:
     return value.replace(tzinfo=TAIPEI).astimezone(UTC)
 
 
+def start_of_taipei_day(day: date) -> datetime:
+    """The moment ``day`` begins in Taipei, in UTC."""
+    return from_taipei_local(datetime.combine(day, datetime.min.time()))
+
+
 def format_day(value: date, locale: str) -> str:
     """Format a calendar date (no time of day): 民國 year in Chinese."""
     if locale.startswith("zh"):
         return f"民國{value.year - ROC_YEAR_OFFSET}年{value.month}月{value.day}日"
     return value.strftime("%-d %b %Y")
+
+
+def format_month(year: int, month: int, locale: str) -> str:
+    """Format a month of a year: 民國 year in Chinese."""
+    if locale.startswith("zh"):
+        return f"民國{year - ROC_YEAR_OFFSET}年{month}月"
+    return date(year, month, 1).strftime("%b %Y")
 
 
 def format_date(value: datetime, locale: str) -> str:

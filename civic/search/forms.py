@@ -8,7 +8,7 @@ from wtforms import Form, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from civic.cases import labels
-from civic.web.forms import strip
+from civic.web.forms import DayField, strip
 
 
 class SearchForm(Form):
@@ -24,5 +24,5 @@ class SearchForm(Form):
     procurement_kind = SelectField(
         _l("Procurement kind"), widget=GovSelect(), validators=[Optional()],
         choices=[SelectChoice("", "")] + [SelectChoice(code, text) for code, text in labels.PROCUREMENT_KINDS.items()])
-    since = StringField(_l("From (YYYY-MM-DD)"), widget=GovTextInput(), filters=[strip], validators=[Optional()])
-    until = StringField(_l("Until (YYYY-MM-DD)"), widget=GovTextInput(), filters=[strip], validators=[Optional()])
+    since = DayField(_l("From (YYYY-MM-DD)"), validators=[Optional()])
+    until = DayField(_l("Until (YYYY-MM-DD)"), validators=[Optional()])

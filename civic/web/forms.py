@@ -5,7 +5,9 @@ rule's refusal next to the field it concerns.
 from __future__ import annotations
 
 import re
+from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import StringField
 
@@ -53,6 +55,36 @@ class WholeNumberField(StringField):
         if self.raw_data:
             return self.raw_data[0]
         return "" if self.data is None else str(self.data)
+
+
+class DayField(StringField):
+    """A day typed as YYYY-MM-DD (full-width digits too); ``data`` is the date.
+
+    Only 1900 to 2100: no record of ours lies outside, and a year like 0001 cannot be turned into
+    a time in Taipei.
+    """
+
+    widget = GovTextInput()
+    earliest = date(1900, 1, 1)
+    latest = date(2100, 12, 31)
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = (valuelist[0] if valuelist else "").translate(FULL_WIDTH).strip()
+        if not text:
+            return
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(str(_l("Enter a real date, like 2024-03-19."))) from None
+        if not self.earliest <= day <= self.latest:
+            raise ValueError(str(_l("Enter a date between 1900 and 2100.")))
+        self.data = day
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else self.data.isoformat()
 
 
 def attach_error(form, error: DomainError, default_field: str) -> None:

@@ -19,6 +19,7 @@ from civic.cases import queries as case_queries
 from civic.core.errors import DomainError
 from civic.core.roles import Role
 from civic.core.spreadsheets import BOM, safe_cell
+from civic.core.text import parse_id
 from civic.core.time import isoformat, utcnow
 from civic.extensions import db
 from civic.web.access import require, role_required
@@ -148,11 +149,11 @@ def attendance(workshop_id: int):
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
-    raw = request.form.getlist("attended")
-    if not all(value.isdigit() for value in raw):
+    ids = [parse_id(value) for value in request.form.getlist("attended")]
+    if None in ids:
         abort(400)
     try:
-        attended, _changed = participants.record_attendance(db.session, workshop, {int(v) for v in raw},
+        attended, _changed = participants.record_attendance(db.session, workshop, set(ids),
                                                         actor=current_user)
     except DomainError as error:
         db.session.rollback()
