@@ -67,6 +67,10 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_ENABLED = True
+    # When that Redis is away, count in this process's memory and log a warning rather than
+    # refusing sign-ins, sign-ups, the API and the feeds; /healthz says so.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     # Requests one client may make per minute to /api/ and /feeds/ (429 with Retry-After beyond).
     API_RATE_LIMIT = "600 per minute"
     # Attempts at the login form per client address.

@@ -8,7 +8,7 @@ from sqlalchemy.exc import DBAPIError
 
 from civic.cases import queries as case_queries
 from civic.core.time import utcnow
-from civic.extensions import db
+from civic.extensions import db, limiter
 from civic.feedback import queries as feedback_queries
 from civic.web import page_cache
 
@@ -30,7 +30,11 @@ def home():
 
 @bp.get("/healthz")
 def healthz():
-    """Answer 200 while the database answers, 503 otherwise (for load balancers)."""
+    """Answer 200 while the database answers, 503 otherwise (for load balancers).
+
+    Redis is not needed to serve: without it the rate limits count per process and the shared
+    page copies are skipped. The answer says so ("degraded") for monitoring.
+    """
     try:
         db.session.execute(text("SELECT 1"))
     except DBAPIError:
@@ -39,4 +43,14 @@ def healthz():
         response.status_code = 503
         response.headers["Retry-After"] = "30"
         return response
-    return jsonify({"status": "ok"})
+    parts = {"rate_limits": "ok" if _limiter_reachable() else "degraded",
+             "page_cache": "ok" if page_cache.reachable() else "degraded"}
+    status = "ok" if all(state == "ok" for state in parts.values()) else "degraded"
+    return jsonify({"status": status, "database": "ok", **parts})
+
+
+def _limiter_reachable() -> bool:
+    try:
+        return bool(limiter.storage.check())
+    except Exception:  # any failure of the store means it is not there
+        return False

@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable, Iterable
 from urllib.parse import parse_qsl, urlencode
 
-from flask import Flask, has_app_context
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
@@ -75,8 +75,8 @@ class SharedCopies:
         key = _key(environ)
         try:
             copy = backend.get(key)
-        except Exception:
-            logger.exception("The page cache could not be read")
+        except Exception as error:
+            logger.warning("The page cache could not be read: %s", type(error).__name__)
             copy = None
         if copy is not None:
             status, headers, body = copy
@@ -100,9 +100,21 @@ class SharedCopies:
                 name.lower() == "set-cookie" for name, _value in headers):
             try:
                 backend.set(key, (answer["status"], headers, body))
-            except Exception:
-                logger.exception("The page cache could not be written")
+            except Exception as error:
+                logger.warning("The page cache could not be written: %s", type(error).__name__)
         return [body]
+
+
+def reachable() -> bool:
+    """Whether the store of the copies answers (always, for the in-process store)."""
+    backend = current_app.extensions["cache"][cache]
+    client = getattr(backend, "_write_client", None)
+    if client is None:
+        return True
+    try:
+        return bool(client.ping())
+    except Exception:  # any failure of the store means it is not there
+        return False
 
 
 _shown_by: tuple[str, ...] = ()
