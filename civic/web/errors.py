@@ -83,7 +83,12 @@ def handle_http_error(error: HTTPException):
     status = error.code or 500
     if status == 500:
         return handle_server_error(error)
-    return error_response(status)
+    response = error_response(status)
+    # 405 names the methods the address takes; 401 and 416 carry headers of their own too.
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def handle_csrf_error(error: CSRFError):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request
+from flask_login import current_user
 
 # No inline script or style anywhere: everything comes from /static.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -23,6 +24,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
+    if _signed_in() and request.endpoint != "static":
+        # Pages of a signed-in person (their account, an inbox, attendee lists) must not be kept
+        # by the browser or any cache between it and us.
+        headers["Cache-Control"] = "no-store"
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
@@ -31,6 +36,13 @@ def add_security_headers(response: Response) -> Response:
     if current_app.config.get("SECURITY_HSTS"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
+
+
+def _signed_in() -> bool:
+    try:
+        return bool(current_user and current_user.is_authenticated)
+    except Exception:  # the user could not be loaded (the database is away): nobody is signed in
+        return False
 
 
 def init_app(app: Flask) -> None:
