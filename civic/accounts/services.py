@@ -108,6 +108,8 @@ def register(
     existing = get_user_by_email(session, email)
     if existing is not None:
         _check_password_rules(password, email)
+        # Spend the time a new account's hash takes, so the answer's delay does not tell.
+        passwords.hash_password(password)
         if existing.deleted_at is None:
             if existing.is_verified:
                 emails.already_registered(session, existing)
