@@ -86,9 +86,9 @@ def _init_extensions(app: Flask) -> None:
     init_login(app)
     install_search_index()
     install_history_guard()
-    # The cached public pages show cases, their threads, agencies, workshops and pledges.
+    # The cached public pages show cases, their threads, agencies, workshops, pledges and commitments.
     page_cache.install(shown_by=("civic.cases", "civic.feedback", "civic.agencies", "civic.workshops",
-                                 "civic.pledges"))
+                                 "civic.pledges", "civic.commitments"))
     locale.init_app(app)
     security.init_app(app)
     errors.init_app(app)
@@ -100,6 +100,7 @@ def _import_models() -> None:
     import civic.accounts.models
     import civic.agencies.models
     import civic.cases.models
+    import civic.commitments.models
     import civic.core.audit
     import civic.core.clock
     import civic.core.fulltext
@@ -133,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     from civic.accounts.views import bp as accounts_bp
     from civic.admin.agency_views import bp as admin_agencies_bp
     from civic.admin.calendar_views import bp as admin_calendar_bp
+    from civic.admin.commitment_views import bp as admin_commitments_bp
     from civic.admin.people_views import bp as admin_people_bp
     from civic.admin.pledge_views import bp as admin_pledges_bp
     from civic.admin.sector_views import bp as admin_sectors_bp
@@ -142,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     from civic.api.views import bp as api_bp
     from civic.cases.staff_views import bp as cases_manage_bp
     from civic.cases.views import bp as cases_bp
+    from civic.commitments.views import bp as commitments_bp
     from civic.feedback.moderation_views import bp as moderation_bp
     from civic.feedback.staff_views import bp as feedback_staff_bp
     from civic.feedback.views import bp as feedback_bp
@@ -155,7 +158,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (site_bp, accounts_bp, cases_bp, cases_manage_bp, agencies_bp, admin_bp, feedback_bp,
                       feedback_staff_bp, moderation_bp, admin_agencies_bp, admin_people_bp, admin_trail_bp,
                       admin_sectors_bp, admin_calendar_bp, pledges_bp, admin_pledges_bp, search_bp, api_bp,
-                      feeds_bp, workshops_bp, workshops_staff_bp):
+                      feeds_bp, workshops_bp, workshops_staff_bp, commitments_bp, admin_commitments_bp):
         app.register_blueprint(blueprint)
 
 

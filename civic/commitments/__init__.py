@@ -1,0 +1,1 @@
+"""The Open Government action plan commitments: targets the authority sets and progress from the data."""

@@ -1,0 +1,79 @@
+"""Commitment forms: field shapes and messages; the measure's choices are handed in by the view."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea, GovTextInput
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+from civic.cases.forms import DateInput
+from civic.commitments.models import FIRST_YEAR, LAST_YEAR
+from civic.commitments.services import CODE_PATTERN
+from civic.web.forms import WholeNumberField, strip
+
+YEAR_MESSAGE = _l("The year is a number from %(first)d to %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)
+
+
+class DayInput(DateInput):
+    """A date typed as YYYY-MM-DD; an empty box is no date (the validators say whether one is needed)."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        super().process_formdata(valuelist)
+
+
+class CommitmentForm(FlaskForm):
+    code = StringField(_l("Code"), widget=GovTextInput(), filters=[strip],
+                       description=_l("Used in open data, like best-practice-platforms. It cannot be changed "
+                                      "later."),
+                       validators=[DataRequired(message=_l("Enter the commitment's code.")),
+                                   Length(max=40, message=_l("At most 40 characters.")),
+                                   Regexp(rf"^{CODE_PATTERN.pattern}$", message=_l(
+                                       "A code is up to 40 lowercase letters, digits and hyphens, starting with "
+                                       "a letter, like best-practice-platforms."))])
+    measure = SelectField(_l("What it measures"), widget=GovSelect(),
+                          description=_l("Computed from the data every year. It cannot be changed later."),
+                          validators=[DataRequired(message=_l("Choose what the commitment measures."))])
+    title_zh = StringField(_l("Title in Chinese"), widget=GovTextInput(), filters=[strip],
+                           validators=[DataRequired(message=_l("Enter the commitment's title in Chinese.")),
+                                       Length(max=200, message=_l("At most 200 characters."))])
+    title_en = StringField(_l("Title in English"), widget=GovTextInput(), filters=[strip],
+                           validators=[Length(max=200, message=_l("At most 200 characters."))])
+    description_zh = TextAreaField(_l("Description in Chinese"), widget=GovTextArea(), filters=[strip],
+                                   validators=[Length(max=4000, message=_l("At most 4,000 characters."))])
+    description_en = TextAreaField(_l("Description in English"), widget=GovTextArea(), filters=[strip],
+                                   validators=[Length(max=4000, message=_l("At most 4,000 characters."))])
+    position = WholeNumberField(_l("Position in lists"), default=0, message=_l("Between 0 and 999."),
+                                description=_l("Lower numbers come first."),
+                                validators=[InputRequired(message=_l("Enter a number.")),
+                                            NumberRange(min=0, max=999, message=_l("Between 0 and 999."))])
+
+
+class TargetForm(FlaskForm):
+    year = WholeNumberField(_l("Year (western calendar)"), message=YEAR_MESSAGE, max_digits=4,
+                            description=_l("The western year, like 2026."),
+                            validators=[InputRequired(message=_l("Enter the year.")),
+                                        NumberRange(min=FIRST_YEAR, max=LAST_YEAR, message=YEAR_MESSAGE)])
+    target = WholeNumberField(_l("Target for the year"), message=_l("Enter the target as a whole number, like 3."),
+                              max_digits=6,
+                              validators=[InputRequired(message=_l("Enter the target."))])
+
+
+class MilestoneForm(FlaskForm):
+    title_zh = StringField(_l("Milestone in Chinese"), widget=GovTextInput(), filters=[strip],
+                           validators=[DataRequired(message=_l("Enter the milestone in Chinese.")),
+                                       Length(max=200, message=_l("At most 200 characters."))])
+    title_en = StringField(_l("Milestone in English"), widget=GovTextInput(), filters=[strip],
+                           validators=[Length(max=200, message=_l("At most 200 characters."))])
+    due_on = DayInput(_l("Due on (YYYY-MM-DD)"),
+                       validators=[InputRequired(message=_l("Enter the date the milestone is due."))])
+    done_on = DayInput(_l("Done on (YYYY-MM-DD)"), description=_l("Leave empty while it is not done."),
+                        validators=[Optional()])
+
+
+class RemoveForm(FlaskForm):
+    """An empty form: a POST with a CSRF token."""
