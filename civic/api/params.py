@@ -30,6 +30,8 @@ CODE_PATTERN = rf"^{AGENCY_CODE.pattern}$"
 UBN_PATTERN = r"^[0-9]{8}$"
 # The largest id a path may name: an INTEGER primary key on PostgreSQL.
 ID_PATTERN = r"^[1-9][0-9]{0,9}$"
+# A period of accountability figures (civic.feedback.periods): all, a year 2000-2100, or a quarter.
+PERIOD_PATTERN = r"^(all|(20[0-9]{2}|2100)(-Q[1-4])?)$"
 _MAX_ECHO = 80
 
 
@@ -146,6 +148,13 @@ class HistoryQuery(ListQuery):
 
 class NoQuery(QuerySchema):
     """An address that takes no parameters."""
+
+
+class AgencyStatsQuery(QuerySchema):
+    period = fields.String(
+        validate=validate.Regexp(PERIOD_PATTERN),
+        metadata={"description": "Count the items received in this period (Taipei dates): `all` (the default), "
+                                 "a year such as `2026`, or a quarter such as `2026-Q3`."})
 
 
 def _echo(value: Any) -> str:

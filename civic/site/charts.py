@@ -10,7 +10,7 @@ import pygal
 from flask_babel import gettext as _
 from pygal.style import Style
 
-from civic.feedback.queries import AgencyFigures
+from civic.feedback.figures import AgencyFigures
 
 STYLE = Style(
     background="white", plot_background="white", foreground="#0b0c0c", foreground_strong="#0b0c0c",
@@ -20,12 +20,19 @@ STYLE = Style(
 )
 
 
-def monthly_chart(figures: AgencyFigures, title: str) -> bytes:
-    """Items received and answered per month, as a standalone SVG without JavaScript."""
-    chart = pygal.Bar(style=STYLE, js=(), disable_xml_declaration=False, width=760, height=320,
-                      legend_at_bottom=True, show_y_guides=True, title=title, x_label_rotation=0,
-                      truncate_label=-1, print_values=False)
-    chart.x_labels = [month.month[2:] for month in figures.months]
+def monthly_chart(figures: AgencyFigures, title: str, labels: list[str]) -> bytes:
+    """Items received, and of those answered, per month, as a standalone SVG without JavaScript.
+
+    ``labels`` names the months as the table beside the chart does (民國 year in Chinese).
+    """
+    # A year of long month names only fits the axis slanted, and pygal underestimates how far
+    # slanted Chinese labels reach down: the legend goes beside the chart then, not below it.
+    slanted = len(labels) > 6
+    chart = pygal.Bar(style=STYLE, js=(), disable_xml_declaration=False, width=760, height=420 if slanted else 320,
+                      legend_at_bottom=not slanted, show_y_guides=True, title=title,
+                      x_label_rotation=-60 if slanted else 0, truncate_label=-1, print_values=False,
+                      margin_bottom=50 if slanted else 20)
+    chart.x_labels = labels
     # Whole numbers on the axis: these are counts of items.
     top = max([1] + [max(m.received, m.answered) for m in figures.months])
     step = max(1, -(-top // 5))
