@@ -45,6 +45,7 @@ ACCESS = {
     "cases.history": PUBLIC,  # as cases.detail (tests/cases/test_history_pages.py)
     "cases.change": PUBLIC,  # as cases.detail (tests/cases/test_history_pages.py)
     "agencies.index": PUBLIC,
+    "commitments.index": PUBLIC,
     "agencies.detail": PUBLIC,
     "cases_manage.index": STAFF,
     "cases_manage.apply": STAFF,
@@ -60,6 +61,8 @@ ACCESS = {
     "admin.best_practice": ADMIN,
     "agencies.chart": PUBLIC,
     "agencies.figures_csv": PUBLIC,
+    "agencies.index_csv": PUBLIC,
+    "agencies.report_card": PUBLIC,
     "feedback.post_comment": SIGNED_IN,
     "feedback.edit_comment": AUTHOR,
     "feedback.delete_comment": AUTHOR,
@@ -69,6 +72,7 @@ ACCESS = {
     "feedback.follow": SIGNED_IN,
     "feedback.unfollow": SIGNED_IN,
     "feedback.unsubscribe": PUBLIC,  # the secret token in the mail is the key
+    "feedback.follow_up": AUTHOR,  # the item's author; every role checked in tests/feedback/test_follow_up.py
     "feedback_staff.inbox": STAFF,
     "feedback_staff.item": ITEM_HANDLERS,
     "feedback_staff.extend": ITEM_HANDLERS,
@@ -77,12 +81,15 @@ ACCESS = {
     "feedback_staff.note": ITEM_HANDLERS,
     "feedback_staff.status": ITEM_HANDLERS,
     "feedback_staff.forward": ITEM_HANDLERS,
+    "feedback_staff.acknowledge": ITEM_HANDLERS,
     "accounts.accept_invitation": PUBLIC,  # the signed invitation link is the key
     "admin_agencies.index": ADMIN,
     "admin_agencies.edit": ADMIN,
     "admin_agencies.toggle_active": ADMIN,
     "admin_agencies.delete": ADMIN,
     "admin_agencies.import_csv": ADMIN,
+    **{f"admin_commitments.{name}": ADMIN for name in (
+        "index", "manage", "edit", "set_target", "remove_target", "milestone", "remove_milestone")},
     "admin_sectors.index": ADMIN,
     "admin_sectors.edit": ADMIN,
     "admin_sectors.delete": ADMIN,
@@ -124,7 +131,8 @@ ACCESS = {
         "case_oc4ids", "oc4ids_package", "agencies", "agency_stats",
         "comments", "feedback", "export_cases_csv", "export_cases_jsonl", "export_comments_csv",
         "export_comments_jsonl", "workshops", "workshop", "pledges", "export_workshops_csv",
-        "export_workshops_jsonl", "export_pledges_csv", "export_pledges_jsonl", "feedback_items", "pledge_texts")},
+        "export_workshops_jsonl", "export_pledges_csv", "export_pledges_jsonl", "feedback_items", "pledge_texts",
+        "commitments")},
     "feeds.cases": PUBLIC,
     "feeds.case": PUBLIC,
     "feeds.agency": PUBLIC,

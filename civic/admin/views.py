@@ -18,6 +18,7 @@ from civic.core.errors import DomainError
 from civic.core.roles import Role
 from civic.core.time import utcnow
 from civic.extensions import db
+from civic.feedback import figures as feedback_figures
 from civic.feedback import queries as feedback_queries
 from civic.notifications.services import count_by_status
 from civic.web.access import require, role_required
@@ -39,7 +40,7 @@ def dashboard():
     return render_template(
         "admin/dashboard.html",
         applications=queries.list_applications(db.session),
-        overdue=feedback_queries.overdue_by_agency(db.session, utcnow()),
+        overdue=feedback_figures.overdue_by_age(db.session, utcnow()),
         claims=list_pending_claims(db.session),
         reports=feedback_queries.count_open_reports(db.session),
         mail=count_by_status(db.session),

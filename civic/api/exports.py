@@ -165,6 +165,8 @@ COMMENT_COLUMNS = (
     Column("feedback_status", lambda r: _feedback(r, "status")),
     Column("agency", lambda r: r.comment.feedback.agency.code if r.comment.feedback else None),
     Column("received_at", lambda r: _feedback(r, "received_at")),
+    Column("acknowledge_by", lambda r: _feedback(r, "acknowledge_by")),
+    Column("acknowledged_at", lambda r: _feedback(r, "acknowledged_at")),
     Column("due_at", lambda r: _feedback(r, "due_at")),
     Column("answered_at", lambda r: _feedback(r, "answered_at")),
     Column("answer_unit", lambda r: _answer(r, "unit")),

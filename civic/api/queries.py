@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import BigInteger, ColumnElement, Select, and_, cast, func, or_, select
 from sqlalchemy import case as when
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session, contains_eager, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 from sqlalchemy.sql.functions import FunctionElement
 
 from civic.accounts.models import Company
@@ -24,8 +24,9 @@ from civic.api.pagination import SECOND_TABLE, KeysetPage, Window, keyset, merge
 from civic.cases.models import Case, HistoryEntry, ReviewState, Sector
 from civic.cases.queries import part_options
 from civic.core.db import UTCDateTime
-from civic.feedback import queries as feedback_queries
+from civic.feedback import figures as feedback_figures
 from civic.feedback.models import Comment, Feedback, Response
+from civic.feedback.periods import EVERYTHING, Period
 from civic.pledges.models import Pledge, PledgeText
 from civic.workshops.models import Workshop
 
@@ -197,11 +198,18 @@ class AgencyStats:
     overdue_now: int
     median_days: float | None
     months: list[Any]
+    period: str
+    acknowledged_on_time: int
+    acknowledged_on_time_share: int | None
+    median_working_days: float | None
+    extended: int
+    reopened: int
+    too_few_to_compare: bool
 
 
-def agency_stats(session: Session, agency: Agency, now: datetime) -> AgencyStats:
+def agency_stats(session: Session, agency: Agency, now: datetime, period: Period = EVERYTHING) -> AgencyStats:
     """The agency's accountability figures, as on /agencies/<code>, and when they last changed."""
-    figures = feedback_queries.agency_figures_in_detail(session, agency.id, now)
+    figures = feedback_figures.agency_figures_in_detail(session, agency.id, now, period=period)
     cases, average, cases_changed = session.execute(
         select(func.count(Case.id), func.avg(Case.completeness), func.max(Case.updated_at))
         .where(Case.agency_id == agency.id, Case.review_state == ReviewState.published)).one()
@@ -212,7 +220,10 @@ def agency_stats(session: Session, agency: Agency, now: datetime) -> AgencyStats
         average_completeness=round(average) if average is not None else None,
         received=figures.received, answered=figures.answered, answered_on_time=figures.answered_on_time,
         on_time_share=figures.on_time_share, overdue_now=figures.overdue_now, median_days=figures.median_days,
-        months=figures.months)
+        months=figures.months, period=period.key, acknowledged_on_time=figures.acknowledged_on_time,
+        acknowledged_on_time_share=figures.acknowledged_on_time_share,
+        median_working_days=figures.median_working_days, extended=figures.extended, reopened=figures.reopened,
+        too_few_to_compare=figures.too_few_to_compare)
 
 
 # Comments
@@ -310,6 +321,8 @@ def _feedback_items() -> Select:
             contains_eager(Feedback.case),
             selectinload(Feedback.agency),
             selectinload(Feedback.response).selectinload(Response.agency),
+            # One follow-up at most per item: joined, so the list costs no extra query.
+            joinedload(Feedback.follow_up),
             selectinload(Feedback.events),
         )
     )

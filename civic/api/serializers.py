@@ -13,6 +13,7 @@ from typing import Any
 from flask import url_for
 from marshmallow import Schema, fields
 
+from civic.api.params import PERIOD_PATTERN
 from civic.api.queries import CommentRow, Gone
 from civic.core.time import to_taipei, utcnow
 from civic.feedback.models import Comment, Feedback
@@ -200,8 +201,15 @@ class AgencySchema(Schema):
 @all_required
 class MonthSchema(Schema):
     month = fields.String(metadata={"pattern": r"^\d{4}-\d{2}$"})
-    received = fields.Integer()
-    answered = fields.Integer()
+    received = fields.Integer(metadata={"description": "Items received in the month (Taipei)"})
+    acknowledged_on_time = fields.Integer(metadata={"description": "Of those, acknowledged by their "
+                                                                   "acknowledgement deadline"})
+    answered = fields.Integer(metadata={"description": "Of those, answered"})
+    answered_on_time = fields.Integer(metadata={"description": "Of those, answered by the deadline"})
+    median_working_days = _nullable(fields.Float(metadata={"description": "Median working days to answer"}))
+    overdue_now = fields.Integer(metadata={"description": "Of those, open past the deadline now"})
+    extended = fields.Integer(metadata={"description": "Of those, given more time"})
+    reopened = fields.Integer(metadata={"description": "Of those, reopened after an answer"})
 
 
 @all_required
@@ -217,6 +225,18 @@ class AgencyStatsSchema(Schema):
     overdue_now = fields.Integer()
     median_days = _nullable(fields.Float(metadata={"description": "Median days from receipt to answer"}))
     months = fields.List(fields.Nested(MonthSchema))
+    period = fields.String(metadata={"description": "The period counted: items received in it (Taipei dates)",
+                                     "pattern": PERIOD_PATTERN})
+    acknowledged_on_time = fields.Integer(metadata={"description": "Items acknowledged by their acknowledgement "
+                                                                   "deadline"})
+    acknowledged_on_time_share = _nullable(fields.Integer(metadata={
+        "description": "Percentage of the items with an acknowledgement deadline acknowledged by it"}))
+    median_working_days = _nullable(fields.Float(metadata={
+        "description": "Median working days (office calendar) from the day received to the day answered"}))
+    extended = fields.Integer(metadata={"description": "Items whose deadline was extended"})
+    reopened = fields.Integer(metadata={"description": "Items reopened after an answer"})
+    too_few_to_compare = fields.Boolean(metadata={"description": "Fewer than 10 items received: too few to "
+                                                                 "compare shares fairly"})
 
 
 # Comments and feedback
@@ -261,6 +281,8 @@ class FeedbackSummarySchema(Schema):
     status = fields.String(metadata={"enum": ["received", "in_progress", "answered", "closed"]})
     agency = fields.Function(lambda item: item.agency.code, metadata={"type": "string"})
     received_at = Timestamp()
+    acknowledge_by = _nullable(Timestamp())
+    acknowledged_at = _nullable(Timestamp())
     due_at = Timestamp()
     answered_at = _nullable(Timestamp())
     closed_at = _nullable(Timestamp())
@@ -314,7 +336,8 @@ class CommentBodySchema(_CommentFields):
 @all_required
 class EventSchema(Schema):
     kind = fields.String(metadata={"enum": ["received", "status_changed", "answered", "forwarded", "overdue",
-                                            "escalated", "withdrawn", "extended", "deadline_moved"]})
+                                            "escalated", "withdrawn", "extended", "deadline_moved",
+                                            "acknowledged", "reopened"]})
     at = Timestamp(attribute="created_at")
     status = fields.Function(
         lambda event: event.data.get("new") if event.kind == "status_changed" else None,
@@ -327,10 +350,39 @@ class EventSchema(Schema):
                              else None,
                              metadata={**NULLABLE_STRING, "description": "The public reason of a forwarding or an "
                                                                          "extension"})
-    due_at = fields.Function(lambda event: event.data.get("new") if event.kind in ("extended", "deadline_moved")
-                             else None,
+    due_at = fields.Function(lambda event: event.data.get("new")
+                             if event.kind in ("extended", "deadline_moved", "reopened") else None,
                              metadata={**NULLABLE_STRING, "format": "date-time",
-                                       "description": "The new deadline, for extended and deadline_moved"})
+                                       "description": "The new deadline, for extended, deadline_moved and "
+                                                      "reopened"})
+
+
+@all_required
+class FollowUpAnswerSchema(Schema):
+    body = fields.String(attribute="answer_html", metadata={"description": "The further answer as cleaned HTML"})
+    unit = fields.String(attribute="answer_unit", metadata={"description": "The answering unit, e.g. 工程管理科"})
+    answered_at = Timestamp()
+
+
+@all_required
+class FollowUpSchema(Schema):
+    """The author's one follow-up to the first answer, and the agency's further answer to it."""
+
+    body = _nullable(fields.String(attribute="body_html", metadata={
+        "description": "The follow-up as cleaned HTML; null when the item's comment is hidden or deleted"}))
+    created_at = Timestamp()
+    answer = fields.Function(
+        lambda follow_up: FollowUpAnswerSchema().dump(follow_up) if follow_up.answered_at else None,
+        metadata={"anyOf": [{"$ref": "#/components/schemas/FollowUpAnswer"}, {"type": "null"}],
+                  "description": "The agency's further answer, or null while it is awaited"})
+
+
+def _follow_up(item: Feedback) -> dict | None:
+    if item.follow_up is None:
+        return None
+    data = FollowUpSchema().dump(item.follow_up)
+    # The follow-up is the author's words too: it goes when their comment is hidden or deleted.
+    return {**data, "body": if_visible(item.comment, data["body"])}
 
 
 def _answered_on_time(item: Feedback) -> bool | None:
@@ -347,10 +399,17 @@ class FeedbackSchema(Schema):
     status = fields.String(attribute="item.status",
                            metadata={"enum": ["received", "in_progress", "answered", "closed"]})
     received_at = Timestamp(attribute="item.received_at")
+    acknowledge_by = _nullable(Timestamp(attribute="item.acknowledge_by", metadata={
+        "description": "When the agency must acknowledge (受理) the item; null for items received before "
+                       "this clock existed"}))
+    acknowledged_at = _nullable(Timestamp(attribute="item.acknowledged_at", metadata={
+        "description": "When the agency acknowledged the item, or null"}))
     due_at = Timestamp(attribute="item.due_at")
     extended_to = _nullable(Timestamp(attribute="item.extended_to", metadata={
         "description": "The deadline given by the item's one extension, or null"}))
     answered_at = _nullable(Timestamp(attribute="item.answered_at"))
+    reopened_at = _nullable(Timestamp(attribute="item.reopened_at", metadata={
+        "description": "When the author's follow-up reopened the answered item, or null"}))
     closed_at = _nullable(Timestamp(attribute="item.closed_at"))
     is_overdue = fields.Function(lambda row: row.item.is_overdue(utcnow()), metadata={"type": "boolean"})
     answered_on_time = fields.Function(lambda row: _answered_on_time(row.item), metadata={"type": ["boolean", "null"]})
@@ -359,6 +418,11 @@ class FeedbackSchema(Schema):
         lambda row: CommentBodySchema().dump(CommentRow(row.item.comment, row.item.case.slug, row.updated_at)),
         metadata={"allOf": [{"$ref": "#/components/schemas/CommentBody"}]})
     response = _nullable(fields.Nested(ResponseSchema, attribute="item.response"))
+    follow_up = fields.Function(
+        lambda row: _follow_up(row.item),
+        metadata={"anyOf": [{"$ref": "#/components/schemas/FollowUp"}, {"type": "null"}],
+                  "description": "The author's one follow-up saying the answer does not answer the question, "
+                                 "with the further answer; or null"})
     history = fields.Function(
         lambda row: EventSchema(many=True).dump([event for event in row.item.events if event.is_public]),
         metadata={"type": "array", "items": {"$ref": "#/components/schemas/Event"},
@@ -452,6 +516,56 @@ class PledgeTextSchema(Schema):
     text_hash = fields.String(attribute="text.content_hash", metadata={"description": TEXT_HASH})
     published_at = Timestamp(attribute="text.published_at")
     updated_at = Timestamp()
+
+
+# The action plan's commitments
+
+
+@all_required
+class CommitmentYearSchema(Schema):
+    year = fields.Integer()
+    target = _nullable(fields.Integer(metadata={"description": "The value the integrity authority set for the year; "
+                                                               "null when it set none"}))
+    actual = _nullable(fields.Integer(metadata={"description": "The value the data shows for the year; null when "
+                                                               "there is nothing to measure yet"}))
+    met = _nullable(fields.Boolean(metadata={"description": "Whether the actual value reached the target; null "
+                                                            "without a target"}))
+
+
+@all_required
+class CommitmentMilestoneSchema(Schema):
+    title = fields.String(attribute="title_zh")
+    title_en = fields.String()
+    due_on = fields.Date()
+    done_on = _nullable(fields.Date())
+    is_done = fields.Boolean()
+
+
+@all_required
+class CommitmentSchema(Schema):
+    """One commitment (a CommitmentProgress) with its targets, the values reached and its milestones."""
+
+    code = fields.String(attribute="commitment.code")
+    title = fields.String(attribute="commitment.title_zh")
+    title_en = fields.String(attribute="commitment.title_en")
+    description = fields.String(attribute="commitment.description_zh")
+    description_en = fields.String(attribute="commitment.description_en")
+    measure = fields.String(attribute="commitment.measure", metadata={
+        "enum": ["best_practice_cases", "platforms", "answered_on_time_share"],
+        "description": "best_practice_cases: published cases chosen as best practice, by the year they were "
+                       "chosen; platforms: published cases, by the year each is counted in; "
+                       "answered_on_time_share: percentage of the feedback received that year answered by its "
+                       "deadline"})
+    unit = fields.Function(lambda item: "percent" if item.commitment.is_percentage else "count",
+                           metadata={"enum": ["count", "percent"]})
+    targets = fields.List(fields.Nested(CommitmentYearSchema),
+                          metadata={"description": "Every year with a target, oldest first"})
+    current = fields.Nested(CommitmentYearSchema, metadata={"description": "The current year (Asia/Taipei)"})
+    milestones = fields.List(fields.Nested(CommitmentMilestoneSchema), attribute="commitment.milestones")
+
+
+CommitmentListSchema = Schema.from_dict({"data": fields.List(fields.Nested(CommitmentSchema), required=True)},
+                                        name="CommitmentList")
 
 
 # Tombstones: what left public view since updated_since

@@ -42,9 +42,11 @@ COMPONENTS: tuple[type[Schema], ...] = (
     s.DocumentSchema, s.SupplierSchema, s.ContractSchema, s.CaseSchema, s.CaseListSchema,
     s.AgencySchema, s.AgencyListSchema, s.MonthSchema, s.AgencyStatsSchema,
     s.ResponseSchema, s.FeedbackSummarySchema, s.CommentBodySchema, s.CommentSchema, s.CommentListSchema,
-    s.EventSchema, s.FeedbackSchema, s.FeedbackListSchema, s.WorkshopSchema, s.WorkshopListSchema, s.PledgeSchema,
-    s.PledgeListSchema, s.PledgeTextSchema, s.PledgeTextListSchema,
+    s.EventSchema, s.FollowUpAnswerSchema, s.FollowUpSchema, s.FeedbackSchema, s.FeedbackListSchema,
+    s.WorkshopSchema, s.WorkshopListSchema, s.PledgeSchema, s.PledgeListSchema, s.PledgeTextSchema,
+    s.PledgeTextListSchema,
     s.HistoryPartSchema, s.HistoryActorSchema, s.HistoryEntrySchema, s.HistoryListSchema,
+    s.CommitmentYearSchema, s.CommitmentMilestoneSchema, s.CommitmentSchema, s.CommitmentListSchema,
     s.ErrorBodySchema, s.ErrorSchema,
 )
 

@@ -25,6 +25,7 @@ from civic.api.params import (
     ID_PATTERN,
     SLUG_PATTERN,
     AgencyListQuery,
+    AgencyStatsQuery,
     ApiError,
     CaseListQuery,
     CommentListQuery,
@@ -49,6 +50,7 @@ from civic.api.serializers import (
     CaseTombstoneSchema,
     CommentListSchema,
     CommentSchema,
+    CommitmentListSchema,
     FeedbackListSchema,
     FeedbackSchema,
     FeedbackTombstoneSchema,
@@ -66,8 +68,10 @@ from civic.api.spec import Operation, PathParameter, build_document, openapi_pat
 from civic.cases import history
 from civic.cases import queries as case_queries
 from civic.cases.models import Case
+from civic.commitments import queries as commitment_queries
 from civic.core.time import utcnow
 from civic.extensions import db, limiter
+from civic.feedback import periods
 from civic.feedback.tracking import PATTERN as TRACKING_PATTERN
 from civic.feedback.tracking import normalize
 from civic.web.errors import error_response
@@ -243,12 +247,13 @@ def agencies():
 
 @bp.get("/api/v1/agencies/<code>/stats")
 @operation(Operation(summary=_l("An agency's accountability figures"), tag="agencies",
-                     response=AgencyStatsSchema, path={"code": CODE}))
+                     query=AgencyStatsQuery, response=AgencyStatsSchema, path={"code": CODE}))
 def agency_stats(code: str):
     """How the agency answers the public, as on its page: received, answered, on time, by month."""
-    parse(NoQuery)
+    args = parse(AgencyStatsQuery)
     agency = _agency(code, active=True)
-    return json_response(AgencyStatsSchema().dump(queries.agency_stats(db.session, agency, utcnow())))
+    period = periods.parse(args.get("period"))
+    return json_response(AgencyStatsSchema().dump(queries.agency_stats(db.session, agency, utcnow(), period)))
 
 
 # Comments and feedback
@@ -349,6 +354,20 @@ def pledge_texts():
     args = parse(PledgeTextListQuery)
     rows, page = queries.list_pledge_texts(db.session, window(args))
     return json_response({"data": dump_listed(rows, PledgeTextSchema, TombstoneSchema), "next": next_url(page.next)})
+
+
+# The action plan's commitments
+
+
+@bp.get("/api/v1/commitments")
+@operation(Operation(summary=_l("The Open Government action plan's commitments: targets and progress by year"),
+                     tag="commitments", response=CommitmentListSchema))
+def commitments():
+    """Every commitment with its measure, its targets by year against the values the data shows, and its
+    milestones."""
+    parse(NoQuery)
+    progress = commitment_queries.list_progress(db.session, utcnow())
+    return json_response(CommitmentListSchema().dump({"data": progress}))
 
 
 # Bulk files

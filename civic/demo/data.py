@@ -21,6 +21,7 @@ from civic.agencies.models import Agency
 from civic.agencies.queries import get_agency_by_code
 from civic.core.roles import Role
 from civic.demo.cases import case_agency_codes, load_cases
+from civic.demo.commitments import load_commitments
 from civic.demo.feedback import load_feedback
 from civic.demo.pledges import load_pledges
 from civic.workshops.demo import load_workshops
@@ -126,6 +127,8 @@ def load(session: Session, *, random_passwords: bool = False) -> LoadReport:
     if admin is not None and admin.role == Role.admin and supplier is not None and supplier.is_active:
         report.pledges = load_pledges(session, admin=admin, supplier=supplier)
     report.workshops = load_workshops(session, staff_by_agency_code=staff_by_agency_code)
+    if admin is not None and admin.role == Role.admin and admin.is_active:
+        load_commitments(session, admin=admin)
     citizen = get_user_by_email(session, "citizen@demo.civic.tw")
     if citizen is not None and citizen.is_active and citizen.is_verified:
         report.comments = load_feedback(session, citizen=citizen, staff_by_agency_code=staff_by_agency_code)

@@ -1,6 +1,7 @@
 """Demonstration comments: questions from the demo citizen, some answered by the agencies.
 
-Made through the feedback services, so they are routed, tracked and mailed like any other.
+Made through the feedback services, so they are routed, tracked and mailed like any other. An
+answer acknowledges (受理) its item; of the unanswered, one is acknowledged and one still waits.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from civic.feedback import services
 from civic.feedback.models import Comment
 from civic.feedback.queries import get_feedback
 
+# The unanswered question its agency has acknowledged (受理) but not yet answered.
+ACKNOWLEDGED_ONLY = "廉政平臺會議紀錄提到的分包商名冊，會定期更新嗎？"
 # (case slug, question, answer or None, answering unit)
 QUESTIONS: list[tuple[str, str, str | None, str]] = [
     ("taipei-mrt-wanda-line",
@@ -49,7 +52,11 @@ def load_feedback(session: Session, *, citizen: User, staff_by_agency_code: dict
         comment = services.submit_comment(session, case, services.CommentInput(body=question), author=citizen)
         posted += 1
         staff = staff_by_agency_code.get(case.agency.code)
-        if answer and staff is not None:
-            feedback = get_feedback(session, comment.feedback.tracking_number)
+        if staff is None or not (answer or question == ACKNOWLEDGED_ONLY):
+            continue
+        feedback = get_feedback(session, comment.feedback.tracking_number)
+        if answer:
             services.publish_response(session, feedback, actor=staff, body=answer, unit=unit)
+        else:
+            services.acknowledge(session, feedback, actor=staff)
     return posted

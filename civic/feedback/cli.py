@@ -15,10 +15,13 @@ deadlines_cli = AppGroup("deadlines", help="Answer deadlines of public feedback.
 
 @deadlines_cli.command("check")
 def check_command() -> None:
-    """Mark overdue items, remind their agencies, tell supervisors after the grace period."""
+    """Mark overdue items, remind their agencies and authors, report them upward after the grace period."""
     report = check_deadlines(db.session)
     db.session.commit()
-    click.echo(f"overdue: {report.overdue}, reported to supervisors: {report.escalated}")
+    click.echo(f"overdue: {report.overdue}, "
+               f"reported to supervising agencies: {report.escalated - report.to_authority}, "
+               f"reported to the integrity authority: {report.to_authority}, "
+               f"nobody to report to: {report.unreported}")
 
 
 calendar_cli = AppGroup("calendar", help="Taiwan's government office calendar, which answer deadlines count.")

@@ -76,6 +76,13 @@ def forwarded(session: Session, feedback: Feedback, *, previous: Agency, reason:
                 because=MailReason.feedback_author)
 
 
+def reopened(session: Session, feedback: Feedback) -> None:
+    """Tell the agency, as for a new item, that the author followed up on its answer and that
+    the item waits for a further answer by its new deadline.
+    """
+    new_item(session, feedback, event="feedback.reopened")
+
+
 def status_changed(session: Session, feedback: Feedback) -> None:
     author = _author(feedback)
     if author:
@@ -108,21 +115,69 @@ def answered(session: Session, feedback: Feedback) -> None:
                 because=MailReason.following_case if case_id is not None else MailReason.following_agency)
 
 
+def _commenter(feedback: Feedback) -> User | None:
+    """The item's comment author, unless they deleted the comment or their account is out of use."""
+    if feedback.comment.is_deleted:
+        return None
+    return _author(feedback)
+
+
 def reminder(session: Session, feedback: Feedback) -> None:
+    """Remind the agency that an item is past its deadline, and tell its author that it is."""
     new_item(session, feedback, event="feedback.overdue")
-
-
-def escalation(session: Session, feedback: Feedback) -> None:
-    """Tell the agency's supervising agency that an item is still unanswered."""
-    supervisor = feedback.agency.parent
-    if supervisor is None:
-        return
-    for email, locale, reason in _agency_recipients(session, supervisor, staff_reason=MailReason.supervisor_staff,
-                                                    contact_reason=MailReason.supervisor_contact):
-        enqueue(session, "feedback.escalated", to=email, locale=locale,
-                context=_context(feedback, agency=feedback.agency.name(locale), supervisor=supervisor.name(locale),
+    author = _commenter(feedback)
+    if author:
+        enqueue(session, "feedback.author_overdue", to=author.email, locale=author.locale,
+                context=_context(feedback, agency=feedback.agency.name(author.locale),
                                  due_at=feedback.due_at.isoformat()),
-                because=reason)
+                because=MailReason.feedback_author)
+
+
+def _administrators(session: Session) -> list[tuple[str, str]]:
+    """The integrity authority: every administrator account still in use that has an address."""
+    rows = session.execute(
+        select(User.email, User.locale).where(
+            User.role == Role.admin, User.suspended_at.is_(None), User.deleted_at.is_(None), User.email != "")
+        .order_by(User.email))
+    return [(email, locale) for email, locale in rows]
+
+
+def escalation(session: Session, feedback: Feedback) -> dict | None:
+    """Tell someone above the agency that an item is still unanswered, and its author whom: the
+    supervising agency's staff and contact address, or, where there is no supervising agency or
+    nobody there to tell, the integrity authority (every administrator). Return who was told, as
+    the public history records it, or None when nobody could be.
+    """
+    supervisor = feedback.agency.parent
+    recipients = []
+    if supervisor is not None:
+        recipients = _agency_recipients(session, supervisor, staff_reason=MailReason.supervisor_staff,
+                                        contact_reason=MailReason.supervisor_contact)
+    due_at = feedback.due_at.isoformat()
+    if recipients:
+        for email, locale, reason in recipients:
+            enqueue(session, "feedback.escalated", to=email, locale=locale,
+                    context=_context(feedback, agency=feedback.agency.name(locale),
+                                     supervisor=supervisor.name(locale), due_at=due_at),
+                    because=reason)
+        told = {"to": "supervisor", "agency": supervisor.code}
+    else:
+        authority = _administrators(session)
+        if not authority:
+            return None
+        for email, locale in authority:
+            enqueue(session, "feedback.escalated_to_authority", to=email, locale=locale,
+                    context=_context(feedback, agency=feedback.agency.name(locale), due_at=due_at),
+                    because=MailReason.authority_escalation)
+        told = {"to": "authority"}
+    author = _commenter(feedback)
+    if author:
+        context = _context(feedback, agency=feedback.agency.name(author.locale), due_at=due_at)
+        if told["to"] == "supervisor":
+            context["supervisor"] = supervisor.name(author.locale)
+        enqueue(session, "feedback.author_escalated", to=author.email, locale=author.locale, context=context,
+                because=MailReason.feedback_author)
+    return told
 
 
 def _comment_author(session: Session, comment: Comment) -> User | None:

@@ -44,6 +44,10 @@ class EditCommentForm(FlaskForm):
     body = body_field(_l("Your comment"), COMMENT_MAX_LENGTH)
 
 
+class FollowUpForm(FlaskForm):
+    body = body_field(_l("What does the answer leave unanswered?"), COMMENT_MAX_LENGTH)
+
+
 class ReportForm(FlaskForm):
     reason = TextAreaField(_l("What is wrong with this comment?"), widget=GovTextArea(), filters=[strip],
                            validators=[DataRequired(message=_l("Say what is wrong with the comment.")),

@@ -25,9 +25,19 @@ EVENTS = {
     "forwarded": _l("Forwarded to another agency"),
     "overdue": _l("Deadline passed without an answer"),
     "escalated": _l("Reported to the supervising agency"),
+    # Internal only: past the grace period, with no supervising agency and no administrator to tell.
+    "escalation_blocked": _l("Could not be reported: no supervising agency or administrator to tell"),
     "withdrawn": _l("Withdrawn by its author"),
     "deadline_moved": _l("Deadline moved by a change of the office calendar"),
     "extended": _l("Deadline extended by the agency"),
+    "reopened": _l("Reopened: its author followed up on the answer"),
+    "acknowledged": _l("Acknowledged by the agency"),
+}
+
+# Whom an escalation reached, as the history says it; %(agency)s is the supervising agency's name.
+ESCALATED_TO = {
+    "supervisor": _l("Reported to the supervising agency: %(agency)s"),
+    "authority": _l("Reported to the integrity authority"),
 }
 
 

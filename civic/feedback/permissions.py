@@ -43,6 +43,14 @@ def can_handle(user, feedback: Feedback) -> bool:
     return _signed_in(user) and user.role == Role.staff and user.agency_id == feedback.agency_id
 
 
+def can_follow_up(user, feedback: Feedback) -> bool:
+    """Only the item's author, signed in, says once that the answer does not answer the question;
+    when and how often is the service's rule (``services.follow_up``).
+    """
+    comment = feedback.comment
+    return _signed_in(user) and comment.author_id == user.id and not comment.is_deleted
+
+
 def can_moderate(user) -> bool:
     """Moderators and administrators hide and restore comments and suspend abusive accounts."""
     return _signed_in(user) and user.role in (Role.moderator, Role.admin)

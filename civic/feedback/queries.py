@@ -1,14 +1,13 @@
 """Reads of comments and feedback: the thread of a case, the public status page, the staff
-inbox, items past their deadline, and each agency's accountability figures.
+inbox and items past their deadline. The figures are in civic.feedback.figures.
 """
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from civic.agencies.models import Agency
@@ -16,7 +15,6 @@ from civic.agencies.queries import get_agencies_by_codes
 from civic.cases.models import Case
 from civic.core.audit import AuditEntry
 from civic.core.pagination import Page
-from civic.core.time import to_taipei
 from civic.feedback.models import (
     OPEN_STATUSES,
     Comment,
@@ -67,6 +65,8 @@ def get_thread(session: Session, case: Case, *, page: int) -> Thread:
             selectinload(Comment.risk),
             selectinload(Comment.replies).selectinload(Comment.author),
             selectinload(Comment.feedback).selectinload(Feedback.response).selectinload(Response.agency),
+            selectinload(Comment.feedback).selectinload(Feedback.follow_up),
+            selectinload(Comment.feedback).selectinload(Feedback.agency),
         )
         .order_by(Comment.created_at.desc(), Comment.id.desc())
         .limit(THREAD_PAGE_SIZE).offset((page - 1) * THREAD_PAGE_SIZE)
@@ -82,6 +82,7 @@ def _item_options(statement: Select) -> Select:
         selectinload(Feedback.case).selectinload(Case.agency),
         selectinload(Feedback.agency).selectinload(Agency.parent),
         selectinload(Feedback.response).selectinload(Response.agency),
+        selectinload(Feedback.follow_up),
         selectinload(Feedback.assigned_to),
         selectinload(Feedback.events).selectinload(FeedbackEvent.actor),
     )
@@ -93,8 +94,10 @@ def get_feedback(session: Session, tracking_number: str) -> Feedback | None:
 
 
 def get_forwarding_agencies(session: Session, feedback: Feedback) -> dict[str, Agency]:
-    """The agencies an item's forwardings name (stored by code), by code, for its history."""
+    """The agencies an item's forwardings and escalations name (stored by code), by code, for its history."""
     codes = {event.data.get(key) for event in feedback.events if event.kind == "forwarded" for key in ("old", "new")}
+    codes |= {event.data.get("agency") or event.data.get("supervisor")
+              for event in feedback.events if event.kind == "escalated"}
     return get_agencies_by_codes(session, {code for code in codes if code})
 
 
@@ -221,112 +224,6 @@ def latest_responses(session: Session, limit: int = 5) -> list[Response]:
             selectinload(Response.agency),
             selectinload(Response.feedback).selectinload(Feedback.case))
         .order_by(Response.created_at.desc()).limit(limit)))
-
-
-# Accountability figures
-
-
-@dataclass
-class MonthFigures:
-    month: str
-    received: int = 0
-    answered: int = 0
-
-
-@dataclass
-class AgencyFigures:
-    received: int = 0
-    answered: int = 0
-    answered_on_time: int = 0
-    overdue_now: int = 0
-    median_days: float | None = None
-    months: list[MonthFigures] = field(default_factory=list)
-
-    @property
-    def on_time_share(self) -> int | None:
-        return round(100 * self.answered_on_time / self.answered) if self.answered else None
-
-
-def overdue_by_agency(session: Session, now: datetime) -> list[tuple[Agency, int]]:
-    """Agencies with items past their deadline, the most first."""
-    overdue = func.count(Feedback.id)
-    rows = session.execute(
-        select(Agency, overdue).join(Feedback, Feedback.agency_id == Agency.id)
-        .where(Feedback.status.in_(OPEN_STATUSES), Feedback.due_at < now)
-        .group_by(Agency.id).order_by(overdue.desc(), Agency.code)
-    ).all()
-    return [(agency, count) for agency, count in rows]
-
-
-def site_totals(session: Session, now: datetime) -> AgencyFigures:
-    """Received, answered, answered on time and overdue now across every agency."""
-    is_answered = Feedback.answered_at.is_not(None)
-    received, answered, on_time, overdue = session.execute(select(
-        func.count(Feedback.id),
-        func.sum(case((is_answered, 1), else_=0)),
-        func.sum(case((and_(is_answered, Feedback.answered_at <= Feedback.due_at), 1), else_=0)),
-        func.sum(case((and_(Feedback.status.in_(OPEN_STATUSES), Feedback.due_at < now), 1), else_=0)),
-    )).one()
-    return AgencyFigures(received or 0, answered or 0, on_time or 0, overdue or 0)
-
-
-def agency_figures(session: Session, agency_ids: list[int], now: datetime) -> dict[int, AgencyFigures]:
-    """Received, answered, answered on time and overdue now for each agency, in one query."""
-    is_answered = Feedback.answered_at.is_not(None)
-    rows = session.execute(
-        select(
-            Feedback.agency_id,
-            func.count(Feedback.id),
-            func.sum(case((is_answered, 1), else_=0)),
-            func.sum(case((and_(is_answered, Feedback.answered_at <= Feedback.due_at), 1), else_=0)),
-            func.sum(case((and_(Feedback.status.in_(OPEN_STATUSES), Feedback.due_at < now), 1), else_=0)),
-        ).where(Feedback.agency_id.in_(agency_ids)).group_by(Feedback.agency_id)
-    ).all()
-    figures = {agency_id: AgencyFigures() for agency_id in agency_ids}
-    for agency_id, received, answered, on_time, overdue in rows:
-        figures[agency_id] = AgencyFigures(received, answered or 0, on_time or 0, overdue or 0)
-    return figures
-
-
-def agency_figures_in_detail(session: Session, agency_id: int, now: datetime, months: int = 12
-                             ) -> AgencyFigures:
-    """One agency's figures with the median days to answer and the last ``months`` months."""
-    figures = agency_figures(session, [agency_id], now)[agency_id]
-    answered = session.execute(
-        select(Feedback.received_at, Feedback.answered_at)
-        .where(Feedback.agency_id == agency_id, Feedback.answered_at.is_not(None))
-    ).all()
-    if answered:
-        figures.median_days = round(statistics.median(
-            (answered_at - received_at).total_seconds() / 86400 for received_at, answered_at in answered), 1)
-    received = session.execute(
-        select(Feedback.received_at, Feedback.answered_at).where(Feedback.agency_id == agency_id)).all()
-    labels = _last_months(now, months)
-    by_month = {label: MonthFigures(label) for label in labels}
-    for received_at, answered_at in received:
-        key = _month(received_at)
-        if key in by_month:
-            by_month[key].received += 1
-        if answered_at is not None and _month(answered_at) in by_month:
-            by_month[_month(answered_at)].answered += 1
-    figures.months = [by_month[label] for label in labels]
-    return figures
-
-
-def _month(moment: datetime) -> str:
-    return to_taipei(moment).strftime("%Y-%m")
-
-
-def _last_months(now: datetime, count: int) -> list[str]:
-    local = to_taipei(now)
-    year, month = local.year, local.month
-    labels = []
-    for _ in range(count):
-        labels.append(f"{year:04d}-{month:02d}")
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-    return list(reversed(labels))
 
 
 def is_status(value: str) -> bool:

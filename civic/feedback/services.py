@@ -11,7 +11,9 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from civic.accounts.models import User
 from civic.agencies.models import Agency
@@ -30,6 +32,7 @@ from civic.feedback.models import (
     FeedbackEvent,
     FeedbackNote,
     FeedbackStatus,
+    FollowUp,
     Response,
 )
 from civic.feedback.queries import list_items_past_deadline, list_open_items
@@ -120,7 +123,7 @@ def _open_feedback(session: Session, comment: Comment, case: Case, now: datetime
     agency = case.agency
     feedback = Feedback(tracking_number=_unique_tracking_number(session), comment=comment, case=case,
                         agency=agency, status=FeedbackStatus.received, received_at=now,
-                        due_at=answer_due(session, agency, now))
+                        due_at=answer_due(session, agency, now), acknowledge_by=acknowledge_due(session, now))
     session.add(feedback)
     session.flush()
     _event(session, feedback, "received", actor=comment.author, agency=agency.code)
@@ -169,9 +172,35 @@ def _require_handler(actor: User, feedback: Feedback) -> None:
         raise PermissionDenied(_("Only the responsible agency's staff can handle this item."))
 
 
+def _acknowledge_first(session: Session, feedback: Feedback, *, actor: User) -> None:
+    """Staff's first action on an open item acknowledges (受理) it, as the 受理 button does."""
+    if feedback.acknowledged_at is not None or feedback.status not in OPEN_STATUSES:
+        return
+    now = feedback.acknowledged_at = utcnow()
+    # Items received before the acknowledgement clock existed have no deadline to miss.
+    on_time = feedback.acknowledge_by is None or now <= feedback.acknowledge_by
+    _event(session, feedback, "acknowledged", actor=actor, on_time=on_time)
+    audit.record(session, "feedback.acknowledged", actor_id=actor.id, target_type="feedback",
+                 target_id=feedback.tracking_number, on_time=on_time)
+
+
+def acknowledge(session: Session, feedback: Feedback, *, actor: User) -> bool:
+    """Acknowledge (受理) an open item for its agency, by FEEDBACK_ACKNOWLEDGE_WORKING_DAYS working
+    days after the day it came; in public. Returns False when it was already acknowledged.
+    """
+    _require_handler(actor, feedback)
+    if feedback.acknowledged_at is not None:
+        return False
+    if feedback.status not in OPEN_STATUSES:
+        raise Conflict(_("Only items waiting for an answer can be acknowledged."))
+    _acknowledge_first(session, feedback, actor=actor)
+    return True
+
+
 def assign(session: Session, feedback: Feedback, assignee_id: int | None, *, actor: User) -> None:
     """Give the item to a colleague of the same agency (or to nobody)."""
     _require_handler(actor, feedback)
+    _acknowledge_first(session, feedback, actor=actor)
     assignee = None
     if assignee_id is not None:
         assignee = session.get(User, assignee_id)
@@ -187,6 +216,7 @@ def assign(session: Session, feedback: Feedback, assignee_id: int | None, *, act
 def add_note(session: Session, feedback: Feedback, body: str, *, actor: User) -> FeedbackNote:
     """An internal note for colleagues; never shown to the public."""
     _require_handler(actor, feedback)
+    _acknowledge_first(session, feedback, actor=actor)
     note = FeedbackNote(feedback_id=feedback.id, author_id=actor.id,
                         body=_clean_body(body, limit=COMMENT_MAX_LENGTH, field="note"))
     session.add(note)
@@ -204,6 +234,7 @@ ALLOWED_CHANGES = {
 def change_status(session: Session, feedback: Feedback, status: str, *, actor: User) -> None:
     """Move an item along received → in progress; close it once answered."""
     _require_handler(actor, feedback)
+    _acknowledge_first(session, feedback, actor=actor)
     if status not in ALLOWED_CHANGES.get(FeedbackStatus(feedback.status), set()):
         raise Conflict(_("This item cannot go from its current status to that one."), field="status")
     _set_status(session, feedback, FeedbackStatus(status), actor=actor)
@@ -220,10 +251,16 @@ def _set_status(session: Session, feedback: Feedback, status: FeedbackStatus, *,
     emails.status_changed(session, feedback)
 
 
-def publish_response(session: Session, feedback: Feedback, *, actor: User, body: str, unit: str = "") -> Response:
-    """Publish the agency's official answer; the author and followers are told."""
+def publish_response(session: Session, feedback: Feedback, *, actor: User, body: str, unit: str = ""
+                     ) -> Response | FollowUp:
+    """Publish the agency's official answer (or its further answer to the author's follow-up);
+    the author and followers are told.
+    """
     _require_handler(actor, feedback)
+    _acknowledge_first(session, feedback, actor=actor)
     if feedback.response is not None:
+        if feedback.follow_up is not None and feedback.follow_up.answered_at is None:
+            return _answer_follow_up(session, feedback, actor=actor, body=body, unit=unit)
         raise Conflict(_("This item has already been answered."), field="body")
     if feedback.status == FeedbackStatus.closed:
         raise Conflict(_("This item is closed."), field="body")
@@ -264,12 +301,108 @@ def forward(session: Session, feedback: Feedback, agency: Agency | None, *, acto
     feedback.received_at = now
     feedback.due_at = answer_due(session, agency, now)
     feedback.overdue_at = feedback.reminded_at = feedback.escalated_at = None
+    # The new agency acknowledges the item on its own clock.
+    feedback.acknowledged_at, feedback.acknowledge_by = None, acknowledge_due(session, now)
     _event(session, feedback, "forwarded", actor=actor, old=previous.code, new=agency.code, reason=reason.strip())
     audit.record(session, "feedback.forwarded", actor_id=actor.id, target_type="feedback",
                  target_id=feedback.tracking_number, old=previous.code, new=agency.code)
     session.flush()
     emails.forwarded(session, feedback, previous=previous, reason=reason.strip())
 
+
+
+# The author's follow-up
+
+
+ANSWERED_STATUSES = (FeedbackStatus.answered, FeedbackStatus.closed)
+
+
+def answer_clock_start(feedback: Feedback) -> datetime:
+    """When the item's current answer clock started: when it came (or was forwarded), or when
+    its author's follow-up reopened it, whichever is later."""
+    if feedback.reopened_at is not None and feedback.reopened_at > feedback.received_at:
+        return feedback.reopened_at
+    return feedback.received_at
+
+
+def follow_up_until(feedback: Feedback) -> datetime | None:
+    """The last moment the author may follow up on the answer: the end of the Taipei day
+    FEEDBACK_FOLLOW_UP_DAYS calendar days after the answer. None when the item has no answer to
+    follow up on, or was followed up on already.
+    """
+    if feedback.follow_up is not None or feedback.answered_at is None or feedback.status not in ANSWERED_STATUSES:
+        return None
+    days = current_app.config["FEEDBACK_FOLLOW_UP_DAYS"]
+    return clock.end_of_day(to_taipei(feedback.answered_at).date() + timedelta(days=days))
+
+
+def follow_up(session: Session, feedback: Feedback, body: str, *, actor: User) -> FollowUp:
+    """Let the author say, once and within FEEDBACK_FOLLOW_UP_DAYS days of the answer, that it
+    does not answer the question. The item reopens on a new answer clock (its acknowledgement
+    stands); the first deadline and answer time are kept on the follow-up; the agency is told.
+    """
+    if not permissions.can_follow_up(actor, feedback):
+        raise PermissionDenied(_("Only the author of this feedback can follow up on its answer."))
+    if feedback.follow_up is not None:
+        raise Conflict(_("You have already followed up on this answer; an item can be followed up once."),
+                       field="body")
+    until = follow_up_until(feedback)
+    if until is None:
+        raise Conflict(_("The agency has not answered this item yet, so there is nothing to follow up on."),
+                       field="body")
+    now = utcnow()
+    if now > until:
+        raise Conflict(_("The time to follow up on this answer ended on %(date)s.",
+                         date=format_day(to_taipei(until).date(), str(get_locale() or "zh_Hant_TW"))),
+                       field="body")
+    text = _clean_body(body, limit=COMMENT_MAX_LENGTH)
+    record = FollowUp(feedback_id=feedback.id, author_id=actor.id, body_source=text,
+                      body_html=render_markdown(text), created_at=now, first_due_at=feedback.due_at,
+                      first_answered_at=feedback.answered_at)
+    try:
+        # One follow-up per item, held by the database: of two sent at once, the second waits for
+        # the first and is refused here rather than failing at the commit.
+        with session.begin_nested():
+            session.add(record)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(_("You have already followed up on this answer; an item can be followed up once."),
+                       field="body") from None
+    set_committed_value(feedback, "follow_up", record)
+    first_due = feedback.due_at
+    feedback.status = FeedbackStatus.received
+    feedback.reopened_at = now
+    feedback.answered_at = feedback.closed_at = None
+    feedback.due_at = answer_due(session, feedback.agency, now)
+    feedback.overdue_at = feedback.reminded_at = feedback.escalated_at = None
+    _event(session, feedback, "reopened", actor=actor, old=first_due.isoformat(), new=feedback.due_at.isoformat())
+    session.flush()
+    audit.record(session, "feedback.reopened", actor_id=actor.id, target_type="feedback",
+                 target_id=feedback.tracking_number, due_before=first_due.isoformat(),
+                 due_after=feedback.due_at.isoformat())
+    emails.reopened(session, feedback)
+    return record
+
+
+def _answer_follow_up(session: Session, feedback: Feedback, *, actor: User, body: str, unit: str) -> FollowUp:
+    """The agency's further answer to the author's follow-up, kept beside its first answer."""
+    if feedback.status == FeedbackStatus.closed:
+        raise Conflict(_("This item is closed."), field="body")
+    text = _clean_body(body, limit=RESPONSE_MAX_LENGTH)
+    now = utcnow()
+    record = feedback.follow_up
+    record.answer_author_id = actor.id
+    record.answer_unit = unit.strip()[:100]
+    record.answer_source, record.answer_html = text, render_markdown(text)
+    record.answered_at = now
+    feedback.status = FeedbackStatus.answered
+    feedback.answered_at = now
+    _event(session, feedback, "answered", actor=actor, on_time=now <= feedback.due_at, follow_up=True)
+    session.flush()
+    audit.record(session, "feedback.answered", actor_id=actor.id, target_type="feedback",
+                 target_id=feedback.tracking_number, follow_up=True)
+    emails.answered(session, feedback)
+    return record
 
 # Deadlines
 
@@ -280,6 +413,13 @@ def answer_due(session: Session, agency: Agency, received_at: datetime) -> datet
     rule says so), on the office calendar in force.
     """
     return clock.due_at(session, received_at, agency.response_days, working=agency.answers_in_working_days)
+
+
+def acknowledge_due(session: Session, received_at: datetime) -> datetime:
+    """When an item received at ``received_at`` must be acknowledged (受理): the end of the
+    FEEDBACK_ACKNOWLEDGE_WORKING_DAYS-th working day after the Taipei day it came, for every agency.
+    """
+    return clock.due_at(session, received_at, current_app.config["FEEDBACK_ACKNOWLEDGE_WORKING_DAYS"])
 
 
 def import_office_calendar(session: Session, calendar_file: office_calendar.CalendarFile, *,
@@ -302,6 +442,7 @@ def extend_deadline(session: Session, feedback: Feedback, new_day: date | None, 
     the deadline and at most FEEDBACK_EXTENSION_MAX_WORKING_DAYS working days past it.
     """
     _require_handler(actor, feedback)
+    _acknowledge_first(session, feedback, actor=actor)
     if feedback.status not in OPEN_STATUSES:
         raise Conflict(_("Only items waiting for an answer can be given more time."), field="new_due")
     if feedback.extended_to is not None:
@@ -329,41 +470,66 @@ def extend_deadline(session: Session, feedback: Feedback, new_day: date | None, 
 
 
 def recompute_deadlines(session: Session, *, reason: str) -> int:
-    """After the office calendar changed, move each open item's deadline to what the calendar now
-    says, and say so on the item. Returns how many moved.
+    """After the office calendar changed, move each open item's deadlines (the answer, and the
+    acknowledgement while it waits) to what the calendar now says, and say so on the item.
+    Returns how many items had a deadline moved.
     """
-    # An extension names its own day; the calendar does not move it.
-    items = [item for item in list_open_items(session) if item.extended_to is None]
+    acknowledge_days = current_app.config["FEEDBACK_ACKNOWLEDGE_WORKING_DAYS"]
+
+    def waits_for_acknowledgement(item: Feedback) -> bool:
+        return item.acknowledged_at is None and item.acknowledge_by is not None
+
+    # An extension names its own day; the calendar does not move it. Nor the acknowledgement
+    # deadline of an item already acknowledged.
+    items = [item for item in list_open_items(session)
+             if item.extended_to is None or waits_for_acknowledgement(item)]
     if not items:
         return 0
     # One read of the calendar for every item, however many are open.
-    days = [to_taipei(item.received_at).date() for item in items]
-    calendar = clock.calendar_for(session, min(days), max(item.agency.response_days for item in items),
+    days = [to_taipei(moment).date() for item in items for moment in (item.received_at, answer_clock_start(item))]
+    calendar = clock.calendar_for(session, min(days),
+                                  max(acknowledge_days, *(item.agency.response_days for item in items)),
                                   until=max(days))
     moved = 0
     for feedback in items:
+        # The event names what moved: the answer deadline (old, new), the acknowledgement deadline
+        # (acknowledge_old, acknowledge_new), or both.
+        change: dict[str, str] = {}
         agency = feedback.agency
-        due = calendar.due_at(feedback.received_at, agency.response_days, working=agency.answers_in_working_days)
-        if due == feedback.due_at:
-            continue
-        _event(session, feedback, "deadline_moved", actor=None, old=feedback.due_at.isoformat(),
-               new=due.isoformat(), reason=reason)
-        feedback.due_at = due
-        if feedback.overdue_at is not None and due > utcnow():
-            feedback.overdue_at = feedback.reminded_at = feedback.escalated_at = None
-        moved += 1
+        due = calendar.due_at(answer_clock_start(feedback), agency.response_days,
+                              working=agency.answers_in_working_days)
+        if feedback.extended_to is None and due != feedback.due_at:
+            change.update(old=feedback.due_at.isoformat(), new=due.isoformat())
+            feedback.due_at = due
+            if feedback.overdue_at is not None and due > utcnow():
+                feedback.overdue_at = feedback.reminded_at = feedback.escalated_at = None
+        acknowledge_by = calendar.due_at(feedback.received_at, acknowledge_days)
+        if waits_for_acknowledgement(feedback) and acknowledge_by != feedback.acknowledge_by:
+            change.update(acknowledge_old=feedback.acknowledge_by.isoformat(),
+                          acknowledge_new=acknowledge_by.isoformat())
+            feedback.acknowledge_by = acknowledge_by
+        if change:
+            _event(session, feedback, "deadline_moved", actor=None, **change, reason=reason)
+            moved += 1
     return moved
 
 
 @dataclass
 class DeadlineReport:
     overdue: int = 0
+    # Items reported after the grace period: to a supervising agency, or to the integrity authority.
     escalated: int = 0
+    to_authority: int = 0
+    # Items past the grace period that nobody could be told of this time.
+    unreported: int = 0
 
 
 def check_deadlines(session: Session, *, now: datetime | None = None) -> DeadlineReport:
-    """Mark items past their deadline and remind their agency once; after the grace period,
-    tell the supervising agency once. Meant to run from cron; running it twice changes nothing.
+    """Mark items past their deadline, remind their agency and tell their author, once; after the
+    grace period, report each to someone above the agency, once: its supervising agency, or the
+    integrity authority where there is none or nobody there to tell. The history says "escalated"
+    only when a message went out; when nobody can be told, record that internally once and try
+    again on the next run. Meant to run from cron; running it twice changes nothing.
     """
     now = now or utcnow()
     grace = timedelta(days=current_app.config["FEEDBACK_ESCALATION_GRACE_DAYS"])
@@ -377,11 +543,26 @@ def check_deadlines(session: Session, *, now: datetime | None = None) -> Deadlin
             audit.record(session, "feedback.overdue", actor_id=None, target_type="feedback",
                          target_id=feedback.tracking_number)
             report.overdue += 1
-        if feedback.escalated_at is None and now >= feedback.due_at + grace and feedback.agency.parent:
-            feedback.escalated_at = now
-            _event(session, feedback, "escalated", actor=None, supervisor=feedback.agency.parent.code)
-            emails.escalation(session, feedback)
-            audit.record(session, "feedback.escalated", actor_id=None, target_type="feedback",
-                         target_id=feedback.tracking_number)
-            report.escalated += 1
+        if feedback.escalated_at is None and now >= feedback.due_at + grace:
+            _escalate(session, feedback, now, report)
     return report
+
+
+def _escalate(session: Session, feedback: Feedback, now: datetime, report: DeadlineReport) -> None:
+    told = emails.escalation(session, feedback)
+    if told is None:
+        report.unreported += 1
+        already = session.scalar(select(FeedbackEvent.id).where(
+            FeedbackEvent.feedback_id == feedback.id, FeedbackEvent.kind == "escalation_blocked").limit(1))
+        if already is None:
+            _event(session, feedback, "escalation_blocked", actor=None, public=False)
+            audit.record(session, "feedback.escalation_blocked", actor_id=None, target_type="feedback",
+                         target_id=feedback.tracking_number, agency=feedback.agency.code)
+        return
+    feedback.escalated_at = now
+    _event(session, feedback, "escalated", actor=None, **told)
+    audit.record(session, "feedback.escalated", actor_id=None, target_type="feedback",
+                 target_id=feedback.tracking_number, audience=told["to"],
+                 **({"agency": told["agency"]} if "agency" in told else {}))
+    report.escalated += 1
+    report.to_authority += told["to"] == "authority"

@@ -23,6 +23,7 @@ from civic.extensions import db
 from civic.feedback import labels, permissions, queries, services
 from civic.feedback.forms import (
     AssignForm,
+    EmptyForm,
     ExtendForm,
     ForwardForm,
     InboxFilterForm,
@@ -143,6 +144,25 @@ def _act(tracking_number: str, form_class, form_key: str, action, field: str, me
     flash(message, "success")
     if form_class is ForwardForm:
         return redirect(url_for("feedback_staff.inbox"))
+    return redirect(url_for("feedback_staff.item", tracking_number=tracking_number))
+
+
+@bp.post("/feedback/<tracking_number>/acknowledge")
+@role_required(Role.staff)
+def acknowledge(tracking_number: str):
+    """Acknowledge (受理) the item, in public; acknowledging it again changes nothing."""
+    feedback = load_item(tracking_number)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        done = services.acknowledge(db.session, feedback, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("feedback_staff.item", tracking_number=tracking_number))
+    db.session.commit()
+    flash(_("Acknowledged. The item's public page shows when.") if done
+          else _("This item was already acknowledged."), "success" if done else "info")
     return redirect(url_for("feedback_staff.item", tracking_number=tracking_number))
 
 

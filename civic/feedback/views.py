@@ -14,13 +14,16 @@ from civic.cases import queries as case_queries
 from civic.cases.models import Case
 from civic.cases.views import render_case
 from civic.core.errors import DomainError
+from civic.core.text import parse_id
 from civic.core.time import utcnow
 from civic.extensions import db, limiter
 from civic.feedback import labels, moderation, permissions, queries, services
-from civic.feedback.forms import CommentForm, EditCommentForm, EmptyForm, ReportForm
-from civic.feedback.models import Comment
+from civic.feedback.forms import CommentForm, EditCommentForm, EmptyForm, FollowUpForm, ReportForm
+from civic.feedback.models import Comment, Feedback
 from civic.feedback.tracking import normalize
 from civic.web.access import require, safe_next
+from civic.web.paging import page_number
+from civic.web.templating import format_datetime
 
 bp = Blueprint("feedback", __name__)
 
@@ -34,7 +37,7 @@ def feedback_label(table: str, code: str | None) -> str:
 def comment_thread(case):
     """The case page's thread: one page of comments with replies and official answers."""
     raw = request.args.get("comments", "1")
-    page = int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    page = page_number(raw) or 1
     return queries.get_thread(db.session, case, page=page)
 
 
@@ -67,10 +70,10 @@ def _comment_limit() -> str:
 
 
 def _target(about: str | None) -> tuple[int | None, int | None]:
-    if about and about.startswith("meeting-") and about[8:].isdigit():
-        return int(about[8:]), None
-    if about and about.startswith("risk-") and about[5:].isdigit():
-        return None, int(about[5:])
+    if about and about.startswith("meeting-"):
+        return parse_id(about[8:]), None
+    if about and about.startswith("risk-"):
+        return None, parse_id(about[5:])
     return None, None
 
 
@@ -187,10 +190,45 @@ def status(tracking_number: str):
         if normalized != tracking_number and queries.get_feedback(db.session, normalized) is not None:
             return redirect(url_for("feedback.status", tracking_number=normalized))
         abort(404)
-    return render_template("feedback/status.html", feedback=feedback, now=utcnow(),
+    return render_status(feedback)
+
+
+def render_status(feedback: Feedback, status: int = 200, follow_up_form: FollowUpForm | None = None):
+    """The status page; its author gets the follow-up form while they may still follow up."""
+    now = utcnow()
+    until = services.follow_up_until(feedback)
+    if (follow_up_form is None and until is not None and now <= until
+            and permissions.can_follow_up(current_user, feedback)):
+        follow_up_form = FollowUpForm(formdata=None)
+    return render_template("feedback/status.html", feedback=feedback, now=now,
                            can_handle=permissions.can_handle(current_user, feedback),
                            event_agencies=queries.get_forwarding_agencies(db.session, feedback),
-                           restorations=queries.get_restorations(db.session, [feedback.comment_id]))
+                           restorations=queries.get_restorations(db.session, [feedback.comment_id]),
+                           follow_up_form=follow_up_form, follow_up_until=until), status
+
+
+@bp.post("/feedback/<tracking_number>/follow-up")
+@login_required
+def follow_up(tracking_number: str):
+    """The author says, once, that the answer does not answer the question; the item reopens."""
+    feedback = queries.get_feedback(db.session, tracking_number)
+    if feedback is None:
+        abort(404)
+    require(permissions.can_follow_up(current_user, feedback))
+    form = FollowUpForm()
+    if not form.validate_on_submit():
+        return render_status(feedback, 422, follow_up_form=form)
+    try:
+        services.follow_up(db.session, feedback, form.body.data, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        form.body.errors = [*form.body.errors, error.message]
+        return render_status(queries.get_feedback(db.session, tracking_number), 422, follow_up_form=form)
+    due = format_datetime(feedback.due_at)
+    db.session.commit()
+    flash(_("Your follow-up is sent and the item is open again. The agency must answer it by %(date)s.",
+            date=due), "success")
+    return redirect(url_for("feedback.status", tracking_number=tracking_number))
 
 
 @bp.get("/feedback")

@@ -25,6 +25,7 @@ class MailReason(StrEnum):
     supervisor_staff = "supervisor_staff"
     supervisor_contact = "supervisor_contact"
     authority = "authority"
+    authority_escalation = "authority_escalation"
     applicant_staff = "applicant_staff"
 
 
@@ -57,6 +58,9 @@ FOOTERS = {
     MailReason.authority: _l(
         "This message was sent by %(site)s because you are an administrator of the integrity authority, "
         "which reviews applications for integrity platforms."),
+    MailReason.authority_escalation: _l(
+        "This message was sent by %(site)s because you are an administrator of the integrity authority, "
+        "which is told of unanswered feedback when no supervising agency can be."),
     MailReason.applicant_staff: _l(
         "This message was sent by %(site)s because you are staff of the agency that applied for this "
         "integrity platform."),

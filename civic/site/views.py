@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError
 from civic.cases import queries as case_queries
 from civic.core.time import utcnow
 from civic.extensions import db, limiter
+from civic.feedback import figures as feedback_figures
 from civic.feedback import queries as feedback_queries
 from civic.web import page_cache
 
@@ -24,7 +25,7 @@ def home():
         best_cases=case_queries.list_best_practice_cases(db.session, limit=3),
         case_count=case_queries.count_published_cases(db.session),
         responses=feedback_queries.latest_responses(db.session, limit=5),
-        totals=feedback_queries.site_totals(db.session, utcnow()),
+        totals=feedback_figures.site_totals(db.session, utcnow()),
     )
 
 

@@ -69,8 +69,10 @@ def test_a_feedback_item_shows_its_status_and_public_history_only(client, seeded
     item = get_json(client, f"/api/v1/feedback/{seeded.tracking_number}")
     assert set(item) == _fields(serializers.FeedbackSchema)
     assert item["status"] == "in_progress" and item["case"] == DEMO_CASE and item["response"] is None
-    assert [event["kind"] for event in item["history"]] == ["received", "status_changed"]
-    assert item["history"][1]["status"] == "in_progress"
+    # Staff's first action acknowledges the item (受理) before it changes its status.
+    assert [event["kind"] for event in item["history"]] == ["received", "acknowledged", "status_changed"]
+    assert item["acknowledged_at"] is not None and item["acknowledge_by"] is not None
+    assert item["history"][2]["status"] == "in_progress"
     assert item["comment"]["state"] == "visible" and item["comment"]["author"]
     lower = seeded.tracking_number.lower().replace("-", " ")
     assert get_json(client, f"/api/v1/feedback/{lower}")["tracking_number"] == seeded.tracking_number

@@ -21,7 +21,8 @@ CASES_HEADER = ("slug,title,title_en,agency,agency_name,sector,oc4ids_sector,pro
                 "completeness,is_demo,members,meetings,risks,milestones,documents,contracts,suppliers,published_at,"
                 "updated_at,url")
 COMMENTS_HEADER = ("id,case,parent_id,meeting_id,risk_id,state,author,text,hidden_reason,created_at,edited_at,"
-                   "updated_at,tracking_number,feedback_status,agency,received_at,due_at,answered_at,answer_unit,"
+                   "updated_at,tracking_number,feedback_status,agency,received_at,acknowledge_by,acknowledged_at,due_at,"
+                   "answered_at,answer_unit,"
                    "answer_text")
 
 

@@ -202,7 +202,13 @@ def test_control_characters_never_reach_the_record_or_break_the_feed(app, client
     base = f"/manage/cases/{published_case}/meetings"
     assert post_form(client, f"{base}/new", MEETING).status_code == 302
     meeting_id = _meeting_id(app, published_case)
-    bad = {**MEETING, "decisions": "每月\x00公開\x1b會議紀錄", "reason": "誤\x00植\x0b"}
+    entries = len(client.get(f"/api/v1/cases/{published_case}/history?limit=500").get_json()["data"])
+    # A NUL byte is refused whole, before anything runs; the record does not move.
+    nul = {**MEETING, "decisions": "每月\x00公開會議紀錄", "reason": "誤植"}
+    assert post_form(client, f"{base}/{meeting_id}/edit", nul).status_code == 400
+    assert len(client.get(f"/api/v1/cases/{published_case}/history?limit=500").get_json()["data"]) == entries
+    # Other control characters are dropped from what is kept.
+    bad = {**MEETING, "decisions": "每月\x07公開\x1b會議紀錄", "reason": "誤\x08植\x0b"}
     assert post_form(client, f"{base}/{meeting_id}/edit", bad).status_code == 302
     body = client.get(f"/api/v1/cases/{published_case}/history?limit=500").get_json()
     assert body["data"][-1]["after"]["decisions"] == ["每月公開會議紀錄"] and body["data"][-1]["reason"] == "誤植"

@@ -14,6 +14,7 @@ from civic.core.audit import AuditEntry
 from civic.core.errors import Conflict, DomainError, PermissionDenied
 from civic.core.time import to_taipei, utcnow
 from civic.extensions import db
+from civic.feedback import figures as feedback_figures
 from civic.feedback import moderation, queries, services
 from civic.feedback.models import Comment, CommentRevision, Feedback, FeedbackStatus
 from civic.feedback.tracking import is_tracking_number, normalize
@@ -199,7 +200,7 @@ def test_figures_count_received_answered_on_time_and_overdue(app, ctx, citizen, 
     item_of(numbers[2]).due_at = utcnow() - timedelta(days=1)
     db.session.commit()
     agency_id = item_of(numbers[0]).agency_id
-    figures = queries.agency_figures_in_detail(db.session, agency_id, utcnow())
+    figures = feedback_figures.agency_figures_in_detail(db.session, agency_id, utcnow())
     assert (figures.received, figures.answered, figures.answered_on_time, figures.overdue_now) == (3, 2, 1, 1)
     assert figures.median_days is not None and figures.months[-1].received == 3
 

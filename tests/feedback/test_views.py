@@ -107,7 +107,7 @@ def test_staff_of_the_agency_answer_in_the_inbox_and_everyone_sees_it(app, citiz
         deliver_pending(db.session)
     assert any("已回覆您的意見" in m["Subject"] for m in mailbox.to(citizen.email))
     figures = page_of(app.test_client().get(f"/agencies/{staff.agency_code}"))
-    assert "如期回覆" in figures
+    assert "準時回覆" in figures
 
 
 def test_staff_of_another_agency_can_neither_see_nor_answer(app, other_agency_staff, item):
@@ -253,7 +253,7 @@ def test_agency_figures_have_a_chart_a_table_and_csv(app, staff, item):
     assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
     assert b"<script" not in chart.data
     csv = client.get(f"/agencies/{staff.agency_code}/figures.csv").get_data(as_text=True)
-    assert csv.splitlines()[0] == "agency,month,received,answered" and ",1," in csv
+    assert csv.splitlines()[0].startswith("\ufeffcode,name_zh,name_en,period,month,received,") and ",1," in csv
     assert "收到意見" in page_of(client.get("/agencies"))
 
 

@@ -122,11 +122,17 @@ def test_snippets_show_what_readers_see_and_headings_mark_the_match_too(app, cit
 
 
 @pytest.mark.parametrize("query", ['"', "'", "%", "_", "AND", "NOT", "*", "捷運 OR 1=1", "\\", "NEAR(a b)",
-                                   "title_tokens:捷運", "<script>alert(1)</script>", "😀", "\x00"])
+                                   "title_tokens:捷運", "<script>alert(1)</script>", "😀", "\x1b"])
 def test_hostile_queries_return_a_normal_page(app, published_case, query):
     response = app.test_client().get("/search", query_string={"q": query})
     assert response.status_code == 200
     assert app.test_client().get("/cases", query_string={"q": query}).status_code == 200
+
+
+def test_a_nul_byte_in_a_query_is_refused_in_the_readers_language(app, published_case):
+    for path in ("/search", "/cases"):
+        response = app.test_client().get(path, query_string={"q": "捷運\x00"})
+        assert response.status_code == 400 and "請檢查您輸入的內容" in response.get_data(as_text=True)
 
 
 def test_an_overlong_query_is_explained(app):
