@@ -333,6 +333,15 @@ class CommentBodySchema(_CommentFields):
     pass
 
 
+def _to_agency(event) -> str | None:
+    if event.kind == "forwarded":
+        return event.data.get("new")
+    if event.kind == "escalated":
+        # Earlier escalations named the supervising agency as "supervisor".
+        return event.data.get("agency") or event.data.get("supervisor")
+    return None
+
+
 @all_required
 class EventSchema(Schema):
     kind = fields.String(metadata={"enum": ["received", "status_changed", "answered", "forwarded", "overdue",
@@ -344,8 +353,17 @@ class EventSchema(Schema):
         metadata={**NULLABLE_STRING, "description": "The new status, for status_changed"})
     from_agency = fields.Function(lambda event: event.data.get("old") if event.kind == "forwarded" else None,
                                   metadata=NULLABLE_STRING)
-    to_agency = fields.Function(lambda event: event.data.get("new") if event.kind == "forwarded" else None,
-                                metadata=NULLABLE_STRING)
+    to_agency = fields.Function(_to_agency, metadata={
+        **NULLABLE_STRING, "description": "The agency an item was forwarded to, or whose staff were told of it "
+                                          "when escalated"})
+    escalated_to = fields.Function(
+        lambda event: (event.data.get("to") or "supervisor") if event.kind == "escalated" else None,
+        metadata={"type": ["string", "null"], "enum": ["supervisor", "authority", None],
+                  "description": "Who was told of an escalated item: the supervising agency or the integrity "
+                                 "authority"})
+    on_time = fields.Function(
+        lambda event: event.data.get("on_time") if event.kind in ("acknowledged", "answered") else None,
+        metadata={"type": ["boolean", "null"], "description": "For acknowledged and answered: whether in time"})
     reason = fields.Function(lambda event: event.data.get("reason") if event.kind in ("forwarded", "extended")
                              else None,
                              metadata={**NULLABLE_STRING, "description": "The public reason of a forwarding or an "

@@ -130,6 +130,9 @@ def test_an_item_of_a_supervised_agency_goes_to_the_supervisors_staff_and_its_pa
     chinese = page(client, number)
     assert "已通報上級機關：交通部" in chinese and "P00000001" not in chinese
     assert "Reported to the supervising agency: Ministry of Transportation" in page(client, number, "en")
+    [escalated] = [event for event in client.get(f"/api/v1/feedback/{number}").get_json()["history"]
+                   if event["kind"] == "escalated"]
+    assert (escalated["escalated_to"], escalated["to_agency"]) == ("supervisor", "P00000001")
 
 
 def test_an_item_of_a_top_level_agency_goes_to_the_administrators_in_their_language(
@@ -157,6 +160,9 @@ def test_an_item_of_a_top_level_agency_goes_to_the_administrators_in_their_langu
     assert not mailbox.to(away.email)
     assert "已通報廉政主管機關" in page(client, number)
     assert "Reported to the integrity authority" in page(client, number, "en")
+    [escalated] = [event for event in client.get(f"/api/v1/feedback/{number}").get_json()["history"]
+                   if event["kind"] == "escalated"]
+    assert (escalated["escalated_to"], escalated["to_agency"]) == ("authority", None)
 
 
 def test_a_supervisor_with_nobody_to_tell_leaves_the_item_to_the_administrators(
