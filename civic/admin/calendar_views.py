@@ -12,7 +12,7 @@ from civic.core import office_calendar
 from civic.core.clock import OfficeDay
 from civic.core.roles import Role
 from civic.extensions import db
-from civic.feedback.services import import_office_calendar
+from civic.feedback.deadlines import import_office_calendar
 from civic.web.access import role_required
 
 bp = Blueprint("admin_calendar", __name__, url_prefix="/admin/calendar")

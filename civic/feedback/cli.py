@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 
 from civic.core import office_calendar
 from civic.extensions import db
-from civic.feedback.services import check_deadlines, import_office_calendar
+from civic.feedback.deadlines import check_deadlines, import_office_calendar
 
 deadlines_cli = AppGroup("deadlines", help="Answer deadlines of public feedback.")
 

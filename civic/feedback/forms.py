@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from civic.cases.forms import DateInput
 from civic.feedback.moderation import REPORT_MAX_LENGTH, RESTORE_REASON_MAX_LENGTH
-from civic.feedback.services import COMMENT_MAX_LENGTH, RESPONSE_MAX_LENGTH
+from civic.feedback.steps import COMMENT_MAX_LENGTH, RESPONSE_MAX_LENGTH
 from civic.web.forms import strip
 
 

@@ -45,7 +45,7 @@ def can_handle(user, feedback: Feedback) -> bool:
 
 def can_follow_up(user, feedback: Feedback) -> bool:
     """Only the item's author, signed in, says once that the answer does not answer the question;
-    when and how often is the service's rule (``services.follow_up``).
+    when and how often is the service's rule (``follow_ups.follow_up``).
     """
     comment = feedback.comment
     return _signed_in(user) and comment.author_id == user.id and not comment.is_deleted

@@ -20,7 +20,7 @@ from civic.core.errors import DomainError
 from civic.core.roles import Role
 from civic.core.time import utcnow
 from civic.extensions import db
-from civic.feedback import labels, permissions, queries, services
+from civic.feedback import deadlines, labels, permissions, queries, services
 from civic.feedback.forms import (
     AssignForm,
     EmptyForm,
@@ -199,7 +199,7 @@ def status(tracking_number: str):
 def extend(tracking_number: str):
     """Give the item more time, once, with a public reason."""
     return _act(tracking_number, ExtendForm, "extend_form",
-                lambda item, form: services.extend_deadline(db.session, item, form.new_due.data,
+                lambda item, form: deadlines.extend_deadline(db.session, item, form.new_due.data,
                                                             actor=current_user, reason=form.reason.data),
                 "new_due", _("The deadline is extended; the reason is public on the item's page."))
 

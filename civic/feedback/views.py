@@ -17,7 +17,7 @@ from civic.core.errors import DomainError
 from civic.core.text import parse_id
 from civic.core.time import utcnow
 from civic.extensions import db, limiter
-from civic.feedback import labels, moderation, permissions, queries, services
+from civic.feedback import follow_ups, labels, moderation, permissions, queries, services
 from civic.feedback.forms import CommentForm, EditCommentForm, EmptyForm, FollowUpForm, ReportForm
 from civic.feedback.models import Comment, Feedback
 from civic.feedback.tracking import normalize
@@ -196,7 +196,7 @@ def status(tracking_number: str):
 def render_status(feedback: Feedback, status: int = 200, follow_up_form: FollowUpForm | None = None):
     """The status page; its author gets the follow-up form while they may still follow up."""
     now = utcnow()
-    until = services.follow_up_until(feedback)
+    until = follow_ups.follow_up_until(feedback)
     if (follow_up_form is None and until is not None and now <= until
             and permissions.can_follow_up(current_user, feedback)):
         follow_up_form = FollowUpForm(formdata=None)
@@ -219,7 +219,7 @@ def follow_up(tracking_number: str):
     if not form.validate_on_submit():
         return render_status(feedback, 422, follow_up_form=form)
     try:
-        services.follow_up(db.session, feedback, form.body.data, actor=current_user)
+        follow_ups.follow_up(db.session, feedback, form.body.data, actor=current_user)
     except DomainError as error:
         db.session.rollback()
         form.body.errors = [*form.body.errors, error.message]

@@ -21,7 +21,7 @@ from civic.core.audit import AuditEntry
 from civic.core.roles import Role
 from civic.core.time import TAIPEI, format_datetime, isoformat, to_taipei
 from civic.extensions import db
-from civic.feedback import queries, services
+from civic.feedback import deadlines, queries, services
 from civic.feedback.models import Comment, FeedbackEvent
 from civic.notifications.models import OutboxMessage
 from civic.notifications.worker import deliver_pending
@@ -55,10 +55,10 @@ def due_of(app, number: str) -> datetime:
         return queries.get_feedback(db.session, number).due_at
 
 
-def check(app, at: datetime) -> services.DeadlineReport:
+def check(app, at: datetime) -> deadlines.DeadlineReport:
     """Run the deadline check as cron would, at ``at``."""
     with time_machine.travel(at, tick=False), app.test_request_context():
-        report = services.check_deadlines(db.session)
+        report = deadlines.check_deadlines(db.session)
         db.session.commit()
         return report
 

@@ -17,7 +17,7 @@ from civic.core.errors import Conflict, PermissionDenied
 from civic.core.roles import Role
 from civic.core.time import TAIPEI, format_datetime
 from civic.extensions import db
-from civic.feedback import moderation, queries, services
+from civic.feedback import follow_ups, moderation, queries, services
 from civic.feedback.models import FollowUp
 from civic.notifications.models import OutboxMessage
 from civic.notifications.worker import deliver_pending
@@ -174,7 +174,7 @@ def test_a_second_follow_up_is_refused_and_the_first_is_kept(app, citizen, staff
         assert "您已對這則回覆提出過追問；每則意見只能追問一次" in page_of(response)
         with app.test_request_context():
             with pytest.raises(Conflict):
-                services.follow_up(db.session, queries.get_feedback(db.session, answered), "再追問一次",
+                follow_ups.follow_up(db.session, queries.get_feedback(db.session, answered), "再追問一次",
                                    actor=db.session.get(User, citizen.id))
             db.session.rollback()
     assert state(app, answered) == before
@@ -195,7 +195,7 @@ def test_nobody_but_the_author_sees_the_form_or_may_follow_up(app, request, answ
         assert response.status_code == 403
         with app.test_request_context():
             with pytest.raises(PermissionDenied):
-                services.follow_up(db.session, queries.get_feedback(db.session, answered), "不是我的意見",
+                follow_ups.follow_up(db.session, queries.get_feedback(db.session, answered), "不是我的意見",
                                    actor=db.session.get(User, account.id))
             db.session.rollback()
     assert state(app, answered) == before
@@ -320,7 +320,7 @@ def test_the_case_thread_runs_a_fixed_number_of_queries_however_many_items_were_
     def followed_up_item(body: str, *, answered_again: bool) -> None:
         number = answered_item(app, citizen, staff, published_case, body=body)
         with time_machine.travel(FOLLOWED_UP, tick=False), app.test_request_context():
-            services.follow_up(db.session, queries.get_feedback(db.session, number), FOLLOW_UP_TEXT,
+            follow_ups.follow_up(db.session, queries.get_feedback(db.session, number), FOLLOW_UP_TEXT,
                                actor=db.session.get(User, citizen.id))
             db.session.commit()
         if answered_again:
@@ -354,6 +354,6 @@ def test_a_follow_up_sent_at_the_same_moment_as_another_is_refused_not_a_failure
             created_at=FOLLOWED_UP, first_due_at=feedback.due_at, first_answered_at=feedback.answered_at,
             answer_unit="", answer_source="", answer_html=""))
         with pytest.raises(Conflict):
-            services.follow_up(db.session, feedback, FOLLOW_UP_TEXT, actor=db.session.get(User, citizen.id))
+            follow_ups.follow_up(db.session, feedback, FOLLOW_UP_TEXT, actor=db.session.get(User, citizen.id))
         assert feedback.reopened_at is None
         assert db.session.scalar(select(func.count(FollowUp.id)).where(FollowUp.feedback_id == feedback.id)) == 1

@@ -17,8 +17,8 @@ from civic.agencies import services as agency_services
 from civic.agencies.models import Agency
 from civic.core.time import TAIPEI, utcnow
 from civic.extensions import db
+from civic.feedback import deadlines, periods, queries, services
 from civic.feedback import figures as feedback_figures
-from civic.feedback import periods, queries, services
 from civic.feedback.models import Comment, Feedback
 from tests.cases import factories as case_factories
 from tests.feedback.conftest import post
@@ -291,7 +291,7 @@ def items_in_every_state(app, citizen, staff, published_case) -> dict[str, str]:
         with app.test_request_context():
             feedback = queries.get_feedback(db.session, numbers["extended"])
             due_day = feedback.due_at.astimezone(TAIPEI).date()
-            services.extend_deadline(db.session, feedback, due_day + timedelta(days=1),
+            deadlines.extend_deadline(db.session, feedback, due_day + timedelta(days=1),
                                      actor=db.session.get(User, staff.id), reason="需要會勘")
             db.session.commit()
     change(app, numbers["late"], due_at=datetime(2026, 3, 4, 23, 59, 59, tzinfo=TAIPEI))

@@ -14,8 +14,8 @@ from civic.core.audit import AuditEntry
 from civic.core.errors import Conflict, DomainError, PermissionDenied
 from civic.core.time import to_taipei, utcnow
 from civic.extensions import db
+from civic.feedback import deadlines, moderation, queries, services, steps
 from civic.feedback import figures as feedback_figures
-from civic.feedback import moderation, queries, services
 from civic.feedback.models import Comment, CommentRevision, Feedback, FeedbackStatus
 from civic.feedback.tracking import is_tracking_number, normalize
 from civic.notifications.models import OutboxMessage
@@ -67,7 +67,7 @@ def test_tracking_numbers_are_unguessable_and_forgiving_to_type(app):
 
 def test_empty_overlong_and_duplicate_comments_are_refused(app, ctx, citizen, published_case):
     case = case_queries.get_case_with_parts(db.session, published_case)
-    for body in ["  ", "字" * (services.COMMENT_MAX_LENGTH + 1)]:
+    for body in ["  ", "字" * (steps.COMMENT_MAX_LENGTH + 1)]:
         with pytest.raises(DomainError):
             services.submit_comment(db.session, case, services.CommentInput(body=body), author=user(citizen))
     post(app, citizen, published_case, "同一段話")
@@ -177,17 +177,17 @@ def test_deadlines_mark_overdue_remind_once_and_escalate_after_the_grace_period(
                                   contact_email="boss@gov.tw", actor_id=None)
     db.session.commit()
     due = item_of(item).due_at
-    assert services.check_deadlines(db.session, now=due - timedelta(hours=1)).overdue == 0
-    report = services.check_deadlines(db.session, now=due + timedelta(hours=1))
+    assert deadlines.check_deadlines(db.session, now=due - timedelta(hours=1)).overdue == 0
+    report = deadlines.check_deadlines(db.session, now=due + timedelta(hours=1))
     db.session.commit()
     assert (report.overdue, report.escalated) == (1, 0)
     assert staff.email in [m.to_address for m in mails("feedback.overdue")]
-    assert services.check_deadlines(db.session, now=due + timedelta(days=2)).overdue == 0
-    report = services.check_deadlines(db.session, now=due + timedelta(days=8))
+    assert deadlines.check_deadlines(db.session, now=due + timedelta(days=2)).overdue == 0
+    report = deadlines.check_deadlines(db.session, now=due + timedelta(days=8))
     db.session.commit()
     assert report.escalated == 1
     assert [m.to_address for m in mails("feedback.escalated")] == ["boss@gov.tw"]
-    assert services.check_deadlines(db.session, now=due + timedelta(days=9)).escalated == 0
+    assert deadlines.check_deadlines(db.session, now=due + timedelta(days=9)).escalated == 0
 
 
 def test_figures_count_received_answered_on_time_and_overdue(app, ctx, citizen, staff, published_case):

@@ -165,7 +165,7 @@ def test_only_the_items_agency_extends_its_deadline(app, citizen, staff, other_a
 
 def test_moving_open_deadlines_reads_the_calendar_once_however_many_are_open(app, citizen, staff, published_case,
                                                                             count_queries):
-    from civic.feedback.services import recompute_deadlines
+    from civic.feedback.deadlines import recompute_deadlines
 
     for body in ("第一個問題？", "第二個問題？", "第三個問題？", "第四個問題？"):
         post(app, citizen, published_case, body=body)
