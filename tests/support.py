@@ -9,8 +9,12 @@ from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
+import pytest
+import redis
 from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
+
+import config
 
 PASSWORD = "correct horse battery staple"
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -98,3 +102,15 @@ class SMTPServer:
 
     def stop(self) -> None:
         self._controller.stop()
+
+
+def redis_url_or_skip() -> str:
+    """The tests' Redis, once it answers; otherwise skip (or fail, where the run requires Redis)."""
+    url = config.test_redis_url()
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        if config.test_requirements()["redis"]:
+            raise RuntimeError(f"Redis is required for this run: {error}") from error
+        pytest.skip(f"Redis does not answer at {url}")
+    return url

@@ -9,23 +9,15 @@ from __future__ import annotations
 import uuid
 
 import pytest
-import redis
 
 import config
 from civic.extensions import cache
-from tests.support import csrf_token, login, post_form
+from tests.support import csrf_token, login, post_form, redis_url_or_skip
 
 
 @pytest.fixture(params=["SimpleCache", "RedisCache"])
 def shared_pages(app, request):
-    url = config.test_redis_url()
-    if request.param == "RedisCache":
-        try:
-            redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-        except redis.RedisError as error:
-            if config.test_requirements()["redis"]:
-                raise RuntimeError(f"Redis is required for this run: {error}") from error
-            pytest.skip(f"Redis does not answer at {url}")
+    url = redis_url_or_skip() if request.param == "RedisCache" else config.test_redis_url()
     cache.init_app(app, config={"CACHE_TYPE": request.param, "CACHE_REDIS_URL": url, "CACHE_DEFAULT_TIMEOUT": 60,
                                 "CACHE_KEY_PREFIX": f"civic-test-{uuid.uuid4().hex}:"})
     yield request.param

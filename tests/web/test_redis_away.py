@@ -5,14 +5,11 @@ it goes away, nothing a person does fails: limits count per process, copies are 
 
 from __future__ import annotations
 
-import pytest
-import redis
 from flask_migrate import upgrade
 
-import config
 from civic.extensions import db
 from tests.conftest import make_app
-from tests.support import PASSWORD, csrf_token, free_port, post_form
+from tests.support import PASSWORD, csrf_token, free_port, post_form, redis_url_or_skip
 
 PAGES = ["/", "/cases", "/agencies", "/workshops", "/pledges", "/api/v1/cases", "/api/v1/agencies",
          "/feeds/cases.atom", "/login", "/register"]
@@ -48,14 +45,7 @@ def test_with_redis_gone_every_page_answers_and_sign_in_works(tmp_path, smtp_ser
 
 
 def test_with_redis_there_healthz_says_ok(tmp_path, smtp_server):
-    url = config.test_redis_url()
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.RedisError as error:
-        if config.test_requirements()["redis"]:
-            raise RuntimeError(f"Redis is required for this run: {error}") from error
-        pytest.skip(f"Redis does not answer at {url}")
-    application = _app(tmp_path, smtp_server, url)
+    application = _app(tmp_path, smtp_server, redis_url_or_skip())
     health = application.test_client().get("/healthz")
     assert health.json == {"status": "ok", "database": "ok", "rate_limits": "ok", "page_cache": "ok"}
     with application.app_context():
