@@ -320,3 +320,26 @@ def test_an_answer_acknowledges_the_item_before_answering_it(app, citizen, staff
         assert feedback.acknowledged_at <= feedback.answered_at
     history = app.test_client().get(f"/api/v1/feedback/{number}").get_json()["history"]
     assert [step["kind"] for step in history] == ["received", "acknowledged", "answered"]
+
+
+def test_an_item_from_before_the_acknowledgement_clock_shows_and_is_acknowledged_on_time(app, citizen, staff,
+                                                                                       published_case):
+    """The migration leaves older open items without an acknowledgement deadline: their pages,
+    the inbox and the API still work, and acknowledging them counts as on time."""
+    number = post(app, citizen, published_case, "升級前收到的意見")[1]
+    with app.app_context():
+        item_of(number).acknowledge_by = None
+        db.session.commit()
+    client = app.test_client()
+    response = client.get(f"/feedback/{number}")
+    assert response.status_code == 200
+    # No acknowledgement deadline was ever set, so none is shown or said to be missed.
+    assert "受理期限" not in text_of(response) and "逾期未受理" not in text_of(response)
+    assert client.get(f"/api/v1/feedback/{number}").get_json()["acknowledge_by"] is None
+    login(client, staff)
+    assert client.get("/staff/").status_code == 200
+    assert client.get(f"/staff/feedback/{number}").status_code == 200
+    assert _acknowledge(client, number).status_code == 302
+    with app.app_context():
+        [event] = acknowledgements(number)
+        assert event.data == {"on_time": True}
