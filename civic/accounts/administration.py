@@ -160,17 +160,58 @@ def reinstate(session: Session, user: User, *, actor: User) -> None:
     audit.record(session, "account.reinstated", actor_id=actor.id, target_type="user", target_id=user.id)
 
 
-def decide_claim(session: Session, claim: CompanyRepresentative, *, confirm: bool, actor: User) -> None:
-    """Confirm or reject a person's claim to represent a company."""
-    _require_admin(actor)
+COMPANY_NAME_MAX = 200
+CLAIM_REASON_MAX = 1000
+
+
+def _require_waiting(claim: CompanyRepresentative) -> None:
     if claim.confirmed_at is not None:
         raise Conflict(_("This claim has already been confirmed."))
+    if claim.rejected_at is not None:
+        raise Conflict(_("This claim has already been rejected."))
+
+
+def confirm_claim(session: Session, claim: CompanyRepresentative, *, actor: User, name: str = "") -> None:
+    """Confirm a person's claim to represent a company; the claimant is mailed.
+
+    A company without a name on record gets ``name`` (by default the name the claimant typed);
+    a company with one keeps it, whatever the claim says.
+    """
+    _require_admin(actor)
+    _require_waiting(claim)
+    company = claim.company
+    recorded = ""
+    if not company.is_named:
+        recorded = name.strip() or claim.claimed_name.strip()
+        if not recorded:
+            raise DomainError(_("Enter the company's registered name."), field="name")
+        if len(recorded) > COMPANY_NAME_MAX:
+            raise DomainError(_("At most %(n)d characters.", n=COMPANY_NAME_MAX), field="name")
+        company.name = recorded
+    claim.confirmed_at = utcnow()
     user = session.get(User, claim.user_id)
-    if confirm:
-        claim.confirmed_at = utcnow()
-        if user is not None and user.role == Role.citizen:
-            user.role = Role.supplier
-    else:
-        session.delete(claim)
-    audit.record(session, "company.claim_confirmed" if confirm else "company.claim_rejected",
-                 actor_id=actor.id, target_type="company", target_id=claim.company.ubn, user=claim.user_id)
+    if user is not None and user.role == Role.citizen:
+        user.role = Role.supplier
+    audit.record(session, "company.claim_confirmed", actor_id=actor.id, target_type="company",
+                 target_id=company.ubn, user=claim.user_id, **({"name": recorded} if recorded else {}))
+    if user is not None and user.deleted_at is None:
+        emails.claim_confirmed(session, user, claim)
+
+
+def reject_claim(session: Session, claim: CompanyRepresentative, *, actor: User, reason: str) -> None:
+    """Reject a person's claim to represent a company, saying why; the claim and its reason stay,
+    the company's name on record does not change, and the claimant is mailed."""
+    _require_admin(actor)
+    _require_waiting(claim)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Say why the claim is rejected."), field="reason")
+    if len(reason) > CLAIM_REASON_MAX:
+        raise DomainError(_("At most %(n)d characters.", n=CLAIM_REASON_MAX), field="reason")
+    claim.rejected_at = utcnow()
+    claim.rejection_reason = reason
+    audit.record(session, "company.claim_rejected", actor_id=actor.id, target_type="company",
+                 target_id=claim.company.ubn, user=claim.user_id, reason=reason)
+    user = session.get(User, claim.user_id)
+    if user is not None and user.deleted_at is None:
+        emails.claim_rejected(session, user, claim)

@@ -40,7 +40,7 @@ def create_command(email: str, role: str, agency_code: str | None, ubn: str | No
     company = None
     if ubn:
         company = get_company_by_ubn(db.session, ubn)
-        if company is None:
+        if company is None or not company.is_named:
             try:
                 company = services.get_or_create_company(
                     db.session, services.CompanyInput(ubn=ubn, name=ubn), actor_id=None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from civic.accounts.models import User
+from civic.accounts.models import CompanyRepresentative, User
 from civic.notifications.reasons import MailReason
 from civic.notifications.services import enqueue
 
@@ -36,3 +36,16 @@ def invitation(session: Session, invitation, token: str) -> None:
     enqueue(session, "accounts.invited", to=invitation.email, locale=locale,
             context={"token": token, "role": invitation.role, "agency": agency.name(locale) if agency else ""},
             because=MailReason.invitation)
+
+
+def claim_confirmed(session: Session, user: User, claim: CompanyRepresentative) -> None:
+    enqueue(session, "accounts.claim_confirmed", to=user.email, locale=user.locale,
+            context={"name": user.display_name, "ubn": claim.company.ubn, "company": claim.company.name},
+            because=MailReason.account)
+
+
+def claim_rejected(session: Session, user: User, claim: CompanyRepresentative) -> None:
+    enqueue(session, "accounts.claim_rejected", to=user.email, locale=user.locale,
+            context={"name": user.display_name, "ubn": claim.company.ubn, "company": claim.claimed_name,
+                     "reason": claim.rejection_reason},
+            because=MailReason.account)

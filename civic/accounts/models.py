@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, func
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civic.agencies.models import Agency
@@ -74,8 +75,17 @@ class UserSession(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What the sessions page shows (civic.accounts.devices): "Chrome · Android" from the
+    # User-Agent at sign-in, and the address with its last part masked ("203.0.113.x").
+    device: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    network: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        """The stored form of a cookie's token."""
+        return hashlib.sha256(token.encode()).hexdigest()
 
 
 class Company(TimestampMixin, Base):
@@ -84,11 +94,22 @@ class Company(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     # 統一編號: eight digits with a checksum (see civic.accounts.ubn).
     ubn: Mapped[str] = mapped_column(String(8), unique=True)
+    # Empty while the company is known only from claims nobody has confirmed: a name is
+    # recorded by a trusted hand (staff entering a contract, an administrator confirming a claim).
     name: Mapped[str] = mapped_column(String(200))
+
+    @property
+    def is_named(self) -> bool:
+        """False while nothing about the company may be shown publicly."""
+        return bool(self.name)
 
 
 class CompanyRepresentative(Base):
-    """A user who acts for a company; confirmed by an administrator before it counts."""
+    """A user who acts for a company; confirmed by an administrator before it counts.
+
+    The name the claimant typed is kept apart from the company's name on record; a rejected
+    claim stays, with its reason, and may be made again.
+    """
 
     __tablename__ = "company_representatives"
     __table_args__ = (UniqueConstraint("company_id", "user_id"),)
@@ -99,10 +120,17 @@ class CompanyRepresentative(Base):
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     confirmed_at: Mapped[datetime | None]
+    rejected_at: Mapped[datetime | None]
+    rejection_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     company: Mapped[Company] = relationship(lazy="joined", innerjoin=True)
     user: Mapped[User] = relationship(lazy="raise")
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.confirmed_at is None and self.rejected_at is None
 
 
 class Invitation(Base):

@@ -97,6 +97,18 @@ class EmptyForm(FlaskForm):
     """A POST with a CSRF token and nothing else."""
 
 
+class ConfirmClaimForm(FlaskForm):
+    name = StringField(_l("Name to record for the company"), widget=GovTextInput(), filters=[strip],
+                       validators=[Optional(), Length(max=200, message=_l("At most 200 characters."))])
+
+
+class RejectClaimForm(FlaskForm):
+    reason = TextAreaField(_l("Why is the claim rejected? The claimant reads this."), widget=GovTextArea(),
+                           filters=[strip],
+                           validators=[DataRequired(message=_l("Say why the claim is rejected.")),
+                                       Length(max=1000, message=_l("At most 1,000 characters."))])
+
+
 class AuditFilterForm(PlainForm):
     actor = StringField(_l("Who (email)"), widget=GovTextInput(), filters=[strip], validators=[Optional()])
     # Any action or type the trail was asked for is accepted, also one without words (yet).

@@ -20,7 +20,16 @@ from civic.accounts.queries import (
     list_pending_invitations,
     list_users,
 )
-from civic.admin.forms import EmptyForm, InviteForm, RoleForm, SuspendForm, UserFilterForm, agency_choices
+from civic.admin.forms import (
+    ConfirmClaimForm,
+    EmptyForm,
+    InviteForm,
+    RejectClaimForm,
+    RoleForm,
+    SuspendForm,
+    UserFilterForm,
+    agency_choices,
+)
 from civic.agencies.queries import get_agency_by_code, list_active_agencies
 from civic.core.errors import DomainError
 from civic.core.roles import Role
@@ -180,19 +189,38 @@ def reinstate(user_id: int):
     return redirect(url_for("admin_people.user", user_id=user_id))
 
 
+def _render_claim(pending, status: int = 200, **forms):
+    return render_template("admin/claim.html", claim=pending,
+                           confirm_form=forms.get("confirm_form") or ConfirmClaimForm(
+                               formdata=None, name="" if pending.company.is_named else pending.claimed_name),
+                           reject_form=forms.get("reject_form") or RejectClaimForm(formdata=None)), status
+
+
+@bp.get("/claims/<int:claim_id>")
+@role_required(Role.admin)
+def claim_review(claim_id: int):
+    """One claim: the name the claimant typed beside the name on record, to confirm or reject."""
+    return _render_claim(get_claim(db.session, claim_id) or abort(404))
+
+
 @bp.post("/claims/<int:claim_id>/<any(confirm, reject):decision>")
 @role_required(Role.admin)
 def claim(claim_id: int, decision: str):
-    """Confirm or reject someone's claim to represent a company."""
+    """Confirm (recording a name if the company has none) or reject, with a reason, a claim."""
     pending = get_claim(db.session, claim_id) or abort(404)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    form = ConfirmClaimForm() if decision == "confirm" else RejectClaimForm()
+    forms = {f"{decision}_form": form}
+    if not form.validate_on_submit():
+        return _render_claim(pending, 422, **forms)
     try:
-        administration.decide_claim(db.session, pending, confirm=decision == "confirm", actor=current_user)
+        if decision == "confirm":
+            administration.confirm_claim(db.session, pending, actor=current_user, name=form.name.data or "")
+        else:
+            administration.reject_claim(db.session, pending, actor=current_user, reason=form.reason.data)
     except DomainError as error:
         db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("admin_people.index"))
+        attach_error(form, error, "name" if decision == "confirm" else "reason")
+        return _render_claim(get_claim(db.session, claim_id) or abort(404), 422, **forms)
     db.session.commit()
     flash(_("Claim confirmed.") if decision == "confirm" else _("Claim rejected."), "success")
     return redirect(url_for("admin_people.index"))

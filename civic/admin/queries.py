@@ -58,7 +58,8 @@ def _sectors(session: Session, ids: Collection[str], locale: str) -> dict[str, s
 
 
 def _companies(session: Session, ids: Collection[str], locale: str) -> dict[str, str]:
-    return dict(session.execute(select(Company.ubn, Company.name).where(Company.ubn.in_(ids))).all())
+    return dict(session.execute(select(Company.ubn, Company.name)
+                                .where(Company.ubn.in_(ids), Company.name != "")).all())
 
 
 def _users(session: Session, ids: Collection[str], locale: str) -> dict[str, str]:

@@ -22,6 +22,7 @@ from civic.pledges.models import Pledge, PledgeStatus, PledgeText
 from civic.pledges.queries import confirmed_companies, latest_text, represents
 
 NAME_MAX = 100
+COMPANY_NAME_MAX = 200
 REASON_MAX = 2000
 
 
@@ -58,25 +59,36 @@ def publish_text(session: Session, data: TextInput, *, case: Case | None, actor:
 
 
 def claim_company(session: Session, user: User, *, ubn: str, name: str) -> CompanyRepresentative:
-    """Say one represents a company; an administrator confirms it before the person can sign."""
+    """Say one represents a company; an administrator confirms it before the person can sign.
+
+    The typed name is kept with the claim and published by no one but an administrator: a
+    company not yet on record is added without a name, one on record keeps its name. After a
+    rejection the same person may ask again.
+    """
     if not (user.is_authenticated and user.is_active and user.is_verified):
         raise PermissionDenied(_("Sign in with a confirmed account first."))
     number = normalize(ubn)
     if not is_valid_ubn(number):
         raise DomainError(_("%(ubn)s is not a valid unified business number (統一編號).", ubn=number),
                           field="ubn")
-    if not name.strip():
+    name = name.strip()
+    if not name:
         raise DomainError(_("Enter the company's registered name."), field="name")
-    company = accounts.get_or_create_company(session, accounts.CompanyInput(ubn=number, name=name),
-                                             actor_id=user.id)
-    existing = session.scalar(select(CompanyRepresentative).where(
+    if len(name) > COMPANY_NAME_MAX:
+        raise DomainError(_("At most %(n)d characters.", n=COMPANY_NAME_MAX), field="name")
+    company = accounts.get_or_add_unnamed_company(session, number, actor_id=user.id)
+    claim = session.scalar(select(CompanyRepresentative).where(
         CompanyRepresentative.company_id == company.id, CompanyRepresentative.user_id == user.id))
-    if existing is not None:
+    if claim is not None and claim.rejected_at is None:
         raise Conflict(_("You have already asked to represent this company."), field="ubn")
-    claim = CompanyRepresentative(company_id=company.id, user_id=user.id)
-    session.add(claim)
+    if claim is None:
+        claim = CompanyRepresentative(company_id=company.id, user_id=user.id)
+        session.add(claim)
+    # A claim made again after a rejection starts over; the rejection stays in the audit trail.
+    claim.claimed_name, claim.created_at, claim.rejected_at, claim.rejection_reason = name, utcnow(), None, ""
     session.flush()
-    audit.record(session, "company.claimed", actor_id=user.id, target_type="company", target_id=company.ubn)
+    audit.record(session, "company.claimed", actor_id=user.id, target_type="company", target_id=company.ubn,
+                 name=name)
     return claim
 
 
@@ -186,4 +198,5 @@ def record_breach(session: Session, pledge: Pledge, *, actor: User, note: str) -
 
 
 def company_by_ubn(session: Session, ubn: str) -> Company | None:
-    return session.scalar(select(Company).where(Company.ubn == normalize(ubn)))
+    """The company with this 統一編號, if it has a name on record (else nothing about it is public)."""
+    return session.scalar(select(Company).where(Company.ubn == normalize(ubn), Company.name != ""))
