@@ -9,6 +9,7 @@ from flask_login import login_user, logout_user
 from civic.accounts import services
 from civic.accounts.models import User
 from civic.extensions import db, login_manager
+from civic.web.origin import request_origin
 
 
 def load_user(token: str) -> User | None:
@@ -19,8 +20,8 @@ def load_user(token: str) -> User | None:
 
 
 def sign_in(user: User) -> None:
-    """Open a new server-side session for ``user`` in this browser."""
-    token = services.start_session(db.session, user)
+    """Open a new server-side session for ``user`` in this browser; the trail records the sign-in."""
+    token = services.start_session(db.session, user, origin=request_origin())
     user.session_token = token
     # A fresh cookie at login, so a session id planted before login is worthless.
     language = session.get("lang")
@@ -32,9 +33,9 @@ def sign_in(user: User) -> None:
 
 
 def sign_out(user: User | None) -> None:
-    """End this browser's session, server-side as well."""
+    """End this browser's session, server-side as well; the trail records the sign-out."""
     if user is not None and user.session_token:
-        services.end_session(db.session, user.session_token)
+        services.end_session(db.session, user.session_token, origin=request_origin())
     logout_user()
     language = session.get("lang")
     session.clear()

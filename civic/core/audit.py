@@ -1,4 +1,6 @@
-"""The audit trail: who did what to which object, when. Rows are written, never edited."""
+"""The audit trail: who did what to which object, when. Rows are written, never edited or
+deleted: nothing here updates or deletes one, and on PostgreSQL a trigger refuses it (revision
+a7b8c9d0e1f2); only the actor of a deleted account becomes NULL."""
 
 from __future__ import annotations
 
@@ -28,6 +30,30 @@ class AuditEntry(Base):
     target_type: Mapped[str] = mapped_column(String(32))
     target_id: Mapped[str] = mapped_column(String(64))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# How much of a browser's User-Agent a security event keeps.
+AGENT_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a security event came from: the client's address and its browser's User-Agent.
+
+    The web layer builds it from the request; services add it to the event's details.
+    """
+
+    address: str | None
+    agent: str
+
+    @classmethod
+    def of(cls, address: str | None, agent: str | None) -> Origin:
+        """Keep the printable part of ``agent``, cut to AGENT_LENGTH characters."""
+        printable = "".join(char for char in agent or "" if char.isprintable())
+        return cls(address=address, agent=printable[:AGENT_LENGTH])
+
+    def as_details(self) -> dict[str, str | None]:
+        return {"address": self.address, "agent": self.agent}
 
 
 def record(

@@ -112,6 +112,24 @@ def test_every_action_the_code_records_has_words():
     assert sorted(recorded - trail.ACTION_LABELS.keys()) == []
 
 
+def recorded_detail_keys() -> set[str]:
+    """Every detail key a call of audit.record in civic/ writes by name (``reason=...``)."""
+    keys: set[str] = set()
+    for tree in _sources().values():
+        for call in _calls(tree):
+            if (_called(call) == "record" and getattr(call.func, "value", None) is not None
+                    and getattr(call.func.value, "id", None) == "audit"):
+                keys |= {keyword.arg for keyword in call.keywords if keyword.arg}
+    return keys - {"actor_id", "target_type", "target_id"}
+
+
+def test_every_detail_the_code_records_has_words():
+    recorded = recorded_detail_keys()
+    assert {"reason", "on_time", "changes", "hidden_for"} <= recorded
+    # Field changes are read field by field, each field with its own words.
+    assert sorted(recorded - trail.DETAIL_KEYS.keys() - {"changes"}) == []
+
+
 def test_every_case_action_of_the_history_has_words():
     parts = [f"{part}.{verb}" for part in PART_KINDS for verb in ("added", "updated", "removed")]
     for action in ("applied", "resubmitted", "published", "returned", "rejected", "updated", "featured",
