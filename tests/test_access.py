@@ -39,6 +39,8 @@ ACCESS = {
     "accounts.update_profile": SIGNED_IN,
     "accounts.change_password": SIGNED_IN,
     "accounts.end_other_sessions": SIGNED_IN,
+    "accounts.browser_sessions": SIGNED_IN,
+    "accounts.end_browser_session": SIGNED_IN,  # own sessions only: tests/accounts/test_sessions_page.py
     "accounts.delete_account": SIGNED_IN,
     "cases.index": PUBLIC,
     "cases.detail": PUBLIC,  # published cases; others 404 (tests/cases/test_views.py)
@@ -101,6 +103,7 @@ ACCESS = {
     "admin_people.suspend": ADMIN,
     "admin_people.reinstate": ADMIN,
     "admin_people.claim": ADMIN,
+    "admin_people.claim_review": ADMIN,
     "admin_trail.trail": ADMIN,
     "admin_trail.trail_csv": ADMIN,
     "admin_trail.mail": ADMIN,
@@ -144,9 +147,9 @@ ACCESS = {
     "moderation.suspend": MODERATORS,
 }
 
-SIGNED_IN_GETS = ["/account"]
+SIGNED_IN_GETS = ["/account", "/account/sessions"]
 SIGNED_IN_POSTS = ["/account", "/account/password", "/account/sessions/end-others",
-                   "/account/delete"]
+                   "/account/sessions/1/end", "/account/delete"]
 ROLES = ["citizen", "supplier", "staff", "other_agency_staff", "moderator", "admin"]
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from civic.accounts.models import Company, CompanyRepresentative, Invitation, User
+from civic.accounts import devices
+from civic.accounts.models import Company, CompanyRepresentative, Invitation, User, UserSession
 from civic.agencies.models import Agency
 from civic.core.pagination import Page
+from civic.core.time import utcnow
 
 
 def normalize_email(email: str) -> str:
@@ -75,11 +78,42 @@ def get_invitation(session: Session, invitation_id: int) -> Invitation | None:
 def list_pending_claims(session: Session) -> list[CompanyRepresentative]:
     """People who say they represent a company and wait for an administrator's confirmation."""
     return list(session.scalars(
-        select(CompanyRepresentative).where(CompanyRepresentative.confirmed_at.is_(None))
+        select(CompanyRepresentative).where(CompanyRepresentative.confirmed_at.is_(None),
+                                            CompanyRepresentative.rejected_at.is_(None))
         .options(selectinload(CompanyRepresentative.user), selectinload(CompanyRepresentative.company))
         .order_by(CompanyRepresentative.created_at)))
 
 
 def get_claim(session: Session, claim_id: int) -> CompanyRepresentative | None:
     return session.scalar(select(CompanyRepresentative).where(CompanyRepresentative.id == claim_id)
-                          .options(selectinload(CompanyRepresentative.company)))
+                          .options(selectinload(CompanyRepresentative.company),
+                                   selectinload(CompanyRepresentative.user)))
+
+
+@dataclass(frozen=True)
+class BrowserSession:
+    """One signed-in browser as the sessions page lists it."""
+
+    record: UserSession
+    is_current: bool
+
+    @property
+    def browser(self) -> str:
+        return devices.device_parts(self.record.device)[0]
+
+    @property
+    def system(self) -> str:
+        return devices.device_parts(self.record.device)[1]
+
+
+def list_sessions(session: Session, user: User, *, current_token: str | None,
+                  idle_limit: timedelta) -> list[BrowserSession]:
+    """The live sessions of ``user`` (seen within ``idle_limit``), last seen first; the one
+    holding ``current_token`` is marked as this browser."""
+    current_hash = UserSession.hash_token(current_token) if current_token else None
+    records = session.scalars(
+        select(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.last_seen_at >= utcnow() - idle_limit)
+        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
+    )
+    return [BrowserSession(record, record.token_hash == current_hash) for record in records]

@@ -1,41 +1,32 @@
-"""Every change to accounts: registration, verification, login, sessions, passwords, deletion.
+"""Every change to accounts: registration, verification, sessions, passwords, deletion.
+(Checking a password at sign-in, with its failure count and lock: signin.py.)
 
 Flushes, never commits. Messages are translated for the person acting.
 """
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import ngettext
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
-from civic.accounts import emails, passwords, tokens
+from civic.accounts import devices, emails, passwords, security_events, tokens
 from civic.accounts.models import Company, CompanyRepresentative, User, UserSession
 from civic.accounts.queries import get_company_by_ubn, get_user_by_email, normalize_email
 from civic.accounts.ubn import is_valid_ubn, normalize
 from civic.agencies.models import Agency
 from civic.core import audit
-from civic.core.errors import Conflict, DomainError, PermissionDenied
+from civic.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from civic.core.roles import Role
 from civic.core.time import utcnow
 
-# Minutes of the first lock after repeated failures; it doubles with each further failure.
-FIRST_LOCK_MINUTES = 1
-MAX_LOCK_MINUTES = 60
 # How often a session's last-seen time is written, so that most requests do not write.
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
-
-
-class LoginRefused(DomainError):
-    """The login failed; the failure count it changed must still be committed."""
 
 
 def _check_password_rules(password: str, email: str) -> None:
@@ -90,7 +81,8 @@ def create_user(
     session.flush()
     if company is not None:
         session.add(
-            CompanyRepresentative(company_id=company.id, user_id=user.id, confirmed_at=utcnow())
+            CompanyRepresentative(company_id=company.id, user_id=user.id, claimed_name=company.name,
+                                  confirmed_at=utcnow())
         )
     audit.record(session, "account.created", actor_id=actor_id or user.id, target_type="user",
                  target_id=user.id, role=str(role))
@@ -156,84 +148,20 @@ def verify_email(session: Session, token: str) -> User:
     return user
 
 
-def authenticate(session: Session, *, email: str, password: str) -> User:
-    """Return the user whose credentials these are, counting failures in the database.
-
-    After LOGIN_FAILURES_BEFORE_LOCK failures the account refuses logins for a while that
-    doubles with each further failure, whichever server process the attempts reach. Each attempt
-    is counted before its password is checked, in one UPDATE that holds the account's row until
-    the attempt's transaction ends: however many arrive at once, no more than the threshold are
-    ever checked.
-    """
-    now = utcnow()
-    user = get_user_by_email(session, email)
-    if user is None or user.deleted_at is not None:
-        passwords.verify_password("", password)
-        raise LoginRefused(_("The email address or password is not correct."))
-    if user.locked_until is not None and user.locked_until > now:
-        raise _locked(user, now)
-    attempt = _count_attempt(session, user)
-    threshold = current_app.config["LOGIN_FAILURES_BEFORE_LOCK"]
-    if attempt > threshold and user.locked_until is not None and user.locked_until > now:
-        # Another attempt locked the account while this one waited for the row.
-        raise _locked(user, now)
-    if not passwords.verify_password(user.password_hash, password):
-        if attempt >= threshold:
-            lock = min(FIRST_LOCK_MINUTES * 2 ** (attempt - threshold), MAX_LOCK_MINUTES)
-            user.locked_until = now + timedelta(minutes=lock)
-            audit.record(session, "account.locked", actor_id=None, target_type="user",
-                         target_id=user.id, minutes=lock)
-        session.flush()
-        raise LoginRefused(_("The email address or password is not correct."))
-    user.failed_logins = 0
-    user.locked_until = None
-    if user.suspended_at is not None:
-        raise LoginRefused(_("This account is suspended. Contact the site administrators."))
-    if not user.is_verified:
-        raise LoginRefused(
-            _("Confirm your email address first: open the link we sent you, or ask for a new one.")
-        )
-    user.last_login_at = now
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
-    return user
-
-
-def _count_attempt(session: Session, user: User) -> int:
-    """Add one to the account's failures in the database and return the new count; the row stays
-    locked (PostgreSQL) or the database written (SQLite) until the transaction ends, so
-    concurrent attempts on one account take turns and each sees the others' count.
-    """
-    attempt = session.execute(
-        update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
-        .returning(User.failed_logins, User.locked_until)
-        .execution_options(synchronize_session=False)
-    ).one()
-    set_committed_value(user, "failed_logins", attempt.failed_logins)
-    set_committed_value(user, "locked_until", attempt.locked_until)
-    return attempt.failed_logins
-
-
-def _locked(user: User, now) -> LoginRefused:
-    minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-    return LoginRefused(
-        ngettext(
-            "Too many failed attempts. Try again in %(num)d minute or reset your password.",
-            "Too many failed attempts. Try again in %(num)d minutes or reset your password.",
-            minutes,
-        )
-    )
-
-
 def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return UserSession.hash_token(token)
 
 
-def start_session(session: Session, user: User) -> str:
-    """Open a server-side session for ``user`` and return the secret for its cookie."""
+def start_session(session: Session, user: User, *, origin: audit.Origin) -> str:
+    """Open a server-side session for ``user``, recorded as a sign-in from ``origin``, and return
+    the secret for its cookie."""
     token = secrets.token_urlsafe(32)
-    session.add(UserSession(user_id=user.id, token_hash=_hash_token(token)))
+    session.add(UserSession(user_id=user.id, token_hash=_hash_token(token),
+                            device=devices.describe_device(origin.agent),
+                            network=devices.mask_address(origin.address)))
     session.flush()
+    audit.record(session, "account.signed_in", actor_id=user.id, target_type="user",
+                 target_id=user.id, **origin.as_details())
     return token
 
 
@@ -252,9 +180,29 @@ def load_session(session: Session, token: str) -> User | None:
     return user
 
 
-def end_session(session: Session, token: str) -> None:
-    """End the one session whose cookie holds ``token``."""
-    session.execute(delete(UserSession).where(UserSession.token_hash == _hash_token(token)))
+def end_session(session: Session, token: str, *, origin: audit.Origin) -> None:
+    """End the one session whose cookie holds ``token``, recorded as a sign-out from ``origin``."""
+    user_id = session.scalar(delete(UserSession).where(UserSession.token_hash == _hash_token(token))
+                             .returning(UserSession.user_id))
+    if user_id is not None:
+        audit.record(session, "account.signed_out", actor_id=user_id, target_type="user",
+                     target_id=user_id, **origin.as_details())
+
+
+def end_session_by_id(session: Session, user: User, session_id: int, *,
+                      current_token: str | None, origin: audit.Origin) -> bool:
+    """End one of ``user``'s own sessions from the sessions page; return True when it was the
+    one holding ``current_token`` (this browser). Another user's session is NotFound."""
+    record = session.get(UserSession, session_id)
+    if record is None or record.user_id != user.id:
+        raise NotFound(_("This browser is not signed in to your account."))
+    was_current = current_token is not None and record.token_hash == _hash_token(current_token)
+    session.delete(record)
+    session.flush()
+    audit.record(session, "account.session_ended", actor_id=user.id, target_type="user",
+                 target_id=user.id, session_id=session_id, device=record.device,
+                 network=record.network, this_browser=was_current, **origin.as_details())
+    return was_current
 
 
 def end_all_sessions(session: Session, user: User, *, keep_token: str | None = None) -> int:
@@ -265,9 +213,25 @@ def end_all_sessions(session: Session, user: User, *, keep_token: str | None = N
     return session.execute(statement).rowcount or 0
 
 
-def request_password_reset(session: Session, email: str) -> None:
-    """Mail a reset link when ``email`` has an active account; say nothing either way."""
+def end_other_sessions(session: Session, user: User, *, keep_token: str | None,
+                       origin: audit.Origin) -> int:
+    """Sign ``user`` out of every browser but the one holding ``keep_token``; return how many."""
+    count = end_all_sessions(session, user, keep_token=keep_token)
+    audit.record(session, "account.other_sessions_ended", actor_id=user.id, target_type="user",
+                 target_id=user.id, sessions_ended=count, **origin.as_details())
+    return count
+
+
+def request_password_reset(session: Session, email: str, *, origin: audit.Origin) -> None:
+    """Mail a reset link when ``email`` has an active account; say nothing either way.
+
+    The request is recorded either way, naming the account or the hashed address, never the address.
+    """
     user = get_user_by_email(session, email)
+    if user is not None and user.deleted_at is not None:
+        user = None
+    audit.record(session, "account.password_reset_requested", actor_id=None,
+                 **security_events.target(user, email), **origin.as_details())
     if user is not None and user.is_active:
         emails.password_reset(session, user, tokens.make_token("reset", user))
 
@@ -277,7 +241,7 @@ def check_reset_token(session: Session, token: str) -> User:
     return _user_from_token(session, "reset", token, current_app.config["RESET_TOKEN_MAX_AGE"])
 
 
-def reset_password(session: Session, token: str, new_password: str) -> User:
+def reset_password(session: Session, token: str, new_password: str, *, origin: audit.Origin) -> User:
     """Set a new password from a reset link, ending every session of that user."""
     user = check_reset_token(session, token)
     _check_password_rules(new_password, user.email)
@@ -288,13 +252,14 @@ def reset_password(session: Session, token: str, new_password: str) -> User:
     user.locked_until = None
     end_all_sessions(session, user)
     audit.record(session, "account.password_reset", actor_id=user.id, target_type="user",
-                 target_id=user.id)
+                 target_id=user.id, **origin.as_details())
     emails.password_changed(session, user)
     return user
 
 
 def change_password(
-    session: Session, user: User, *, current: str, new: str, keep_token: str | None
+    session: Session, user: User, *, current: str, new: str, keep_token: str | None,
+    origin: audit.Origin,
 ) -> None:
     """Change the password after checking the current one; end the user's other sessions."""
     if not passwords.verify_password(user.password_hash, current):
@@ -303,7 +268,7 @@ def change_password(
     user.password_hash = passwords.hash_password(new)
     end_all_sessions(session, user, keep_token=keep_token)
     audit.record(session, "account.password_changed", actor_id=user.id, target_type="user",
-                 target_id=user.id)
+                 target_id=user.id, **origin.as_details())
     emails.password_changed(session, user)
 
 
@@ -364,17 +329,37 @@ class CompanyInput:
 
 
 def get_or_create_company(session: Session, data: CompanyInput, *, actor_id: int | None) -> Company:
-    """Return the company with this 統一編號, creating it; the number must pass the checksum."""
+    """Return the company with this 統一編號, creating it; the number must pass the checksum.
+
+    Only trusted callers (staff entering a contract, accounts made by the site) come here: their
+    name is recorded for a company known so far only from an unconfirmed claim.
+    """
     ubn = normalize(data.ubn)
+    return _company(session, ubn, data.name.strip()[:200] or ubn, actor_id=actor_id)
+
+
+def get_or_add_unnamed_company(session: Session, ubn: str, *, actor_id: int | None) -> Company:
+    """Return the company with this 統一編號, adding it without a name when unknown.
+
+    For claims: what a claimant types is published only once an administrator confirms it.
+    """
+    return _company(session, normalize(ubn), "", actor_id=actor_id)
+
+
+def _company(session: Session, ubn: str, name: str, *, actor_id: int | None) -> Company:
     if not is_valid_ubn(ubn):
         raise DomainError(
             _("%(ubn)s is not a valid unified business number (統一編號).", ubn=ubn), field="ubn"
         )
     company = get_company_by_ubn(session, ubn)
     if company is None:
-        company = Company(ubn=ubn, name=data.name.strip() or ubn)
+        company = Company(ubn=ubn, name=name)
         session.add(company)
         session.flush()
         audit.record(session, "company.created", actor_id=actor_id, target_type="company",
                      target_id=ubn)
+    elif name and not company.name:
+        company.name = name
+        audit.record(session, "company.named", actor_id=actor_id, target_type="company", target_id=ubn,
+                     name=name)
     return company

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -16,7 +17,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from civic.accounts import administration, services
+from civic.accounts import administration, queries, services, signin
 from civic.accounts.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
@@ -28,10 +29,11 @@ from civic.accounts.forms import (
     ResetPasswordForm,
 )
 from civic.accounts.sessions import sign_in, sign_out
-from civic.core.errors import DomainError
+from civic.core.errors import DomainError, NotFound
 from civic.extensions import db, limiter
 from civic.web.access import safe_next
 from civic.web.forms import attach_error
+from civic.web.origin import request_origin
 
 bp = Blueprint("accounts", __name__)
 
@@ -105,11 +107,12 @@ def login():
         status = 422 if form.is_submitted() else 200
         return render_template("accounts/login.html", form=form), status
     try:
-        user = services.authenticate(
-            db.session, email=form.email.data, password=form.password.data
+        user = signin.authenticate(
+            db.session, email=form.email.data, password=form.password.data,
+            origin=request_origin(),
         )
-    except services.LoginRefused as error:
-        db.session.commit()  # keep the failure count
+    except signin.LoginRefused as error:
+        db.session.commit()  # keep the failure count and the failure's audit entry
         form.password.errors = [*form.password.errors, error.message]
         return render_template("accounts/login.html", form=form), 422
     sign_in(user)
@@ -136,7 +139,7 @@ def reset_request():
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render_template("accounts/reset_request.html", form=form), status
-    services.request_password_reset(db.session, form.email.data)
+    services.request_password_reset(db.session, form.email.data, origin=request_origin())
     db.session.commit()
     return render_template("accounts/reset_sent.html", email=form.email.data)
 
@@ -154,7 +157,7 @@ def reset_password(token: str):
         status = 422 if form.is_submitted() else 200
         return render_template("accounts/reset_password.html", form=form), status
     try:
-        services.reset_password(db.session, token, form.password.data)
+        services.reset_password(db.session, token, form.password.data, origin=request_origin())
     except DomainError as error:
         db.session.rollback()
         attach_error(form, error, "password")
@@ -215,7 +218,8 @@ def change_password():
         return _render_profile(password_form=form), 422
     try:
         services.change_password(db.session, current_user, current=form.current_password.data,
-                                 new=form.password.data, keep_token=current_user.session_token)
+                                 new=form.password.data, keep_token=current_user.session_token,
+                                 origin=request_origin())
     except DomainError as error:
         db.session.rollback()
         attach_error(form, error, "password")
@@ -229,11 +233,42 @@ def change_password():
 @login_required
 def end_other_sessions():
     """Sign out every other browser."""
-    count = services.end_all_sessions(db.session, current_user,
-                                      keep_token=current_user.session_token)
+    count = services.end_other_sessions(db.session, current_user,
+                                        keep_token=current_user.session_token, origin=request_origin())
     db.session.commit()
     flash(_("Other browsers signed out: %(count)d.", count=count), "success")
-    return redirect(url_for("accounts.profile"))
+    return redirect(safe_next(request.form.get("next"), url_for("accounts.profile")))
+
+
+@bp.get("/account/sessions")
+@login_required
+def browser_sessions():
+    """Every browser signed in to the account, each with a button to sign it out."""
+    browsers = queries.list_sessions(db.session, current_user,
+                                     current_token=current_user.session_token,
+                                     idle_limit=current_app.config["SESSION_IDLE_TIMEOUT"])
+    return render_template("accounts/sessions.html", browsers=browsers)
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@login_required
+def end_browser_session(session_id: int):
+    """Sign out one browser of the account; ending this browser's own session signs it out."""
+    try:
+        was_current = services.end_session_by_id(db.session, current_user, session_id,
+                                                 current_token=current_user.session_token,
+                                                 origin=request_origin())
+    except NotFound:
+        db.session.rollback()
+        abort(404)
+    if was_current:
+        sign_out(None)
+        db.session.commit()
+        flash(_("You are signed out."), "success")
+        return redirect(url_for("accounts.login"))
+    db.session.commit()
+    flash(_("That browser is signed out."), "success")
+    return redirect(url_for("accounts.browser_sessions"))
 
 
 @bp.post("/account/delete")
