@@ -77,6 +77,8 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute"
     # Failed logins for one account before it is locked for a growing while.
     LOGIN_FAILURES_BEFORE_LOCK = 5
+    # Days an address the owner signed in from stays one that the account's lock does not shut out.
+    SIGN_IN_TRUSTED_DAYS = int(os.environ.get("SIGN_IN_TRUSTED_DAYS", "30"))
 
     # Anonymous visitors get shared copies of the home page, /cases, case pages and agency pages
     # for this many seconds, or until a change to them is committed (0 turns the copies off).

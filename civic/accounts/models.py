@@ -158,3 +158,28 @@ class Invitation(Base):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None
+
+
+class UnknownAddressFailures(Base):
+    """Failed sign-ins with an address that has no account, by a keyed hash of the address: after
+    as many failures as lock an account, it answers as a locked account would, so the lock does not
+    tell which addresses have accounts.
+    """
+
+    __tablename__ = "sign_in_unknown_addresses"
+
+    address_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class TrustedSignInAddress(Base):
+    """A client address (a keyed hash of it) that signed in to the account successfully: failures
+    from elsewhere that lock the account do not lock out its owner signing in from here."""
+
+    __tablename__ = "sign_in_trusted_addresses"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    address_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_success_at: Mapped[datetime] = mapped_column(default=utcnow)

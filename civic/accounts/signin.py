@@ -5,18 +5,21 @@ commits a refusal too, so that its count and its entry are kept.
 
 from __future__ import annotations
 
-from datetime import timedelta
+import hmac
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import update
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from civic.accounts import passwords, security_events
-from civic.accounts.models import User
-from civic.accounts.queries import get_user_by_email
+from civic.accounts.models import TrustedSignInAddress, UnknownAddressFailures, User
+from civic.accounts.queries import get_user_by_email, normalize_email
 from civic.core import audit
 from civic.core.errors import DomainError
 from civic.core.time import utcnow
@@ -24,6 +27,8 @@ from civic.core.time import utcnow
 # Minutes of the first lock after repeated failures; it doubles with each further failure.
 FIRST_LOCK_MINUTES = 1
 MAX_LOCK_MINUTES = 60
+# Counts of failures with unknown addresses are forgotten after a quiet day.
+UNKNOWN_ADDRESS_MEMORY = timedelta(days=1)
 
 
 class LoginRefused(DomainError):
@@ -54,6 +59,8 @@ def authenticate(session: Session, *, email: str, password: str, origin: audit.O
     if user is not None and user.deleted_at is not None:
         user = None
     try:
+        if user is None:
+            _refuse_unknown_address(session, email, password)
         return _check_credentials(session, user, password, origin)
     except LoginRefused as refused:
         audit.record(session, "account.sign_in_failed", actor_id=None,
@@ -65,20 +72,19 @@ def authenticate(session: Session, *, email: str, password: str, origin: audit.O
 def _check_credentials(session: Session, user: User | None, password: str, origin: audit.Origin
                        ) -> User:
     now = utcnow()
-    if user is None:
-        passwords.verify_password("", password)
-        raise LoginRefused(_("The email address or password is not correct."),
-                           failure="unknown_account")
-    if user.locked_until is not None and user.locked_until > now:
-        raise _locked(user, now)
+    # The owner signing in from where they signed in before is not shut out by a lock that
+    # failures from elsewhere set; the per-address rate limit still holds them to a few tries.
+    trusted = _is_trusted(session, user, origin, now)
+    if user.locked_until is not None and user.locked_until > now and not trusted:
+        raise _locked(user.locked_until, now)
     attempt = _count_attempt(session, user)
     threshold = current_app.config["LOGIN_FAILURES_BEFORE_LOCK"]
-    if attempt > threshold and user.locked_until is not None and user.locked_until > now:
+    if attempt > threshold and user.locked_until is not None and user.locked_until > now and not trusted:
         # Another attempt locked the account while this one waited for the row.
-        raise _locked(user, now)
+        raise _locked(user.locked_until, now)
     if not passwords.verify_password(user.password_hash, password):
         if attempt >= threshold:
-            lock = min(FIRST_LOCK_MINUTES * 2 ** (attempt - threshold), MAX_LOCK_MINUTES)
+            lock = _lock_minutes(attempt, threshold)
             user.locked_until = now + timedelta(minutes=lock)
             audit.record(session, "account.locked", actor_id=None, target_type="user",
                          target_id=user.id, minutes=lock, **origin.as_details())
@@ -96,6 +102,7 @@ def _check_credentials(session: Session, user: User | None, password: str, origi
             failure="unverified",
         )
     user.last_login_at = now
+    _trust(session, user, origin, now)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     return user
@@ -116,8 +123,12 @@ def _count_attempt(session: Session, user: User) -> int:
     return attempt.failed_logins
 
 
-def _locked(user: User, now) -> LoginRefused:
-    minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+def _lock_minutes(failures: int, threshold: int) -> int:
+    return min(FIRST_LOCK_MINUTES * 2 ** (failures - threshold), MAX_LOCK_MINUTES)
+
+
+def _locked(locked_until: datetime, now: datetime) -> LoginRefused:
+    minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
     return LoginRefused(
         ngettext(
             "Too many failed attempts. Try again in %(num)d minute or reset your password.",
@@ -126,3 +137,53 @@ def _locked(user: User, now) -> LoginRefused:
         ),
         failure="locked",
     )
+
+
+def _keyed(text: str) -> str:
+    """An HMAC of ``text`` under the site's secret: an address or an email kept without being
+    readable, and without a table of every IPv4 address undoing it."""
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), text.encode(), "sha256").hexdigest()
+
+
+def _refuse_unknown_address(session: Session, email: str, password: str) -> None:
+    """Answer an address without an account as a wrong password is answered, lock included: the
+    same message, after the same failures, in about the same time."""
+    now = utcnow()
+    key = _keyed(normalize_email(email))
+    session.execute(delete(UnknownAddressFailures).where(
+        UnknownAddressFailures.updated_at < now - UNKNOWN_ADDRESS_MEMORY))
+    locked_until = session.scalar(select(UnknownAddressFailures.locked_until)
+                                  .where(UnknownAddressFailures.address_key == key))
+    if locked_until is not None and locked_until > now:
+        raise _locked(locked_until, now)
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    failures = session.execute(
+        insert(UnknownAddressFailures).values(address_key=key, failures=1, updated_at=now)
+        .on_conflict_do_update(index_elements=["address_key"],
+                               set_={"failures": UnknownAddressFailures.failures + 1, "updated_at": now})
+        .returning(UnknownAddressFailures.failures)).scalar_one()
+    passwords.verify_password("", password)
+    threshold = current_app.config["LOGIN_FAILURES_BEFORE_LOCK"]
+    if failures >= threshold:
+        session.execute(update(UnknownAddressFailures).where(UnknownAddressFailures.address_key == key)
+                        .values(locked_until=now + timedelta(minutes=_lock_minutes(failures, threshold))))
+    raise LoginRefused(_("The email address or password is not correct."), failure="unknown_account")
+
+
+def _is_trusted(session: Session, user: User, origin: audit.Origin, now: datetime) -> bool:
+    if not origin.address:
+        return False
+    since = now - timedelta(days=current_app.config["SIGN_IN_TRUSTED_DAYS"])
+    return session.scalar(select(TrustedSignInAddress.user_id).where(
+        TrustedSignInAddress.user_id == user.id, TrustedSignInAddress.address_key == _keyed(origin.address),
+        TrustedSignInAddress.last_success_at >= since)) is not None
+
+
+def _trust(session: Session, user: User, origin: audit.Origin, now: datetime) -> None:
+    if not origin.address:
+        return
+    trusted = session.get(TrustedSignInAddress, (user.id, _keyed(origin.address)))
+    if trusted is None:
+        session.add(TrustedSignInAddress(user_id=user.id, address_key=_keyed(origin.address), last_success_at=now))
+    else:
+        trusted.last_success_at = now
