@@ -135,7 +135,7 @@ def index():
     return render_template(
         "agencies/index.html", rows=_sorted(rows, figures, column, descending), figures=figures, period=period,
         choices=[periods.EVERYTHING, *choices], error=error, headers=headers,
-        keep={"sort": column, "dir": "desc" if descending else "asc"} if column != "agency" or descending else {},
+        column=column, descending=descending,
         few_to_compare=feedback_figures.FEW_TO_COMPARE), 400 if error else 200
 
 

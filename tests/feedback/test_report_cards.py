@@ -20,6 +20,7 @@ from civic.extensions import db
 from civic.feedback import deadlines, periods, queries, services
 from civic.feedback import figures as feedback_figures
 from civic.feedback.models import Comment, Feedback
+from civic.site import agencies as agencies_views
 from tests.cases import factories as case_factories
 from tests.feedback.conftest import post
 from tests.support import login
@@ -191,6 +192,12 @@ def test_the_table_sorts_by_any_column_and_says_so_to_screen_readers(app, citize
     # No league table: nothing numbers the agencies by rank.
     assert "排名" not in by_received and "<ol" not in by_received.split('id="figures"')[1]
     assert nonsense.status_code == 200 and 'aria-sort="ascending"' in page_of(nonsense)
+    # The same choice as a form, for phones where the table becomes cards: every column, the current
+    # one and its direction selected.
+    form = by_received.split('<form method="get" action="/agencies"')[1].split("</form>")[0]
+    assert set(re.findall(r'<option value="(\w+)"', form.split('id="sort"')[1].split("</select>")[0])) == set(
+        agencies_views.SORT_KEYS)
+    assert '<option value="received" selected>' in form and '<option value="desc" selected>' in form
 
 
 def test_the_period_chooser_offers_the_years_and_quarters_that_have_items(app, citizen, published_case):
@@ -200,7 +207,8 @@ def test_the_period_chooser_offers_the_years_and_quarters_that_have_items(app, c
         post(app, citizen, published_case, "二〇二六年的問題")
     with at(2026, 9, 1):
         page = page_of(app.test_client().get("/agencies?period=2026-Q3"))
-    options = re.findall(r'<option value="([^"]+)"( selected)?>([^<]+)</option>', page)
+    period_select = page.split('id="period"')[1].split("</select>")[0]
+    options = re.findall(r'<option value="([^"]+)"( selected)?>([^<]+)</option>', period_select)
     assert [value for value, _selected, _label in options] == ["all", "2026", "2026-Q3", "2025", "2025-Q1"]
     assert ("2026-Q3", " selected", "民國115年第3季") in options and options[0][2] == "全部期間"
 
