@@ -81,6 +81,8 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     mail.init_app(app)
     babel.init_app(app, locale_selector=locale.select_locale)
+    # Registered before the limiter so that it runs after the limiter's own header hook.
+    app.after_request(errors.retry_after_only_where_meant)
     limiter.init_app(app)
     cache.init_app(app)
     init_login(app)

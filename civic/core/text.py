@@ -36,7 +36,9 @@ _cleaner = bleach.Cleaner(
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
 )
-_linker = Linker(callbacks=[_set_rel], skip_tags={"code"})
+# No skip_tags: bleach escapes the text of skipped tags a second time (`a < b` in inline code
+# came out as `a &lt; b` on the page). An address inside inline code becomes a link too.
+_linker = Linker(callbacks=[_set_rel])
 
 
 def render_markdown(source: str) -> str:

@@ -119,6 +119,17 @@ def handle_server_error(error: Exception):
     return error_response(500)
 
 
+def retry_after_only_where_meant(response: Response) -> Response:
+    """Flask-Limiter writes Retry-After on every limited response (when its window ends), which
+    overwrote the 30 seconds of a 503. Only a 429 and a 503 ask the client to come back later,
+    and a 503 says when in its own words. Runs after the limiter's hook (registered before it)."""
+    if response.status_code == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    elif response.status_code != 429:
+        response.headers.pop("Retry-After", None)
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)

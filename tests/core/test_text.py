@@ -56,3 +56,9 @@ def test_script_handlers_and_dangerous_urls_are_inert(payload):
 def test_bare_urls_become_safe_links():
     html = render_markdown("請看 https://example.tw/x")
     assert '<a href="https://example.tw/x" rel="nofollow ugc noopener">' in html
+
+
+def test_inline_code_is_escaped_once():
+    html = render_markdown("比較用 `a < b && c` 與 `<script>`，而 a < b 照常。")
+    assert "<code>a &lt; b &amp;&amp; c</code>" in html and "<code>&lt;script&gt;</code>" in html
+    assert "&amp;lt;" not in html and "<script>" not in html

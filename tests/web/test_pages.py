@@ -146,6 +146,16 @@ def test_healthz_and_forms_answer_503_with_retry_after_when_the_database_is_gone
     assert int(response.headers["Retry-After"]) >= 30
     page = response.get_data(as_text=True)
     assert "目前無法連線到資料庫" in page and "Traceback" not in page
+    # The API and the feeds say the same 30 seconds: the rate limiter's window does not overwrite it.
+    for path in ("/api/v1/cases", "/feeds/cases.atom"):
+        refused = client.get(path)
+        assert refused.status_code == 503 and refused.headers["Retry-After"] == "30"
+
+
+def test_only_refusals_ask_to_come_back_later(app):
+    response = app.test_client().get("/api/v1/cases")
+    assert response.status_code == 200 and response.headers.get("X-RateLimit-Limit")
+    assert "Retry-After" not in response.headers
 
 
 def test_the_app_recovers_by_itself_when_postgresql_connections_are_cut(smtp_server):
