@@ -117,3 +117,14 @@ def list_sessions(session: Session, user: User, *, current_token: str | None,
         .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
     )
     return [BrowserSession(record, record.token_hash == current_hash) for record in records]
+
+
+def list_mail_recipients(session: Session, *criteria) -> list[tuple[str, str]]:
+    """The address and language of every account still in use that meets ``criteria`` and has an
+    address, by address: who is mailed as "the administrators" or "the agency's staff"."""
+    rows = session.execute(
+        select(User.email, User.locale)
+        .where(*criteria, User.suspended_at.is_(None), User.deleted_at.is_(None), User.email != "")
+        .order_by(User.email)
+    )
+    return [(email, locale) for email, locale in rows]

@@ -22,6 +22,7 @@ from civic.api.responses import document_response
 from civic.api.spec import Operation, PathParameter, operation
 from civic.api.views import rate_limit
 from civic.cases import changes
+from civic.cases import queries as case_queries
 from civic.cases.models import Case
 from civic.core.time import utcnow
 from civic.extensions import db, limiter
@@ -122,9 +123,8 @@ def case(slug: str):
     found = queries.get_published_case(db.session, slug) if re.fullmatch(SLUG_PATTERN, slug) else None
     if found is None:
         abort(404)
-    entries = [_history_entry(found, change)
-               for change in changes.read(db.session, found, queries.latest_history(db.session, found),
-                                          _locale())]
+    latest = case_queries.list_latest_history(db.session, found, queries.FEED_SIZE)
+    entries = [_history_entry(found, change) for change in changes.read(db.session, found, latest, _locale())]
     entries += [_answer_entry(answer) for answer in queries.latest_answers(db.session, case_id=found.id)]
     return _atom(title=found.title(_locale()), self_url=url_for("feeds.case", slug=slug, _external=True),
                  page_url=url_for("cases.detail", slug=slug, _external=True), entries=entries,

@@ -462,11 +462,6 @@ def latest_cases(session: Session, *, agency_id: int | None = None, limit: int =
     return list(session.scalars(statement.order_by(Case.updated_at.desc(), Case.id.desc()).limit(limit)))
 
 
-def latest_history(session: Session, case: Case, limit: int = FEED_SIZE) -> list[HistoryEntry]:
-    return list(session.scalars(select(HistoryEntry).where(HistoryEntry.case_id == case.id)
-                                .order_by(HistoryEntry.seq.desc()).limit(limit)))
-
-
 def latest_answers(session: Session, *, case_id: int | None = None, agency_id: int | None = None,
                    limit: int = FEED_SIZE) -> list[Response]:
     """The newest official answers on published cases, of one case or by one agency."""

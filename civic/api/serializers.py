@@ -403,10 +403,6 @@ def _follow_up(item: Feedback) -> dict | None:
     return {**data, "body": if_visible(item.comment, data["body"])}
 
 
-def _answered_on_time(item: Feedback) -> bool | None:
-    return item.answered_at <= item.due_at if item.answered_at else None
-
-
 @all_required
 class FeedbackSchema(Schema):
     """A feedback item (a FeedbackRow): never its internal notes, its assignee or anyone's email."""
@@ -430,7 +426,7 @@ class FeedbackSchema(Schema):
         "description": "When the author's follow-up reopened the answered item, or null"}))
     closed_at = _nullable(Timestamp(attribute="item.closed_at"))
     is_overdue = fields.Function(lambda row: row.item.is_overdue(utcnow()), metadata={"type": "boolean"})
-    answered_on_time = fields.Function(lambda row: _answered_on_time(row.item), metadata={"type": ["boolean", "null"]})
+    answered_on_time = fields.Function(lambda row: row.item.answered_on_time, metadata={"type": ["boolean", "null"]})
     updated_at = Timestamp(metadata={"description": "When the item, its comment or its answer last changed"})
     comment = fields.Function(
         lambda row: CommentBodySchema().dump(CommentRow(row.item.comment, row.item.case.slug, row.updated_at)),

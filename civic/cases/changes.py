@@ -235,6 +235,8 @@ def read(session: Session, case: Case, entries: list[HistoryEntry], locale: str)
     earlier = queries.list_part_entries(session, case, {(e.part_kind, e.part_id) for e in entries
                                                         if e.part_kind != "case" and e.part_id is not None},
                                         up_to=max((e.seq for e in entries), default=0))
-    reader = Reader(locale, queries.list_sectors(session), names,
+    # The sector list is needed only to name a sector that an entry changed.
+    touches_sector = any("sector" in (entry.before or {}) or "sector" in (entry.after or {}) for entry in entries)
+    reader = Reader(locale, queries.list_sectors(session) if touches_sector else [], names,
                     names_as_recorded(entries, earlier + [e for e in entries if e.part_id is None], locale))
     return [reader.read(entry) for entry in entries]

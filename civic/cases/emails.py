@@ -7,10 +7,10 @@ applying agency's staff hear of the decision, with the authority's comments.
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civic.accounts.models import User
+from civic.accounts.queries import list_mail_recipients
 from civic.agencies.models import Agency
 from civic.cases.models import Case, ReviewState
 from civic.core.roles import Role
@@ -24,16 +24,6 @@ DECISION_EVENTS = {
 }
 
 
-def _recipients(session: Session, *criteria) -> list[tuple[str, str]]:
-    """The email and language of every account still in use that meets ``criteria``."""
-    rows = session.execute(
-        select(User.email, User.locale)
-        .where(*criteria, User.suspended_at.is_(None), User.deleted_at.is_(None))
-        .order_by(User.email)
-    )
-    return [(email, locale) for email, locale in rows]
-
-
 def _context(case: Case, agency: Agency, locale: str, **extra) -> dict:
     return {"slug": case.slug, "case_title": case.title_zh, "case_title_en": case.title_en,
             "agency": agency.name(locale), **extra}
@@ -43,7 +33,7 @@ def submitted(session: Session, case: Case, *, resubmitted: bool = False) -> Non
     """Tell the authority that an application (or a changed one) waits for its decision."""
     agency = session.get(Agency, case.agency_id)
     event = "cases.resubmitted" if resubmitted else "cases.applied"
-    for email, locale in _recipients(session, User.role == Role.admin):
+    for email, locale in list_mail_recipients(session, User.role == Role.admin):
         enqueue(session, event, to=email, locale=locale,
                 context=_context(case, agency, locale, reason=case.application_reason,
                                  submitted_at=case.submitted_at.isoformat()),
@@ -54,7 +44,7 @@ def decided(session: Session, case: Case) -> None:
     """Tell the applying agency's staff what the authority decided, with its comments."""
     agency = session.get(Agency, case.agency_id)
     event = DECISION_EVENTS[ReviewState(case.review_state)]
-    for email, locale in _recipients(session, User.role == Role.staff, User.agency_id == case.agency_id):
+    for email, locale in list_mail_recipients(session, User.role == Role.staff, User.agency_id == case.agency_id):
         enqueue(session, event, to=email, locale=locale,
                 context=_context(case, agency, locale, comment=case.review_comment),
                 because=MailReason.applicant_staff)

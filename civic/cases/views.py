@@ -86,13 +86,16 @@ def read_changes(case: Case, entries: list[HistoryEntry]) -> list[changes.Change
 def render_case(case: Case, *, status: int = 200, **extra):
     """The case page, also used by other domains to show a form of theirs again with errors."""
     corrections = queries.list_meeting_corrections(db.session, case)
+    latest = queries.list_latest_history(db.session, case, LATEST_CHANGES)
     page = render_template(
         "cases/detail.html",
         case=case,
         assessment=completeness.assess(case),
-        latest_changes=read_changes(case, queries.list_latest_history(db.session, case, LATEST_CHANGES)),
-        change_count=queries.count_history(db.session, case),
-        history_head=queries.get_history_head(db.session, case.id),
+        latest_changes=read_changes(case, latest),
+        # Entries are numbered 1, 2, 3... without gaps: the newest one says how many there are, and
+        # its hash is the head of the chain.
+        change_count=latest[0].seq if latest else 0,
+        history_head=latest[0].hash if latest else None,
         corrections=corrections,
         can_edit=permissions.can_edit(current_user, case),
         can_feature=permissions.can_feature(current_user),
@@ -105,7 +108,7 @@ def render_case(case: Case, *, status: int = 200, **extra):
 @page_cache.public
 def history(slug: str):
     """Every change ever made to a case and its parts, newest first, with before and after."""
-    case = queries.get_case_with_parts(db.session, slug) or abort(404)
+    case = queries.get_case_by_slug(db.session, slug) or abort(404)
     require(permissions.can_view(current_user, case), status=404)
     number = requested_page() or abort(400)
     page = queries.list_history_page(db.session, case, page=number, per_page=CHANGES_PER_PAGE)

@@ -7,14 +7,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import date, datetime
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from civic.cases.models import Case, HistoryEntry, ReviewState
 from civic.commitments.models import Commitment, CommitmentMeasure, CommitmentMilestone
-from civic.core.time import TAIPEI, to_taipei
+from civic.core.time import start_of_taipei_day, to_taipei
 from civic.feedback.models import Feedback
 
 
@@ -131,7 +131,7 @@ def answered_on_time_share(session: Session, years: Iterable[int], now: datetime
     within their deadline are left out until they are answered or late. One query."""
     years = list(years)
     counted = or_(Feedback.answered_at.is_not(None), Feedback.due_at < now)
-    on_time = and_(Feedback.answered_at.is_not(None), Feedback.answered_at <= Feedback.due_at)
+    on_time = Feedback.answered_on_time
     columns = []
     for year in years:
         start, end = _year_bounds(year)
@@ -157,8 +157,7 @@ MEASURES = {
 
 def _year_bounds(year: int) -> tuple[datetime, datetime]:
     """The first moment of ``year`` and of the next one in Taipei, in UTC."""
-    return (datetime(year, 1, 1, tzinfo=TAIPEI).astimezone(UTC),
-            datetime(year + 1, 1, 1, tzinfo=TAIPEI).astimezone(UTC))
+    return start_of_taipei_day(date(year, 1, 1)), start_of_taipei_day(date(year + 1, 1, 1))
 
 
 def _taipei_year(moment: datetime) -> int:

@@ -62,9 +62,15 @@ def plain_text(source: str) -> str:
 LARGEST_ID = 2**31 - 1
 
 
-def parse_id(text: str) -> int | None:
-    """``text`` as an id: ASCII digits from 1 to LARGEST_ID; None otherwise (never an overflow later)."""
-    if not (text.isascii() and text.isdigit() and len(text) <= len(str(LARGEST_ID))):
+def bounded_number(text: str, largest: int) -> int | None:
+    """``text`` as a whole number from 1 to ``largest``, written in ASCII digits; None otherwise:
+    never a Unicode digit that isdigit() accepts, never an overflow in the database later."""
+    if not (text.isascii() and text.isdigit() and len(text) <= len(str(largest))):
         return None
     number = int(text)
-    return number if 1 <= number <= LARGEST_ID else None
+    return number if 1 <= number <= largest else None
+
+
+def parse_id(text: str) -> int | None:
+    """``text`` as an id: 1 to LARGEST_ID."""
+    return bounded_number(text, LARGEST_ID)

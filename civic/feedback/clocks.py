@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from civic.agencies.models import Agency
 from civic.core import clock
+from civic.core.time import to_taipei
 from civic.feedback.models import Feedback
 
 
@@ -22,11 +23,13 @@ def answer_due(session: Session, agency: Agency, received_at: datetime) -> datet
     return clock.due_at(session, received_at, agency.response_days, working=agency.answers_in_working_days)
 
 
-def acknowledge_due(session: Session, received_at: datetime) -> datetime:
-    """When an item received at ``received_at`` must be acknowledged (受理): the end of the
-    FEEDBACK_ACKNOWLEDGE_WORKING_DAYS-th working day after the Taipei day it came, for every agency.
-    """
-    return clock.due_at(session, received_at, current_app.config["FEEDBACK_ACKNOWLEDGE_WORKING_DAYS"])
+def both_due(session: Session, agency: Agency, received_at: datetime) -> tuple[datetime, datetime]:
+    """When an item received at ``received_at`` must be acknowledged and when answered, from one
+    read of the office calendar."""
+    acknowledge_days = current_app.config["FEEDBACK_ACKNOWLEDGE_WORKING_DAYS"]
+    calendar = clock.calendar_for(session, to_taipei(received_at).date(), max(acknowledge_days, agency.response_days))
+    return (calendar.due_at(received_at, acknowledge_days),
+            calendar.due_at(received_at, agency.response_days, working=agency.answers_in_working_days))
 
 
 def answer_clock_start(feedback: Feedback) -> datetime:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civic.accounts.models import User
+from civic.accounts.queries import list_mail_recipients
 from civic.agencies.models import Agency
 from civic.cases.models import Case
 from civic.core.roles import Role
@@ -25,11 +26,7 @@ def _agency_recipients(session: Session, agency: Agency, *, staff_reason: MailRe
                        contact_reason: MailReason = MailReason.agency_contact
                        ) -> list[tuple[str, str, MailReason]]:
     """The agency's active staff and its contact address, each once, with their language and why."""
-    staff = session.execute(
-        select(User.email, User.locale).where(
-            User.agency_id == agency.id, User.role == Role.staff, User.suspended_at.is_(None),
-            User.deleted_at.is_(None))
-    ).all()
+    staff = list_mail_recipients(session, User.agency_id == agency.id, User.role == Role.staff)
     recipients = {email: (locale, staff_reason) for email, locale in staff}
     if agency.contact_email:
         # The contact address belongs to no account, so it reads the default language.
@@ -133,13 +130,6 @@ def reminder(session: Session, feedback: Feedback) -> None:
                 because=MailReason.feedback_author)
 
 
-def _administrators(session: Session) -> list[tuple[str, str]]:
-    """The integrity authority: every administrator account still in use that has an address."""
-    rows = session.execute(
-        select(User.email, User.locale).where(
-            User.role == Role.admin, User.suspended_at.is_(None), User.deleted_at.is_(None), User.email != "")
-        .order_by(User.email))
-    return [(email, locale) for email, locale in rows]
 
 
 def escalation(session: Session, feedback: Feedback) -> dict | None:
@@ -162,7 +152,8 @@ def escalation(session: Session, feedback: Feedback) -> dict | None:
                     because=reason)
         told = {"to": "supervisor", "agency": supervisor.code}
     else:
-        authority = _administrators(session)
+        # The integrity authority: every administrator account still in use.
+        authority = list_mail_recipients(session, User.role == Role.admin)
         if not authority:
             return None
         for email, locale in authority:

@@ -156,7 +156,7 @@ def site_totals(session: Session, now: datetime) -> AgencyFigures:
     received, answered, on_time, overdue = session.execute(select(
         func.count(Feedback.id),
         func.sum(case((is_answered, 1), else_=0)),
-        func.sum(case((and_(is_answered, Feedback.answered_at <= Feedback.due_at), 1), else_=0)),
+        func.sum(case((Feedback.answered_on_time, 1), else_=0)),
         func.sum(case((and_(Feedback.status.in_(OPEN_STATUSES), Feedback.due_at < now), 1), else_=0)),
     )).one()
     return AgencyFigures(received or 0, answered or 0, on_time or 0, overdue or 0)

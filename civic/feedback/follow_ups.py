@@ -99,7 +99,7 @@ def answer(session: Session, feedback: Feedback, *, actor: User, body: str, unit
     record.answered_at = now
     feedback.status = FeedbackStatus.answered
     feedback.answered_at = now
-    record_event(session, feedback, "answered", actor=actor, on_time=now <= feedback.due_at, follow_up=True)
+    record_event(session, feedback, "answered", actor=actor, on_time=feedback.answered_on_time, follow_up=True)
     session.flush()
     audit.record(session, "feedback.answered", actor_id=actor.id, target_type="feedback",
                  target_id=feedback.tracking_number, follow_up=True)

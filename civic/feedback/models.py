@@ -8,7 +8,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ColumnElement, ForeignKey, Index, String, Text, UniqueConstraint, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civic.accounts.models import User
@@ -139,6 +140,25 @@ class Feedback(Base):
 
     def is_overdue(self, now: datetime) -> bool:
         return self.is_open and self.due_at < now
+
+    @hybrid_property
+    def answered_on_time(self) -> bool | None:
+        """Whether the answer came by the deadline in force (an extension's, a follow-up's new
+        one); None while there is no answer. Also a SQL expression, for the figures."""
+        return None if self.answered_at is None else self.answered_at <= self.due_at
+
+    @answered_on_time.inplace.expression
+    @classmethod
+    def _answered_on_time_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.answered_at.is_not(None), cls.answered_at <= cls.due_at)
+
+    @property
+    def acknowledged_on_time(self) -> bool | None:
+        """Whether it was acknowledged by its deadline (an item from before the acknowledgement
+        clock has none to miss); None while it is not acknowledged."""
+        if self.acknowledged_at is None:
+            return None
+        return self.acknowledge_by is None or self.acknowledged_at <= self.acknowledge_by
 
 
 class FeedbackEvent(Base):

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 
-from civic.core.time import TAIPEI, to_taipei
+from civic.core.time import start_of_taipei_day, to_taipei
 
 ALL = "all"
 # Years a period may name; others are refused rather than read as a typo for a real one.
@@ -52,7 +52,7 @@ class Period:
         if self.year is None:
             return None
         year, month = self.months[0]
-        return _midnight(date(year, month, 1))
+        return start_of_taipei_day(date(year, month, 1))
 
     @property
     def end(self) -> datetime | None:
@@ -61,17 +61,13 @@ class Period:
             return None
         year, month = self.months[-1]
         following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-        return _midnight(following)
+        return start_of_taipei_day(following)
 
     def holds(self, moment: datetime) -> bool:
         return self.year is None or self.start <= moment < self.end
 
 
 EVERYTHING = Period()
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=TAIPEI).astimezone(UTC)
 
 
 def parse(text: str | None) -> Period:

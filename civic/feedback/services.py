@@ -21,7 +21,7 @@ from civic.core.roles import Role
 from civic.core.text import render_markdown
 from civic.core.time import utcnow
 from civic.feedback import emails, follow_ups, permissions
-from civic.feedback.clocks import acknowledge_due, answer_due
+from civic.feedback.clocks import both_due
 from civic.feedback.models import (
     OPEN_STATUSES,
     Comment,
@@ -104,9 +104,10 @@ def _unique_tracking_number(session: Session) -> str:
 
 def _open_feedback(session: Session, comment: Comment, case: Case, now: datetime) -> Feedback:
     agency = case.agency
+    acknowledge_by, due_at = both_due(session, agency, now)
     feedback = Feedback(tracking_number=_unique_tracking_number(session), comment=comment, case=case,
                         agency=agency, status=FeedbackStatus.received, received_at=now,
-                        due_at=answer_due(session, agency, now), acknowledge_by=acknowledge_due(session, now))
+                        acknowledge_by=acknowledge_by, due_at=due_at)
     session.add(feedback)
     session.flush()
     record_event(session, feedback, "received", actor=comment.author, agency=agency.code)
@@ -238,7 +239,7 @@ def publish_response(session: Session, feedback: Feedback, *, actor: User, body:
     now = utcnow()
     feedback.status = FeedbackStatus.answered
     feedback.answered_at = now
-    record_event(session, feedback, "answered", actor=actor, on_time=now <= feedback.due_at)
+    record_event(session, feedback, "answered", actor=actor, on_time=feedback.answered_on_time)
     session.flush()
     audit.record(session, "feedback.answered", actor_id=actor.id, target_type="feedback",
                  target_id=feedback.tracking_number)
@@ -266,10 +267,10 @@ def forward(session: Session, feedback: Feedback, agency: Agency | None, *, acto
     feedback.status = FeedbackStatus.received
     feedback.assigned_to_id = None
     feedback.received_at = now
-    feedback.due_at = answer_due(session, agency, now)
+    # The new agency acknowledges and answers the item on its own clocks.
+    feedback.acknowledge_by, feedback.due_at = both_due(session, agency, now)
+    feedback.acknowledged_at = None
     feedback.overdue_at = feedback.reminded_at = feedback.escalated_at = None
-    # The new agency acknowledges the item on its own clock.
-    feedback.acknowledged_at, feedback.acknowledge_by = None, acknowledge_due(session, now)
     record_event(session, feedback, "forwarded", actor=actor, old=previous.code, new=agency.code, reason=reason.strip())
     audit.record(session, "feedback.forwarded", actor_id=actor.id, target_type="feedback",
                  target_id=feedback.tracking_number, old=previous.code, new=agency.code)

@@ -47,9 +47,8 @@ def acknowledge_first(session: Session, feedback: Feedback, *, actor: User) -> N
     """Staff's first action on an open item acknowledges (受理) it, as the 受理 button does."""
     if feedback.acknowledged_at is not None or feedback.status not in OPEN_STATUSES:
         return
-    now = feedback.acknowledged_at = utcnow()
-    # Items received before the acknowledgement clock existed have no deadline to miss.
-    on_time = feedback.acknowledge_by is None or now <= feedback.acknowledge_by
+    feedback.acknowledged_at = utcnow()
+    on_time = feedback.acknowledged_on_time
     record_event(session, feedback, "acknowledged", actor=actor, on_time=on_time)
     audit.record(session, "feedback.acknowledged", actor_id=actor.id, target_type="feedback",
                  target_id=feedback.tracking_number, on_time=on_time)

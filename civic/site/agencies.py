@@ -14,7 +14,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from civic.agencies.models import Agency
-from civic.agencies.queries import get_agency_by_code
+from civic.agencies.queries import get_agency_by_code, list_active_agencies
 from civic.cases import queries as case_queries
 from civic.cases.queries import AgencyCaseFigures
 from civic.core.spreadsheets import BOM, safe_cell
@@ -161,8 +161,7 @@ def _csv(header: list[str], rows: Iterable[list[object]], filename: str) -> Resp
 def index_csv():
     """Every active agency's figures for a period, one row per agency, by code."""
     period = _period_or_400()
-    agencies = sorted((row.agency for row in case_queries.agency_case_figures(db.session)),
-                      key=lambda agency: agency.code)
+    agencies = list_active_agencies(db.session)
     figures = feedback_figures.agency_figures(db.session, [agency.id for agency in agencies], utcnow(), period)
     return _csv(CSV_COLUMNS, ([agency.code, agency.name_zh, agency.name_en, period.key,
                                *_figure_cells(figures[agency.id])] for agency in agencies),

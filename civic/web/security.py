@@ -24,7 +24,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
-    if _signed_in() and request.endpoint != "static":
+    if request.endpoint != "static" and _signed_in():
         # Pages of a signed-in person (their account, an inbox, attendee lists) must not be kept
         # by the browser or any cache between it and us.
         headers["Cache-Control"] = "no-store"
