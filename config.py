@@ -79,6 +79,12 @@ class Config:
     LOGIN_FAILURES_BEFORE_LOCK = 5
     # Days an address the owner signed in from stays one that the account's lock does not shut out.
     SIGN_IN_TRUSTED_DAYS = int(os.environ.get("SIGN_IN_TRUSTED_DAYS", "30"))
+    # Roles that must set up the second step of sign-in (an authenticator app) before anything else.
+    TWO_FACTOR_REQUIRED_ROLES = ("staff", "moderator", "admin")
+    # The name authenticator apps show beside the account.
+    TWO_FACTOR_ISSUER = os.environ.get("TWO_FACTOR_ISSUER", "civic")
+    # Seconds after signing in (or confirming) during which sensitive actions ask for no password.
+    RECENT_SIGN_IN_SECONDS = int(os.environ.get("RECENT_SIGN_IN_SECONDS", str(15 * 60)))
 
     # Anonymous visitors get shared copies of the home page, /cases, case pages and agency pages
     # for this many seconds, or until a change to them is committed (0 turns the copies off).
@@ -166,6 +172,9 @@ class TestingConfig(Config):
     # Tests share one application across many rolled-back transactions; tests of the page
     # cache turn it on for themselves.
     CACHE_TYPE = "NullCache"
+    # The suite signs staff and administrators in thousands of times, often twice in one 30-second
+    # step where a code may be used only once; tests of the second step require it for themselves.
+    TWO_FACTOR_REQUIRED_ROLES = ()
 
 
 class ProductionConfig(Config):

@@ -133,6 +133,7 @@ def _init_templates(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from civic.accounts.two_factor_views import bp as two_factor_bp
     from civic.accounts.views import bp as accounts_bp
     from civic.admin.agency_views import bp as admin_agencies_bp
     from civic.admin.calendar_views import bp as admin_calendar_bp
@@ -157,8 +158,8 @@ def _register_blueprints(app: Flask) -> None:
     from civic.workshops.staff_views import bp as workshops_staff_bp
     from civic.workshops.views import bp as workshops_bp
 
-    for blueprint in (site_bp, accounts_bp, cases_bp, cases_manage_bp, agencies_bp, admin_bp, feedback_bp,
-                      feedback_staff_bp, moderation_bp, admin_agencies_bp, admin_people_bp, admin_trail_bp,
+    for blueprint in (site_bp, accounts_bp, two_factor_bp, cases_bp, cases_manage_bp, agencies_bp, admin_bp,
+                      feedback_bp, feedback_staff_bp, moderation_bp, admin_agencies_bp, admin_people_bp, admin_trail_bp,
                       admin_sectors_bp, admin_calendar_bp, pledges_bp, admin_pledges_bp, search_bp, api_bp,
                       feeds_bp, workshops_bp, workshops_staff_bp, commitments_bp, admin_commitments_bp):
         app.register_blueprint(blueprint)

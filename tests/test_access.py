@@ -42,6 +42,13 @@ ACCESS = {
     "accounts.browser_sessions": SIGNED_IN,
     "accounts.end_browser_session": SIGNED_IN,  # own sessions only: tests/accounts/test_sessions_page.py
     "accounts.delete_account": SIGNED_IN,
+    "two_factor.login_code": PUBLIC,  # only after a right password: tests/accounts/test_two_factor.py
+    "two_factor.setup": SIGNED_IN,
+    "two_factor.enrol": SIGNED_IN,
+    "two_factor.renew_codes": SIGNED_IN,
+    "two_factor.replace": SIGNED_IN,
+    "two_factor.turn_off": SIGNED_IN,
+    "two_factor.confirm": SIGNED_IN,
     "cases.index": PUBLIC,
     "cases.detail": PUBLIC,  # published cases; others 404 (tests/cases/test_views.py)
     "cases.history": PUBLIC,  # as cases.detail (tests/cases/test_history_pages.py)
@@ -102,6 +109,7 @@ ACCESS = {
     "admin_people.change_role": ADMIN,
     "admin_people.suspend": ADMIN,
     "admin_people.reinstate": ADMIN,
+    "admin_people.reset_two_factor": ADMIN,
     "admin_people.claim": ADMIN,
     "admin_people.claim_review": ADMIN,
     "admin_trail.trail": ADMIN,
@@ -147,9 +155,11 @@ ACCESS = {
     "moderation.suspend": MODERATORS,
 }
 
-SIGNED_IN_GETS = ["/account", "/account/sessions"]
+SIGNED_IN_GETS = ["/account", "/account/sessions", "/account/two-factor"]
 SIGNED_IN_POSTS = ["/account", "/account/password", "/account/sessions/end-others",
-                   "/account/sessions/1/end", "/account/delete"]
+                   "/account/sessions/1/end", "/account/delete", "/account/two-factor",
+                   "/account/two-factor/recovery-codes", "/account/two-factor/replace",
+                   "/account/two-factor/off", "/account/confirm"]
 ROLES = ["citizen", "supplier", "staff", "other_agency_staff", "moderator", "admin"]
 
 

@@ -49,3 +49,10 @@ def claim_rejected(session: Session, user: User, claim: CompanyRepresentative) -
             context={"name": user.display_name, "ubn": claim.company.ubn, "company": claim.claimed_name,
                      "reason": claim.rejection_reason},
             because=MailReason.account)
+
+
+def two_factor_changed(session: Session, user: User, *, change: str) -> None:
+    """Tell the owner their second step of sign-in changed: ``enrolled``, ``recovery_codes``,
+    ``disabled`` or ``reset`` (by an administrator)."""
+    enqueue(session, "accounts.two_factor_changed", to=user.email, locale=user.locale,
+            context={"name": user.display_name, "change": change}, because=MailReason.account)

@@ -129,3 +129,41 @@ class InvitationForm(FlaskForm):
     name = name_field()
     password = new_password_field()
     password_confirm = confirm_field()
+
+
+def code_field(label=None, description=None, *, required: bool = True) -> StringField:
+    """A code from an authenticator app, or a recovery code; spaces and dashes are allowed."""
+    validators = [Length(max=40, message=_l("A code is at most 40 characters."))]
+    if required:
+        validators.insert(0, InputRequired(message=_l("Enter the code from your authenticator app.")))
+    return StringField(label or _l("Code"), widget=GovTextInput(), description=description,
+                       validators=validators, filters=[strip])
+
+
+class TwoFactorSetupForm(FlaskForm):
+    code = code_field(_l("Code from your app"),
+                      _l("The six digits your app shows for this site, for example 123456."))
+
+
+class TwoFactorLoginForm(FlaskForm):
+    code = code_field(_l("Code"),
+                      _l("The six digits your authenticator app shows now, or one of your recovery codes."))
+
+
+class ConfirmIdentityForm(FlaskForm):
+    """Password again (and a code where the second step is on) before a sensitive action. Its
+    fields carry the prefix ``confirm-`` so they never collide with the form it stands in front
+    of; that form's CSRF token is the one checked."""
+
+    class Meta:
+        csrf = False
+
+    password = PasswordField(
+        _l("Your password"),
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message=PASSWORD_REQUIRED),
+                    Length(max=MAX_LENGTH, message=_l("That password is too long."))],
+    )
+    code = code_field(_l("Code from your authenticator app"),
+                      _l("The six digits your app shows now, or one of your recovery codes."),
+                      required=False)

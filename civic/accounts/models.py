@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civic.agencies.models import Agency
@@ -33,6 +33,9 @@ class User(TimestampMixin, Base):
     # Failed logins since the last success, and until when the account refuses logins.
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
+    # When the second step of sign-in (an authenticator app) was turned on; None while it is off.
+    # Kept here, beside the role, so deciding whom to send to enrolment costs no query.
+    two_factor_enrolled_at: Mapped[datetime | None]
 
     agency: Mapped[Agency | None] = relationship(lazy="joined")
 
@@ -183,3 +186,29 @@ class TrustedSignInAddress(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     address_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     last_success_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SecondFactor(Base):
+    """An account's authenticator app (TOTP, RFC 6238): the shared secret once confirmed, the one
+    being set up until its first code is typed, and the last time step a code was accepted for,
+    so that no code works twice."""
+
+    __tablename__ = "second_factors"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    secret: Mapped[str | None] = mapped_column(String(64))
+    pending_secret: Mapped[str | None] = mapped_column(String(64))
+    last_step: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    enrolled_at: Mapped[datetime | None]
+
+
+class RecoveryCode(Base):
+    """One of the ten codes that stand in for the app once each; only a hash is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]

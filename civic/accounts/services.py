@@ -152,16 +152,17 @@ def _hash_token(token: str) -> str:
     return UserSession.hash_token(token)
 
 
-def start_session(session: Session, user: User, *, origin: audit.Origin) -> str:
-    """Open a server-side session for ``user``, recorded as a sign-in from ``origin``, and return
-    the secret for its cookie."""
+def start_session(session: Session, user: User, *, origin: audit.Origin, second_step: str | None = None) -> str:
+    """Open a server-side session for ``user``, recorded as a sign-in from ``origin`` (with the
+    kind of second step given, if any), and return the secret for its cookie."""
     token = secrets.token_urlsafe(32)
     session.add(UserSession(user_id=user.id, token_hash=_hash_token(token),
                             device=devices.describe_device(origin.agent),
                             network=devices.mask_address(origin.address)))
     session.flush()
+    details = {"second_step": second_step} if second_step else {}
     audit.record(session, "account.signed_in", actor_id=user.id, target_type="user",
-                 target_id=user.id, **origin.as_details())
+                 target_id=user.id, **details, **origin.as_details())
     return token
 
 

@@ -8,8 +8,12 @@ from flask_login import login_user, logout_user
 
 from civic.accounts import services
 from civic.accounts.models import User
+from civic.core.time import utcnow
 from civic.extensions import db, login_manager
 from civic.web.origin import request_origin
+
+# The session key holding when (Unix seconds) the person last gave their password.
+CONFIRMED_AT = "confirmed_at"
 
 
 def load_user(token: str) -> User | None:
@@ -19,9 +23,10 @@ def load_user(token: str) -> User | None:
     return user
 
 
-def sign_in(user: User) -> None:
-    """Open a new server-side session for ``user`` in this browser; the trail records the sign-in."""
-    token = services.start_session(db.session, user, origin=request_origin())
+def sign_in(user: User, *, second_step: str | None = None) -> None:
+    """Open a new server-side session for ``user`` in this browser; the trail records the sign-in
+    and, where one was asked, how the second step was passed."""
+    token = services.start_session(db.session, user, origin=request_origin(), second_step=second_step)
     user.session_token = token
     # A fresh cookie at login, so a session id planted before login is worthless.
     language = session.get("lang")
@@ -29,7 +34,19 @@ def sign_in(user: User) -> None:
     if language:
         session["lang"] = language
     session.permanent = True
+    mark_confirmed()
     login_user(user)
+
+
+def mark_confirmed() -> None:
+    """Note that the person proved who they are just now (see civic.accounts.reauth)."""
+    session[CONFIRMED_AT] = int(utcnow().timestamp())
+
+
+def confirmed_since(seconds: int) -> bool:
+    """True when the person signed in or confirmed their password in the last ``seconds``."""
+    confirmed = session.get(CONFIRMED_AT)
+    return isinstance(confirmed, int) and utcnow().timestamp() - confirmed <= seconds
 
 
 def sign_out(user: User | None) -> None:

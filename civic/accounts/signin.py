@@ -6,6 +6,7 @@ commits a refusal too, so that its count and its entry are kept.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -17,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from civic.accounts import passwords, security_events
+from civic.accounts import passwords, security_events, two_factor
 from civic.accounts.models import TrustedSignInAddress, UnknownAddressFailures, User
 from civic.accounts.queries import get_user_by_email, normalize_email
 from civic.core import audit
@@ -69,8 +70,75 @@ def authenticate(session: Session, *, email: str, password: str, origin: audit.O
         raise
 
 
-def _check_credentials(session: Session, user: User | None, password: str, origin: audit.Origin
-                       ) -> User:
+def _check_credentials(session: Session, user: User, password: str, origin: audit.Origin) -> User:
+    now = utcnow()
+    _check_counted(session, user, origin,
+                   lambda: "password" if passwords.verify_password(user.password_hash, password) else None,
+                   failure="wrong_password", message=_("The email address or password is not correct."))
+    if user.two_factor_enrolled_at is None:
+        user.failed_logins = 0
+        user.locked_until = None
+    if user.suspended_at is not None:
+        raise LoginRefused(_("This account is suspended. Contact the site administrators."),
+                           failure="suspended")
+    if not user.is_verified:
+        raise LoginRefused(
+            _("Confirm your email address first: open the link we sent you, or ask for a new one."),
+            failure="unverified",
+        )
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    if user.two_factor_enrolled_at is None:
+        _succeed(session, user, origin, now)
+    # Otherwise the attempt stays counted until the code of the second step is right, so that a
+    # known password does not buy unlimited guesses at codes.
+    return user
+
+
+def second_step(session: Session, user: User, code: str, *, origin: audit.Origin) -> str:
+    """Check the code of the second step for ``user``, whose password was right; return how it
+    was given (``totp`` or ``recovery_code``). Wrong codes count and lock as wrong passwords do."""
+    try:
+        kind = _check_counted(session, user, origin, lambda: two_factor.check(session, user, code),
+                              failure="wrong_code",
+                              message=_("That code is not right. Type the six digits your app shows now, "
+                                        "or one of your recovery codes."))
+    except LoginRefused as refused:
+        audit.record(session, "account.sign_in_failed", actor_id=None, target_type="user",
+                     target_id=user.id, failure=refused.failure, **origin.as_details())
+        raise
+    _succeed(session, user, origin, utcnow())
+    return kind
+
+
+def reconfirm(session: Session, user: User, *, password: str, code: str, origin: audit.Origin) -> None:
+    """Check a signed-in person again before a sensitive action: the password, and a code where
+    the second step is set up. Failures count towards the account's lock."""
+
+    def right() -> str | None:
+        if not passwords.verify_password(user.password_hash, password):
+            return None
+        if user.two_factor_enrolled_at is None:
+            return "password"
+        return two_factor.check(session, user, code)
+
+    try:
+        _check_counted(session, user, origin, right, failure="wrong_confirmation",
+                       message=_("The password or the code is not correct."))
+    except LoginRefused as refused:
+        audit.record(session, "account.confirmation_failed", actor_id=user.id, target_type="user",
+                     target_id=user.id, failure=refused.failure, **origin.as_details())
+        raise
+    user.failed_logins = 0
+    user.locked_until = None
+    audit.record(session, "account.confirmed", actor_id=user.id, target_type="user", target_id=user.id,
+                 **origin.as_details())
+
+
+def _check_counted(session: Session, user: User, origin: audit.Origin, check: Callable[[], str | None], *,
+                   failure: str, message: str) -> str:
+    """Run ``check`` as one counted attempt on the account: refused while it is locked, and a
+    failure at the threshold locks it."""
     now = utcnow()
     # The owner signing in from where they signed in before is not shut out by a lock that
     # failures from elsewhere set; the per-address rate limit still holds them to a few tries.
@@ -82,30 +150,24 @@ def _check_credentials(session: Session, user: User | None, password: str, origi
     if attempt > threshold and user.locked_until is not None and user.locked_until > now and not trusted:
         # Another attempt locked the account while this one waited for the row.
         raise _locked(user.locked_until, now)
-    if not passwords.verify_password(user.password_hash, password):
+    result = check()
+    if result is None:
         if attempt >= threshold:
             lock = _lock_minutes(attempt, threshold)
             user.locked_until = now + timedelta(minutes=lock)
             audit.record(session, "account.locked", actor_id=None, target_type="user",
                          target_id=user.id, minutes=lock, **origin.as_details())
         session.flush()
-        raise LoginRefused(_("The email address or password is not correct."),
-                           failure="wrong_password")
+        raise LoginRefused(message, failure=failure)
+    return result
+
+
+def _succeed(session: Session, user: User, origin: audit.Origin, now: datetime) -> None:
+    """Every step passed: forget the failures and trust the address the owner came from."""
     user.failed_logins = 0
     user.locked_until = None
-    if user.suspended_at is not None:
-        raise LoginRefused(_("This account is suspended. Contact the site administrators."),
-                           failure="suspended")
-    if not user.is_verified:
-        raise LoginRefused(
-            _("Confirm your email address first: open the link we sent you, or ask for a new one."),
-            failure="unverified",
-        )
     user.last_login_at = now
     _trust(session, user, origin, now)
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
-    return user
 
 
 def _count_attempt(session: Session, user: User) -> int:

@@ -17,7 +17,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from civic.accounts import administration, queries, services, signin
+from civic.accounts import administration, queries, services, signin, two_factor_views
 from civic.accounts.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
@@ -115,6 +115,9 @@ def login():
         db.session.commit()  # keep the failure count and the failure's audit entry
         form.password.errors = [*form.password.errors, error.message]
         return render_template("accounts/login.html", form=form), 422
+    if user.two_factor_enrolled_at is not None:
+        db.session.commit()  # the attempt stays counted until the code is right
+        return two_factor_views.await_code(user, next_url)
     sign_in(user)
     db.session.commit()
     flash(_("You are signed in."), "success")

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from civic.accounts import administration
+from civic.accounts import administration, two_factor
 from civic.accounts.models import User
 from civic.accounts.queries import (
     UserFilters,
@@ -20,6 +20,7 @@ from civic.accounts.queries import (
     list_pending_invitations,
     list_users,
 )
+from civic.accounts.reauth import recent_sign_in_required
 from civic.admin.forms import (
     ConfirmClaimForm,
     EmptyForm,
@@ -36,6 +37,7 @@ from civic.core.roles import Role
 from civic.extensions import db
 from civic.web.access import role_required
 from civic.web.forms import attach_error
+from civic.web.origin import request_origin
 from civic.web.paging import requested_page
 
 bp = Blueprint("admin_people", __name__, url_prefix="/admin")
@@ -71,6 +73,7 @@ def _invite_form() -> InviteForm:
 
 @bp.route("/users/invite", methods=["GET", "POST"])
 @role_required(Role.admin)
+@recent_sign_in_required
 def invite():
     """Invite a staff member, moderator or admin by email."""
     form = _invite_form()
@@ -91,6 +94,7 @@ def invite():
 
 @bp.post("/invitations/<int:invitation_id>/<any(resend, revoke):action>")
 @role_required(Role.admin)
+@recent_sign_in_required
 def invitation(invitation_id: int, action: str):
     """Resend or withdraw a pending invitation."""
     pending = get_invitation(db.session, invitation_id) or abort(404)
@@ -134,6 +138,7 @@ def user(user_id: int):
 
 @bp.post("/users/<int:user_id>/role")
 @role_required(Role.admin)
+@recent_sign_in_required
 def change_role(user_id: int):
     """Give the account another role or agency."""
     target = _user(user_id)
@@ -155,6 +160,7 @@ def change_role(user_id: int):
 
 @bp.post("/users/<int:user_id>/suspend")
 @role_required(Role.admin)
+@recent_sign_in_required
 def suspend(user_id: int):
     """Suspend the account; all its sessions end at once."""
     target = _user(user_id)
@@ -174,6 +180,7 @@ def suspend(user_id: int):
 
 @bp.post("/users/<int:user_id>/reinstate")
 @role_required(Role.admin)
+@recent_sign_in_required
 def reinstate(user_id: int):
     target = _user(user_id)
     if not EmptyForm().validate_on_submit():
@@ -186,6 +193,26 @@ def reinstate(user_id: int):
         return redirect(url_for("admin_people.user", user_id=user_id))
     db.session.commit()
     flash(_("The account is active again."), "success")
+    return redirect(url_for("admin_people.user", user_id=user_id))
+
+
+@bp.post("/users/<int:user_id>/two-factor/reset")
+@role_required(Role.admin)
+@recent_sign_in_required
+def reset_two_factor(user_id: int):
+    """Remove the person's authenticator app and recovery codes (a lost phone)."""
+    target = _user(user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        two_factor.reset(db.session, target, actor=current_user, origin=request_origin())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("admin_people.user", user_id=user_id))
+    db.session.commit()
+    flash(_("Two-step sign-in is reset: the person is signed out and mailed, and sets it up again "
+            "at the next sign-in."), "success")
     return redirect(url_for("admin_people.user", user_id=user_id))
 
 

@@ -15,6 +15,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from civic.accounts.reauth import recent_sign_in_required_to_read
 from civic.cases import queries as case_queries
 from civic.core.errors import DomainError
 from civic.core.roles import Role
@@ -187,6 +188,7 @@ def cancel_registration(workshop_id: int, registration_id: int):
 
 @bp.get("/<int:workshop_id>/attendees.csv")
 @role_required(Role.staff)
+@recent_sign_in_required_to_read
 def export(workshop_id: int):
     """The attendee list as CSV, UTF-8 with a BOM so Excel reads the Chinese; audited."""
     workshop = load_own_workshop(workshop_id)
