@@ -12,21 +12,58 @@ JS := static/vendor/govuk-frontend.min.js
 SCSS := $(shell find frontend/scss -name '*.scss' 2>/dev/null)
 PO := $(wildcard civic/translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
+# Every runtime and test dependency, pinned with its hashes, and the runtime part alone for
+# `make run` and servers (`make lock` writes both, with the same versions).
+LOCK := requirements/lock.txt
+RUN_LOCK := requirements/run.txt
+SBOM := build/sbom.cdx.json
 
-.PHONY: run test lint assets translations extract-messages bench bench-search clean
+.PHONY: run test lint audit lock sbom assets translations extract-messages bench bench-search clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# Reinstall only when the project's dependencies change.
-$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Reinstall only when the project's dependencies change. Only what the lock names, with the
+# hashes it names, is installed; the project itself adds nothing (--no-deps).
+$(VENV)/.installed-run: pyproject.toml $(RUN_LOCK) | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(RUN_LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed-run
+
+# Re-pin from PyPI alone (this machine's extra indexes and wheel folders stay out of the hashes).
+# Pins are kept unless asked: `make lock LOCK_ARGS=--upgrade` or `LOCK_ARGS='--upgrade-package flask'`.
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet 'pip-tools==7.6.2'
+	env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL PIP_CONFIG_FILE=/dev/null \
+	  CUSTOM_COMPILE_COMMAND='make lock' $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe \
+	  --strip-extras --extra test $(LOCK_ARGS) --output-file $(LOCK) pyproject.toml
+	cp $(LOCK) $(RUN_LOCK)
+	env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL PIP_CONFIG_FILE=/dev/null \
+	  CUSTOM_COMPILE_COMMAND='make lock' $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe \
+	  --strip-extras --output-file $(RUN_LOCK) pyproject.toml
+
+# Known vulnerabilities in the locked Python packages and in the npm packages (the stylesheet
+# toolchain and the GOV.UK Frontend script we ship). Fails when a dependency could not be checked.
+audit: $(VENV)/.installed-test
+	@if [ -n "$$CIVIC_SKIP_AUDIT" ]; then \
+	  echo "make audit: SKIPPED because CIVIC_SKIP_AUDIT is set; known vulnerabilities were not checked."; \
+	else \
+	  $(BIN)/pip-audit --strict --progress-spinner off --disable-pip --require-hashes -r $(LOCK) \
+	  && (cd frontend && npm audit --audit-level=low) \
+	  || { echo "make audit: FAILED: a known vulnerability, or a dependency that could not be checked" \
+	       "(offline? CIVIC_SKIP_AUDIT=1 skips the audit, see README)."; exit 1; }; \
+	fi
+
+# A CycloneDX bill of materials of the locked Python dependencies.
+sbom: $(VENV)/.installed-test
+	mkdir -p $(dir $(SBOM))
+	$(BIN)/cyclonedx-py requirements --pyproject pyproject.toml --output-reproducible --of JSON -o $(SBOM) $(LOCK)
 
 frontend/node_modules/.package-lock.json: frontend/package.json frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
@@ -57,7 +94,7 @@ run: $(VENV)/.installed-run assets translations
 	  $(FLASK) mail send --watch --interval 2 & \
 	  $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: $(VENV)/.installed-test assets translations
+test: audit $(VENV)/.installed-test assets translations
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/pytest
