@@ -1,6 +1,9 @@
 """Error pages in the user's language, JSON errors under /api/, and 503 when the database is away.
 
-No handler ever shows a stack trace.
+No handler ever shows a stack trace. A failure before the request sent a COMMIT left nothing
+stored, and the page says so; from the moment a COMMIT is on its way the outcome is unknown (the
+connection may drop before the answer comes back, or a later step may fail after it was stored),
+and the page says that instead, with how to check before sending again.
 """
 
 from __future__ import annotations
@@ -8,9 +11,10 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from flask import Flask, Response, g, jsonify, make_response, render_template, request
+from flask import Flask, Response, g, has_request_context, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -44,10 +48,51 @@ EXPLANATIONS = {
         "please try again in a minute."
     ),
 }
+# Said instead of "nothing has been stored" once the request has sent a COMMIT.
+OUTCOME_UNKNOWN = {
+    500: _l("The problem has been recorded. It happened while or after storing what you sent, so it may have "
+            "been stored."),
+    503: _l("We lost the connection to our database while storing what you sent, so we cannot tell whether it "
+            "was stored."),
+}
+CHECK_BEFORE_SENDING_AGAIN = _l(
+    "Check before you send it again: if it was stored, it shows on the page where you sent it, and any "
+    "confirmation mail will reach you."
+)
 CSRF_EXPLANATION = _l(
     "The form was sent without its security token or the token has expired. "
     "Go back, reload the page and send the form again."
 )
+
+
+# What the request notes for its error page: the WSGI environ lives exactly as long as the
+# request, while ``g`` is shared by requests made inside one application context (as tests do).
+COMMIT_SENT = "civic.commit_sent"
+HOW_TO_CHECK = "civic.how_to_check_if_stored"
+
+
+def note_commit_sent(connection: Connection) -> None:
+    """Runs just before a COMMIT goes to the database, on every engine."""
+    if has_request_context():
+        request.environ[COMMIT_SENT] = True
+
+
+def commit_was_sent() -> bool:
+    """Whether this request has sent a COMMIT: if so, a failure cannot promise that nothing was stored."""
+    return has_request_context() and bool(request.environ.get(COMMIT_SENT))
+
+
+def how_to_check_if_stored(hint: str) -> None:
+    """Tell the error page how this form's sender can check whether it was stored, should the
+    database fail during or after the commit. Called by a view just before it commits."""
+    request.environ[HOW_TO_CHECK] = hint
+
+
+def _outcome_explanation(status: int) -> str | None:
+    """The page's explanation when a COMMIT had gone out; None keeps "nothing has been stored"."""
+    if not commit_was_sent():
+        return None
+    return f"{OUTCOME_UNKNOWN[status]} {request.environ.get(HOW_TO_CHECK) or CHECK_BEFORE_SENDING_AGAIN}"
 
 
 def wants_json() -> bool:
@@ -100,7 +145,7 @@ def handle_database_unavailable(error: DBAPIError):
     with contextlib.suppress(DBAPIError):
         db.session.rollback()
     _forget_user_after_failure()
-    response = error_response(503)
+    response = error_response(503, _outcome_explanation(503))
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
@@ -116,7 +161,7 @@ def handle_server_error(error: Exception):
     with contextlib.suppress(DBAPIError):
         db.session.rollback()
     _forget_user_after_failure()
-    return error_response(500)
+    return error_response(500, _outcome_explanation(500))
 
 
 def retry_after_only_where_meant(response: Response) -> Response:
@@ -131,6 +176,8 @@ def retry_after_only_where_meant(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    if not event.contains(Engine, "commit", note_commit_sent):
+        event.listen(Engine, "commit", note_commit_sent)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(OperationalError, handle_database_unavailable)

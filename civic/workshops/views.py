@@ -21,6 +21,7 @@ from civic.core.errors import DomainError
 from civic.core.time import isoformat, to_taipei, utcnow
 from civic.extensions import db, limiter
 from civic.web.access import require
+from civic.web.errors import how_to_check_if_stored
 from civic.web.forms import attach_error
 from civic.web.paging import requested_page
 from civic.web.templating import format_datetime, time_tag
@@ -144,6 +145,9 @@ def sign_up(workshop_id: int):
         attach_error(form, error, "name")
         return render_detail(load_workshop(workshop_id), form, 409 if error.code == "conflict" else 422)
     token = result.registration.cancel_token
+    how_to_check_if_stored(_("If your sign-up was stored, we will send you a mail about it. Signing up again "
+                             "with the same email address is safe: we will tell you if you are already signed "
+                             "up."))
     db.session.commit()
     if result.is_confirmed:
         flash(_("You have a seat. We have sent you a confirmation mail."), "success")
