@@ -131,12 +131,12 @@ class InvitationForm(FlaskForm):
     password_confirm = confirm_field()
 
 
-def code_field(label=None, description=None, *, required: bool = True) -> StringField:
+def code_field(label, description, *, required: bool = True) -> StringField:
     """A code from an authenticator app, or a recovery code; spaces and dashes are allowed."""
     validators = [Length(max=40, message=_l("A code is at most 40 characters."))]
     if required:
         validators.insert(0, InputRequired(message=_l("Enter the code from your authenticator app.")))
-    return StringField(label or _l("Code"), widget=GovTextInput(), description=description,
+    return StringField(label, widget=GovTextInput(), description=description,
                        validators=validators, filters=[strip])
 
 
@@ -146,7 +146,7 @@ class TwoFactorSetupForm(FlaskForm):
 
 
 class TwoFactorLoginForm(FlaskForm):
-    code = code_field(_l("Code"),
+    code = code_field(_l("Sign-in code"),
                       _l("The six digits your authenticator app shows now, or one of your recovery codes."))
 
 

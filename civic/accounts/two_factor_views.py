@@ -43,12 +43,15 @@ OPEN_WHILE_ENROLLING = frozenset({
     "two_factor.setup", "two_factor.enrol", "two_factor.confirm", "accounts.logout", "static",
     "site.healthz",
 })
+# Open data reads the same for everyone, signed in or not.
+OPEN_DATA_BLUEPRINTS = frozenset({"api", "feeds"})
 
 
 @bp.before_app_request
 def lead_to_enrolment() -> Any:
     """Staff, moderators and administrators without an authenticator app see only its set-up page."""
-    if request.endpoint is None or request.endpoint in OPEN_WHILE_ENROLLING:
+    if (request.endpoint is None or request.endpoint in OPEN_WHILE_ENROLLING
+            or request.blueprint in OPEN_DATA_BLUEPRINTS):
         return None
     if not current_user.is_authenticated or not two_factor.must_enrol(current_user):
         return None

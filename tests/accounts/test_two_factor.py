@@ -173,6 +173,8 @@ def test_staff_moderators_and_admins_must_set_it_up_first(app, request, required
         assert response.status_code == 303
         assert response.headers["Location"].startswith("/account/two-factor")
     assert post_form(browser, "/account", {"profile-name": "x"}, form_page="/account/two-factor").status_code == 303
+    # Open data is the same for everyone and stays open.
+    assert browser.get("/api/v1/cases").status_code == 200
     assert browser.get("/account/two-factor").status_code == 200
     enrol(browser)
     assert browser.get("/account").status_code == 200

@@ -73,6 +73,7 @@ def test_a_new_staff_member_sets_up_two_step_sign_in_and_signs_in_with_a_code(
     submit(page)
     codes = page.locator("[data-recovery-code]")
     expect(codes).to_have_count(10)
+    first_codes = codes.all_inner_texts()
     check_accessibility(page)
     screenshot(page, "81-recovery-codes-phone-zh")
     page.locator("main a.govuk-button").click()
@@ -93,3 +94,22 @@ def test_a_new_staff_member_sets_up_two_step_sign_in_and_signs_in_with_a_code(
     expect(page.get_by_text("您已登入。")).to_be_visible()
     page.goto("/staff/")
     expect(page).to_have_url(re.compile(r"/staff/$"))
+
+    # Later, new recovery codes: the password and a code are asked again first, then done.
+    required.app.config["RECENT_SIGN_IN_SECONDS"] = 0
+    try:
+        page.goto("/account/two-factor")
+        expect(page.get_by_text("剩餘備用碼")).to_be_visible()
+        check_accessibility(page)
+        page.get_by_role("button", name="產生新的備用碼").click()
+        expect(page.locator("h1")).to_have_text("請確認是您本人")
+        check_accessibility(page)
+        screenshot(page, "83-confirm-it-is-you-phone-zh")
+        page.locator('input[name="confirm-password"]').fill(PASSWORD)
+        # The app's codes of this minute are used up; a recovery code stands in.
+        page.locator('input[name="confirm-code"]').fill(first_codes[0])
+        page.get_by_role("button", name="確認並繼續").click()
+        expect(page.locator("[data-recovery-code]")).to_have_count(10)
+        assert not set(page.locator("[data-recovery-code]").all_inner_texts()) & set(first_codes)
+    finally:
+        required.app.config["RECENT_SIGN_IN_SECONDS"] = 15 * 60

@@ -17,8 +17,8 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('users') as batch:
-        batch.add_column(sa.Column('two_factor_enrolled_at', sa.DateTime(timezone=True), nullable=True))
+    # A plain ADD COLUMN: rebuilding users in SQLite's batch mode would lose its lower(email) index.
+    op.add_column('users', sa.Column('two_factor_enrolled_at', sa.DateTime(timezone=True), nullable=True))
     op.create_table('second_factors',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('secret', sa.String(length=64), nullable=True),
@@ -46,5 +46,4 @@ def downgrade():
     op.drop_index(op.f('ix_recovery_codes_user_id'), table_name='recovery_codes')
     op.drop_table('recovery_codes')
     op.drop_table('second_factors')
-    with op.batch_alter_table('users') as batch:
-        batch.drop_column('two_factor_enrolled_at')
+    op.drop_column('users', 'two_factor_enrolled_at')
