@@ -2,7 +2,8 @@
 
 ``processes`` x ``threads`` clients each hold one keep-alive ``http.client`` connection and send
 one GET after another until the time is up (or the request budget is spent). Several processes
-keep the generator itself from being held back by one interpreter's GIL.
+keep the generator itself from being held back by one interpreter's GIL. Given several paths, each
+client goes through them in turn, each starting at a different one.
 
     python bench/load.py --port 8000 --path /cases --seconds 10
 """
@@ -36,14 +37,17 @@ class Result:
     mean_bytes: float
 
 
-def _client(port: int, path: str, warmup_until: float, stop_at: float, budget: int,
-            latencies: list[float], counters: list[int], sizes: list[int]) -> None:
+def _client(port: int, paths: list[str], warmup_until: float, stop_at: float, budget: int,
+            latencies: list[float], counters: list[int], sizes: list[int], first: int = 0) -> None:
     connection = http.client.HTTPConnection(HOST, port, timeout=30)
     sent = 0
+    turn = first
     while sent < budget:
         started = time.perf_counter()
         if started >= stop_at:
             break
+        path = paths[turn % len(paths)]
+        turn += 1
         try:
             connection.request("GET", path, headers=HEADERS)
             response = connection.getresponse()
@@ -65,8 +69,8 @@ def _client(port: int, path: str, warmup_until: float, stop_at: float, budget: i
     connection.close()
 
 
-def _process(port: int, path: str, threads: int, warmup: float, seconds: float, budget: int,
-             start_at: float, queue) -> None:
+def _process(port: int, paths: list[str], threads: int, warmup: float, seconds: float, budget: int,
+             start_at: float, queue, first: int = 0) -> None:
     # Every process starts at the same wall-clock moment so the measured windows line up.
     time.sleep(max(0.0, start_at - time.time()))
     now = time.perf_counter()
@@ -74,9 +78,9 @@ def _process(port: int, path: str, threads: int, warmup: float, seconds: float, 
     latencies: list[float] = []
     sizes: list[int] = []
     counters = [0]
-    workers = [threading.Thread(target=_client, args=(port, path, warmup_until, stop_at, budget,
-                                                      latencies, counters, sizes))
-               for _ in range(threads)]
+    workers = [threading.Thread(target=_client, args=(port, paths, warmup_until, stop_at, budget,
+                                                      latencies, counters, sizes, first + number * 7919))
+               for number in range(threads)]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -84,15 +88,18 @@ def _process(port: int, path: str, threads: int, warmup: float, seconds: float, 
     queue.put((latencies, counters[0], sizes))
 
 
-def run(port: int, path: str, *, processes: int = 2, threads: int = 4, warmup: float = 1.0,
+def run(port: int, path: str | list[str], *, processes: int = 2, threads: int = 4, warmup: float = 1.0,
         seconds: float = 10.0, budget: int = 1_000_000) -> Result:
-    """Load ``path`` for ``seconds`` after ``warmup``; ``budget`` caps requests per client."""
+    """Load ``path`` (or each of a list of paths in turn) for ``seconds`` after ``warmup``;
+    ``budget`` caps requests per client."""
+    paths = [path] if isinstance(path, str) else list(path)
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     start_at = time.time() + 1.0  # time for the spawned interpreters to start
     children = [context.Process(target=_process,
-                                args=(port, path, threads, warmup, seconds, budget, start_at, queue))
-                for _ in range(processes)]
+                                args=(port, paths, threads, warmup, seconds, budget, start_at, queue,
+                                      number * threads * 7919))
+                for number in range(processes)]
     for child in children:
         child.start()
     latencies: list[float] = []
@@ -110,7 +117,8 @@ def run(port: int, path: str, *, processes: int = 2, threads: int = 4, warmup: f
     def pct(q: float) -> float:
         return 1000 * latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else float("nan")
 
-    return Result(path=path, clients=processes * threads, seconds=seconds, requests=len(latencies),
+    label = path if isinstance(path, str) else f"{len(paths)} paths"
+    return Result(path=label, clients=processes * threads, seconds=seconds, requests=len(latencies),
                   errors=errors, rps=len(latencies) / seconds, p50_ms=pct(0.50), p95_ms=pct(0.95),
                   p99_ms=pct(0.99), mean_bytes=statistics.fmean(sizes) if sizes else 0.0)
 

@@ -69,6 +69,7 @@ def _init_extensions(app: Flask) -> None:
     from civic.core.db import configure_sqlite, include_object, render_item
     from civic.extensions import babel, cache, csrf, db, limiter, mail, migrate
     from civic.search.indexing import install as install_search_index
+    from civic.site import page_tags
     from civic.web import errors, input_gate, locale, page_cache, security
 
     db.init_app(app)
@@ -89,8 +90,7 @@ def _init_extensions(app: Flask) -> None:
     install_search_index()
     install_history_guard()
     # The cached public pages show cases, their threads, agencies, workshops, pledges and commitments.
-    page_cache.install(shown_by=("civic.cases", "civic.feedback", "civic.agencies", "civic.workshops",
-                                 "civic.pledges", "civic.commitments"))
+    page_cache.install(tags_of=page_tags.changed)
     locale.init_app(app)
     security.init_app(app)
     errors.init_app(app)
@@ -154,14 +154,15 @@ def _register_blueprints(app: Flask) -> None:
     from civic.pledges.views import bp as pledges_bp
     from civic.search.views import bp as search_bp
     from civic.site.agencies import bp as agencies_bp
+    from civic.site.case_page import bp as case_page_bp
     from civic.site.views import bp as site_bp
     from civic.workshops.staff_views import bp as workshops_staff_bp
     from civic.workshops.views import bp as workshops_bp
 
-    for blueprint in (site_bp, accounts_bp, two_factor_bp, cases_bp, cases_manage_bp, agencies_bp, admin_bp,
-                      feedback_bp, feedback_staff_bp, moderation_bp, admin_agencies_bp, admin_people_bp, admin_trail_bp,
-                      admin_sectors_bp, admin_calendar_bp, pledges_bp, admin_pledges_bp, search_bp, api_bp,
-                      feeds_bp, workshops_bp, workshops_staff_bp, commitments_bp, admin_commitments_bp):
+    for blueprint in (site_bp, accounts_bp, two_factor_bp, cases_bp, case_page_bp, cases_manage_bp, agencies_bp,
+                      admin_bp, feedback_bp, feedback_staff_bp, moderation_bp, admin_agencies_bp, admin_people_bp,
+                      admin_trail_bp, admin_sectors_bp, admin_calendar_bp, pledges_bp, admin_pledges_bp, search_bp,
+                      api_bp, feeds_bp, workshops_bp, workshops_staff_bp, commitments_bp, admin_commitments_bp):
         app.register_blueprint(blueprint)
 
 

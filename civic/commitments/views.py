@@ -14,7 +14,7 @@ bp = Blueprint("commitments", __name__)
 
 
 @bp.get("/commitments")
-@page_cache.public
+@page_cache.public(tags=lambda args: ("commitments",))
 def index():
     """Each commitment: its measure, year by year target against the value reached, and milestones."""
     now = utcnow()

@@ -3,8 +3,7 @@ as a table, CSV and a printable yearly report card."""
 
 from __future__ import annotations
 
-import csv
-import io
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -12,20 +11,22 @@ from typing import Any
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from civic.agencies.models import Agency
 from civic.agencies.queries import get_agency_by_code, list_active_agencies
 from civic.cases import queries as case_queries
 from civic.cases.queries import AgencyCaseFigures
-from civic.core.spreadsheets import BOM, safe_cell
 from civic.core.time import ROC_YEAR_OFFSET, format_month, to_taipei, utcnow
 from civic.extensions import db
 from civic.feedback import figures as feedback_figures
 from civic.feedback import periods
+from civic.feedback import queries as feedback_queries
 from civic.feedback.figures import AgencyFigures
 from civic.feedback.periods import BadPeriod, Period
 from civic.site.charts import monthly_chart
 from civic.web import page_cache
+from civic.web.downloads import csv_response
 
 bp = Blueprint("agencies", __name__)
 
@@ -113,7 +114,7 @@ def _sorted(rows: list[AgencyCaseFigures], figures: dict[int, AgencyFigures], co
 
 
 @bp.get("/agencies")
-@page_cache.public
+@page_cache.public(tags=lambda args: ("agencies", "cases", "feedback"))
 def index():
     """Every agency's figures for a period (default all), sortable by any column, with its cases."""
     period, error = _period()
@@ -145,19 +146,11 @@ def _figure_cells(figures: AgencyFigures) -> list[object]:
 
 
 def _csv(header: list[str], rows: Iterable[list[object]], filename: str) -> Response:
-    """UTF-8 with a BOM (so Excel reads the Chinese), every cell safe from formula injection."""
-    out = io.StringIO()
-    out.write(BOM)
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows([safe_cell(value) for value in row] for row in rows)
-    response = Response(out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_response(itertools.chain([header], rows), filename)
 
 
 @bp.get("/agencies.csv")
-@page_cache.public
+@page_cache.public(tags=lambda args: ("agencies", "cases", "feedback"))
 def index_csv():
     """Every active agency's figures for a period, one row per agency, by code."""
     period = _period_or_400()
@@ -176,7 +169,7 @@ def _agency(code: str) -> Agency:
 
 
 @bp.get("/agencies/<code>")
-@page_cache.public
+@page_cache.public(tags=lambda args: (f"agency:{args['code']}", "agencies"))
 def detail(code: str):
     """One agency: its published cases and its accountability figures for a period, by month."""
     agency = _agency(code)
@@ -189,11 +182,18 @@ def detail(code: str):
                            figures=figures, period=period, error=error,
                            choices=[periods.EVERYTHING, *feedback_figures.figure_periods(db.session)],
                            report_years=[this_year, this_year - 1], period_for_year=periods.year,
-                           csv_columns=[*CSV_COLUMNS[:4], "month", *FIGURE_COLUMNS]), 400 if error else 200
+                           csv_columns=[*CSV_COLUMNS[:4], "month", *FIGURE_COLUMNS],
+                           following=_following(agency)), 400 if error else 200
+
+
+def _following(agency: Agency) -> bool:
+    """Whether the signed-in visitor follows ``agency`` (the page's follow button says so)."""
+    return current_user.is_authenticated and feedback_queries.get_subscription(
+        db.session, current_user.id, agency_id=agency.id) is not None
 
 
 @bp.get("/agencies/<code>/chart.svg")
-@page_cache.public
+@page_cache.public(tags=lambda args: (f"agency:{args['code']}", "agencies"))
 def chart(code: str):
     """Items received, and of those answered, per month of a period, as an SVG image."""
     agency = _agency(code)
@@ -208,7 +208,7 @@ def chart(code: str):
 
 
 @bp.get("/agencies/<code>/figures.csv")
-@page_cache.public
+@page_cache.public(tags=lambda args: (f"agency:{args['code']}", "agencies"))
 def figures_csv(code: str):
     """The agency's figures for a period as CSV: one row for the whole period (month blank), then one
     row per month, each counting the items received in it."""
@@ -222,7 +222,7 @@ def figures_csv(code: str):
 
 
 @bp.get("/agencies/<code>/report-card/<int:year>")
-@page_cache.public
+@page_cache.public(tags=lambda args: (f"agency:{args['code']}", "agencies"))
 def report_card(code: str, year: int):
     """A printable report card of one agency's year: its figures, by month, and the answered items."""
     agency = _agency(code)

@@ -17,7 +17,7 @@ bp = Blueprint("site", __name__)
 
 
 @bp.get("/")
-@page_cache.public
+@page_cache.public(tags=lambda args: ("cases", "agencies", "feedback", "workshops"))
 def home():
     """The front page: best-practice cases, the latest official answers, headline figures."""
     return render_template(

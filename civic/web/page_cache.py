@@ -4,8 +4,12 @@ Most of the site's traffic is people and bots reading case pages without signing
 pages are the same for all of them. A view marked ``@page_cache.public`` is rendered once per
 address and language, and the finished response is kept in the cache (Redis in production, so
 every worker shares it) for PAGE_CACHE_SECONDS, or until a change to what those pages show is
-committed. Copies are answered by a WSGI layer in front of Flask, so a copy costs one cache
-read and nothing else.
+committed. Copies are answered by a WSGI layer in front of Flask, so a copy costs two cache
+reads (the generations of its tags, then the copy) and nothing else.
+
+Each view declares the tags of what its pages show; a commit bumps the generations of the tags
+of the objects it changed, so it drops only the copies that show them. Generations live in the
+same store as the copies, so with Redis every worker sees a change at once.
 
 Only requests without any cookie share copies: nobody signed in, no message waiting to be
 shown, no form tied to one visitor. A page is kept only when it is a 200 that sets no cookie
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import secrets
 from collections.abc import Callable, Iterable
 from urllib.parse import parse_qsl, urlencode
 
@@ -30,10 +35,30 @@ STALE = "civic.page_cache.stale"
 logger = logging.getLogger(__name__)
 
 
-def public(view: Callable) -> Callable:
-    """Let anonymous visitors share the pages ``view`` makes."""
-    view.shared_with_anonymous_visitors = True
-    return view
+Tags = Callable[[dict], Iterable[str]]
+
+# Every copy carries ALL; a change whose pages cannot be told bumps it and so drops every copy.
+ALL = "*"
+# What an untagged public view shows is unknown: its copies carry ANY, bumped by every change.
+ANY = "any-change"
+
+
+def public(view: Callable | None = None, *, tags: Tags | None = None):
+    """Let anonymous visitors share the pages ``view`` makes.
+
+    ``tags`` names what a page shows, from the address's view arguments, e.g.
+    ``tags=lambda args: (f"case:{args['slug']}", "agencies")``; a commit that changes one of
+    those drops the page's copies and no other. The vocabulary: ``case:<slug>`` and
+    ``agency:<code>`` for one case or agency, ``cases``, ``agencies``, ``feedback``,
+    ``workshops`` and ``commitments`` for what lists and figures show (see civic/site/page_tags.py).
+    Without ``tags`` the copies are dropped by any change.
+    """
+    def mark(view: Callable) -> Callable:
+        view.shared_with_anonymous_visitors = True
+        view.page_tags = tags or (lambda _arguments: (ANY,))
+        return view
+
+    return mark(view) if view is not None else mark
 
 
 def _may_share(environ: dict) -> bool:
@@ -41,14 +66,49 @@ def _may_share(environ: dict) -> bool:
             and not environ.get("HTTP_AUTHORIZATION"))
 
 
-def _key(environ: dict) -> str:
-    """Where the page was asked for, its query arguments in a fixed order, and the languages
-    the browser accepts (which decide the page's language when there is no cookie).
+def _key(environ: dict, generations: list[str]) -> str:
+    """Where the page was asked for, its query arguments in a fixed order, the languages the
+    browser accepts (which decide the page's language when there is no cookie), and the current
+    generation of each tag the page carries (so a bumped tag makes its old copies unreachable).
     """
     query = urlencode(sorted(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)))
     parts = [environ["wsgi.url_scheme"], environ.get("HTTP_HOST", ""), environ.get("SCRIPT_NAME", ""),
-             environ.get("PATH_INFO", ""), query, environ.get("HTTP_ACCEPT_LANGUAGE", "")]
+             environ.get("PATH_INFO", ""), query, environ.get("HTTP_ACCEPT_LANGUAGE", ""), *generations]
     return "page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+# A tag's generation is a random token rather than a counter: a counter that expired or was
+# evicted would start again at a number its old copies were kept under. A missing generation is
+# replaced by a new token, so losing one only drops copies, never brings an old one back.
+GENERATION_SECONDS = 24 * 60 * 60
+
+
+def _generation_key(tag: str) -> str:
+    return "tag:" + tag
+
+
+def _new_generation() -> str:
+    return secrets.token_hex(8)
+
+
+def _generations(backend, tags: tuple[str, ...]) -> list[str]:
+    """The current generation of each tag, read with one round trip (and one write per missing tag,
+    which only happens the first time a tag is seen or after it expired)."""
+    keys = [_generation_key(tag) for tag in tags]
+    found = backend.get_many(*keys)
+    for index, value in enumerate(found):
+        if value is None:
+            token = _new_generation()
+            found[index] = token if backend.add(keys[index], token, timeout=GENERATION_SECONDS) \
+                else backend.get(keys[index])
+    return [str(value) for value in found]
+
+
+def bump(tags: Iterable[str]) -> None:
+    """Make the copies of every page carrying one of ``tags`` unreachable (they expire unread)."""
+    backend = current_app.extensions["cache"][cache]
+    backend.set_many({_generation_key(tag): _new_generation() for tag in {*tags, ANY}},
+                     timeout=GENERATION_SECONDS)
 
 
 class SharedCopies:
@@ -58,26 +118,31 @@ class SharedCopies:
         self.app = app
         self.wsgi_app = wsgi_app
 
-    def _is_public(self, environ: dict) -> bool:
-        """Whether the address belongs to a view marked public (the API, feeds and static files
-        never cost a cache read)."""
+    def _tags(self, environ: dict) -> tuple[str, ...] | None:
+        """What the page at the address shows, when it belongs to a view marked public; None
+        otherwise (the API, feeds and static files never cost a cache read)."""
         try:
-            endpoint, _arguments = self.app.url_map.bind_to_environ(environ).match()
+            endpoint, arguments = self.app.url_map.bind_to_environ(environ).match()
         except HTTPException:
-            return False
+            return None
         view = self.app.view_functions.get(endpoint)
-        return getattr(view, "shared_with_anonymous_visitors", False)
+        if not getattr(view, "shared_with_anonymous_visitors", False):
+            return None
+        return (ALL, *dict.fromkeys(view.page_tags(arguments)))
 
     def __call__(self, environ: dict, start_response) -> Iterable[bytes]:
-        if not _may_share(environ) or not self._is_public(environ):
+        tags = self._tags(environ) if _may_share(environ) else None
+        if tags is None:
             return self.wsgi_app(environ, start_response)
         backend = self.app.extensions["cache"][cache]
-        key = _key(environ)
+        # The generations are read before the page is made: a change committed meanwhile bumps
+        # them, so a page made from data older than the change is kept where nobody looks.
         try:
+            key = _key(environ, _generations(backend, tags))
             copy = backend.get(key)
         except Exception as error:
             logger.warning("The page cache could not be read: %s", type(error).__name__)
-            copy = None
+            return self.wsgi_app(environ, start_response)
         if copy is not None:
             status, headers, body = copy
             start_response(status, list(headers))
@@ -117,38 +182,54 @@ def reachable() -> bool:
         return False
 
 
-_shown_by: tuple[str, ...] = ()
+TagsOf = Callable[[Session, list[object]], set[str]]
+
+
+def _everything(_session: Session, _objects: list[object]) -> set[str]:
+    return {ALL}
+
+
+_tags_of: TagsOf = _everything
 
 
 def _note(session: Session, _flush_context) -> None:
-    if session.info.get(STALE):
+    """Add the tags of what this flush changed to those the transaction will bump."""
+    stale = session.info.setdefault(STALE, set())
+    if ALL in stale:
         return
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if type(obj).__module__.startswith(_shown_by):
-            session.info[STALE] = True
-            return
+    changed = [*session.new, *(obj for obj in session.dirty if session.is_modified(obj)), *session.deleted]
+    if not changed:
+        return
+    try:
+        stale |= _tags_of(session, changed)
+    except Exception:
+        # A change whose pages cannot be told drops every copy rather than leave one stale.
+        logger.exception("The pages a change shows could not be told")
+        stale.add(ALL)
 
 
-def _clear(session: Session) -> None:
-    if session.info.pop(STALE, False) and has_app_context():
+def _bump(session: Session) -> None:
+    tags = session.info.pop(STALE, None)
+    if tags and has_app_context():
         try:
-            cache.clear()
+            bump(tags)
         except Exception:
             # The change is committed; copies left behind expire after PAGE_CACHE_SECONDS.
-            logger.exception("The page cache could not be cleared")
+            logger.exception("The page cache generations could not be bumped")
 
 
 def _forget(session: Session, _previous) -> None:
     session.info.pop(STALE, None)
 
 
-def install(*, shown_by: tuple[str, ...]) -> None:
-    """Clear the copies whenever a commit changes an object of the modules named in ``shown_by``
-    (the domains whose data the cached pages show).
+def install(*, tags_of: TagsOf) -> None:
+    """Drop the copies that show what a commit changed: ``tags_of(session, objects)`` tells,
+    during the flush, the tags of the objects it wrote (ALL when it cannot tell), and after the
+    commit those tags are bumped.
     """
-    global _shown_by
-    _shown_by = shown_by
+    global _tags_of
+    _tags_of = tags_of
     if not event.contains(Session, "after_flush", _note):
         event.listen(Session, "after_flush", _note)
-        event.listen(Session, "after_commit", _clear)
+        event.listen(Session, "after_commit", _bump)
         event.listen(Session, "after_soft_rollback", _forget)

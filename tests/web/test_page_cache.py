@@ -9,10 +9,15 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from sqlalchemy import text
 
 import config
-from civic.extensions import cache
+from civic.core.db import Base
+from civic.extensions import cache, db
+from civic.site import page_tags
+from tests.cases import factories as case_factories
 from tests.support import csrf_token, login, post_form, redis_url_or_skip
+from tests.workshops.conftest import hold
 
 
 @pytest.fixture(params=["SimpleCache", "RedisCache"])
@@ -106,3 +111,91 @@ def test_pages_not_marked_public_are_never_kept(app, shared_pages, published_cas
     with count_queries() as statements:
         assert app.test_client().get("/search?q=捷運").status_code == 200
     assert statements
+
+
+# A change drops the copies of the pages that show it, and only those. To see that a page is still
+# a copy, the database is changed behind the app's back (raw SQL, which no ORM event sees): a copy
+# still shows the old text, a page made anew shows the new one.
+
+CHANGED_TITLE = "背後改過的標題"
+CHANGED_AGENCY = "背後改過的機關"
+
+
+def _behind_the_back(app) -> None:
+    with app.app_context():
+        db.session.execute(text("UPDATE cases SET title_zh = :title"), {"title": CHANGED_TITLE})
+        db.session.execute(text("UPDATE agencies SET name_zh = :name"), {"name": CHANGED_AGENCY})
+        db.session.commit()
+
+
+def _text(app, path: str) -> str:
+    response = app.test_client().get(path)
+    assert response.status_code == 200, path
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def two_cases(app, staff, admin, published_case) -> tuple[str, str]:
+    other = case_factories.apply(app, staff, slug="kaohsiung-light-rail", title_zh="高雄輕軌")
+    case_factories.publish(app, admin, other)
+    return published_case, other
+
+
+def _copies_of(app, paths: list[str]) -> None:
+    for path in paths:
+        assert CHANGED_TITLE not in _text(app, path)
+    _behind_the_back(app)
+    for path in paths:
+        assert CHANGED_TITLE not in _text(app, path), f"{path} was not served from its copy"
+
+
+def test_a_workshop_sign_up_drops_its_case_page_and_keeps_the_others(app, shared_pages, two_cases, staff):
+    case_a, case_b = two_cases
+    workshop = hold(app, staff, case_slug=case_a)
+    _copies_of(app, [f"/cases/{case_a}", f"/cases/{case_b}", "/cases", "/agencies", "/agencies/A00000001"])
+    response = post_form(app.test_client(), f"/workshops/{workshop}", {
+        "name": "林美玲", "email": "meiling.lin@example.tw", "phone": "0912-345-678", "consent": "y"})
+    assert response.status_code == 302
+    assert CHANGED_TITLE in _text(app, f"/cases/{case_a}")
+    assert CHANGED_TITLE not in _text(app, f"/cases/{case_b}")
+    assert CHANGED_TITLE not in _text(app, "/cases")
+    assert CHANGED_AGENCY not in _text(app, "/agencies")
+    assert CHANGED_AGENCY not in _text(app, "/agencies/A00000001")
+
+
+def test_a_comment_drops_its_case_page_and_the_figures_that_count_it(app, shared_pages, two_cases, citizen):
+    case_a, case_b = two_cases
+    _copies_of(app, [f"/cases/{case_a}", f"/cases/{case_b}", "/cases", "/agencies", "/agencies/A00000001"])
+    commenter = app.test_client()
+    login(commenter, citizen)
+    response = post_form(commenter, f"/cases/{case_a}/comments", {"body": "請問施工期間的交通維持計畫？"},
+                         form_page=f"/cases/{case_a}")
+    assert response.status_code == 302
+    page = _text(app, f"/cases/{case_a}")
+    assert CHANGED_TITLE in page and "交通維持計畫" in page
+    assert CHANGED_TITLE not in _text(app, f"/cases/{case_b}")
+    assert CHANGED_TITLE not in _text(app, "/cases")
+    # A top-level comment is a tracked feedback item: the agency's figures count it.
+    assert CHANGED_AGENCY in _text(app, "/agencies")
+    assert CHANGED_AGENCY in _text(app, "/agencies/A00000001")
+
+
+def test_renaming_an_agency_drops_its_page_and_the_lists(app, shared_pages, two_cases, admin):
+    case_a, _case_b = two_cases
+    paths = ["/agencies/A00000001", "/agencies", "/cases", f"/cases/{case_a}"]
+    for path in paths:
+        assert "改名的機關" not in _text(app, path)
+    renamer = app.test_client()
+    login(renamer, admin)
+    response = post_form(renamer, "/admin/agencies/A00000001/edit", {
+        "code": "A00000001", "name_zh": "改名的機關", "name_en": "Renamed Agency", "parent_code": "",
+        "contact_email": "", "response_days": "10"})
+    assert response.status_code == 302
+    for path in paths:
+        assert "改名的機關" in _text(app, path), path
+
+
+def test_every_model_of_the_cached_domains_has_a_rule_for_its_pages():
+    models = {mapper.class_ for mapper in Base.registry.mappers
+              if mapper.class_.__module__.startswith(page_tags.SHOWN_BY)}
+    assert models and models <= set(page_tags.RULES), sorted(m.__name__ for m in models - set(page_tags.RULES))
