@@ -50,9 +50,9 @@ ACCESS = {
     "two_factor.turn_off": SIGNED_IN,
     "two_factor.confirm": SIGNED_IN,
     "cases.index": PUBLIC,
-    "cases.detail": PUBLIC,  # published cases; others 404 (tests/cases/test_views.py)
-    "cases.history": PUBLIC,  # as cases.detail (tests/cases/test_history_pages.py)
-    "cases.change": PUBLIC,  # as cases.detail (tests/cases/test_history_pages.py)
+    "case_page.detail": PUBLIC,  # published cases; others 404 (tests/cases/test_views.py)
+    "cases.history": PUBLIC,  # as case_page.detail (tests/cases/test_history_pages.py)
+    "cases.change": PUBLIC,  # as case_page.detail (tests/cases/test_history_pages.py)
     "agencies.index": PUBLIC,
     "commitments.index": PUBLIC,
     "agencies.detail": PUBLIC,
@@ -72,7 +72,7 @@ ACCESS = {
     "agencies.figures_csv": PUBLIC,
     "agencies.index_csv": PUBLIC,
     "agencies.report_card": PUBLIC,
-    "feedback.post_comment": SIGNED_IN,
+    "case_page.post_comment": SIGNED_IN,
     "feedback.edit_comment": AUTHOR,
     "feedback.delete_comment": AUTHOR,
     "feedback.report_comment": SIGNED_IN,

@@ -98,4 +98,4 @@ def best_practice(slug: str):
         return render_template("admin/best_practice.html", case=case, form=form), 422
     db.session.commit()
     flash(_("Saved."), "success")
-    return redirect(url_for("cases.detail", slug=slug))
+    return redirect(url_for("case_page.detail", slug=slug))

@@ -75,7 +75,7 @@ def _atom(*, title: str, self_url: str, page_url: str, entries: list[Entry], fal
 
 
 def _case_entry(case: Case) -> Entry:
-    url = url_for("cases.detail", slug=case.slug, _external=True)
+    url = url_for("case_page.detail", slug=case.slug, _external=True)
     return Entry(id=url, title=case.title(_locale()), updated=case.updated_at, link=url,
                  summary=case.summary(_locale()))
 
@@ -127,7 +127,7 @@ def case(slug: str):
     entries = [_history_entry(found, change) for change in changes.read(db.session, found, latest, _locale())]
     entries += [_answer_entry(answer) for answer in queries.latest_answers(db.session, case_id=found.id)]
     return _atom(title=found.title(_locale()), self_url=url_for("feeds.case", slug=slug, _external=True),
-                 page_url=url_for("cases.detail", slug=slug, _external=True), entries=entries,
+                 page_url=url_for("case_page.detail", slug=slug, _external=True), entries=entries,
                  fallback=found.updated_at)
 
 

@@ -184,7 +184,7 @@ def _risk_text(risk: RiskItem) -> str:
 
 
 def _documents(case: Case) -> list[dict[str, Any]]:
-    page = url_for("cases.detail", slug=case.slug, _external=True)
+    page = url_for("case_page.detail", slug=case.slug, _external=True)
     documents = []
     for document in case.documents:
         entry: dict[str, Any] = {"id": f"document-{document.id}"}

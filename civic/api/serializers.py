@@ -138,7 +138,7 @@ class ContractSchema(Schema):
 
 
 def _case_url(case) -> str:
-    return url_for("cases.detail", slug=case.slug, _external=True)
+    return url_for("case_page.detail", slug=case.slug, _external=True)
 
 
 @all_required

@@ -1,4 +1,5 @@
-"""Public case pages: the list with filters and one case with every section."""
+"""Public case pages: the list with filters and each case's change history. The case page itself,
+which shows what other domains add to a case, is composed in civic/site/case_page.py."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from civic.agencies.queries import list_active_agencies
-from civic.cases import changes, completeness, labels, permissions, queries
+from civic.cases import changes, labels, permissions, queries
 from civic.cases.forms import CaseFilterForm
 from civic.cases.models import Case, HistoryEntry
 from civic.cases.regions import county_name
@@ -50,7 +51,7 @@ def county_filter(code: str | None) -> str:
 
 
 @bp.get("/cases")
-@page_cache.public
+@page_cache.public(tags=lambda args: ("cases", "agencies"))
 def index():
     """Every published case, filtered, sorted and paginated."""
     locale = str(get_locale())
@@ -74,8 +75,7 @@ def index():
     return render_template("cases/index.html", form=form, page=page)
 
 
-# The newest changes the case page shows; the rest are one link away.
-LATEST_CHANGES = 3
+# The changes a history page shows.
 CHANGES_PER_PAGE = 20
 
 
@@ -83,29 +83,8 @@ def read_changes(case: Case, entries: list[HistoryEntry]) -> list[changes.Change
     return changes.read(db.session, case, entries, str(get_locale()))
 
 
-def render_case(case: Case, *, status: int = 200, **extra):
-    """The case page, also used by other domains to show a form of theirs again with errors."""
-    corrections = queries.list_meeting_corrections(db.session, case)
-    latest = queries.list_latest_history(db.session, case, LATEST_CHANGES)
-    page = render_template(
-        "cases/detail.html",
-        case=case,
-        assessment=completeness.assess(case),
-        latest_changes=read_changes(case, latest),
-        # Entries are numbered 1, 2, 3... without gaps: the newest one says how many there are, and
-        # its hash is the head of the chain.
-        change_count=latest[0].seq if latest else 0,
-        history_head=latest[0].hash if latest else None,
-        corrections=corrections,
-        can_edit=permissions.can_edit(current_user, case),
-        can_feature=permissions.can_feature(current_user),
-        **extra,
-    )
-    return page, status
-
-
 @bp.get("/cases/<slug>/history")
-@page_cache.public
+@page_cache.public(tags=lambda args: (f"case:{args['slug']}", "agencies"))
 def history(slug: str):
     """Every change ever made to a case and its parts, newest first, with before and after."""
     case = queries.get_case_by_slug(db.session, slug) or abort(404)
@@ -128,12 +107,3 @@ def change(slug: str, seq: int):
     if not 1 <= seq <= total:
         abort(404)
     return redirect(change_url(case, seq, total))
-
-
-@bp.get("/cases/<slug>")
-@page_cache.public
-def detail(slug: str):
-    """One case: the structured disclosure and every part, its change history and its thread."""
-    case = queries.get_case_with_parts(db.session, slug) or abort(404)
-    require(permissions.can_view(current_user, case), status=404)
-    return render_case(case)

@@ -1,28 +1,25 @@
-"""Public comment pages: posting on a case, editing and deleting one's own, reporting, the
-status page of a feedback item, following cases and agencies, unsubscribing.
+"""Public comment pages: editing and deleting one's own comment, reporting, the status page of a
+feedback item, following cases and agencies, unsubscribing. Posting is on the case page
+(civic/site/case_page.py), which shows a refused comment again.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from civic.agencies.queries import get_agency_by_code
 from civic.cases import queries as case_queries
 from civic.cases.models import Case
-from civic.cases.views import render_case
 from civic.core.errors import DomainError
-from civic.core.text import parse_id
 from civic.core.time import utcnow
 from civic.extensions import db, limiter
 from civic.feedback import follow_ups, labels, moderation, permissions, queries, services
-from civic.feedback.forms import CommentForm, EditCommentForm, EmptyForm, FollowUpForm, ReportForm
+from civic.feedback.forms import EditCommentForm, EmptyForm, FollowUpForm, ReportForm
 from civic.feedback.models import Comment, Feedback
 from civic.feedback.tracking import normalize
 from civic.web.access import require, safe_next
-from civic.web.paging import page_number
 from civic.web.templating import format_datetime
 
 bp = Blueprint("feedback", __name__)
@@ -31,82 +28,6 @@ bp = Blueprint("feedback", __name__)
 @bp.app_template_global()
 def feedback_label(table: str, code: str | None) -> str:
     return labels.label(getattr(labels, table), code)
-
-
-@bp.app_template_global()
-def comment_thread(case):
-    """The case page's thread: one page of comments with replies and official answers."""
-    raw = request.args.get("comments", "1")
-    page = page_number(raw) or 1
-    return queries.get_thread(db.session, case, page=page)
-
-
-@bp.app_template_global()
-def comment_permissions(comment: Comment) -> dict[str, bool]:
-    now = utcnow()
-    return {"edit": permissions.can_edit_comment(current_user, comment, now),
-            "delete": permissions.can_delete_comment(current_user, comment),
-            "report": permissions.can_report(current_user, comment),
-            "restore": comment.is_hidden and permissions.can_moderate(current_user)}
-
-
-@bp.app_template_global()
-def new_comment_form(case) -> CommentForm:
-    form = CommentForm(formdata=None)
-    form.set_targets(case, str(get_locale()))
-    return form
-
-
-@bp.app_template_global()
-def is_following(case=None, agency=None) -> bool:
-    if not current_user.is_authenticated:
-        return False
-    return queries.get_subscription(db.session, current_user.id, case_id=case.id if case else None,
-                                    agency_id=agency.id if agency else None) is not None
-
-
-def _comment_limit() -> str:
-    return current_app.config["COMMENT_RATE_LIMIT"]
-
-
-def _target(about: str | None) -> tuple[int | None, int | None]:
-    if about and about.startswith("meeting-"):
-        return parse_id(about[8:]), None
-    if about and about.startswith("risk-"):
-        return None, parse_id(about[5:])
-    return None, None
-
-
-@bp.post("/cases/<slug>/comments")
-@login_required
-@limiter.limit(_comment_limit, key_func=lambda: f"comment:{current_user.get_id()}")
-def post_comment(slug: str):
-    """Accept a comment on a case; a top-level comment becomes tracked feedback."""
-    case = case_queries.get_case_with_parts(db.session, slug)
-    if case is None or not case.is_published:
-        abort(404)
-    require(permissions.can_comment(current_user, case))
-    form = CommentForm()
-    form.set_targets(case, str(get_locale()))
-    if not form.validate_on_submit():
-        return render_case(case, status=422, comment_form=form)
-    meeting_id, risk_id = _target(form.about.data)
-    data = services.CommentInput(body=form.body.data, meeting_id=meeting_id, risk_id=risk_id,
-                                 parent_id=int(form.parent_id.data) if form.parent_id.data else None)
-    try:
-        comment = services.submit_comment(db.session, case, data, author=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        form.body.errors = [*form.body.errors, error.message]
-        return render_case(case, status=422, comment_form=form)
-    number = comment.feedback.tracking_number if comment.parent_id is None else None
-    comment_id = comment.id
-    db.session.commit()
-    if number is not None:
-        flash(_("Received. Your tracking number is %(number)s.", number=number), "success")
-        return redirect(url_for("feedback.status", tracking_number=number))
-    flash(_("Your reply has been posted."), "success")
-    return redirect(url_for("cases.detail", slug=slug) + f"#comment-{comment_id}")
 
 
 def _own_comment(comment_id: int) -> Comment:
@@ -139,7 +60,7 @@ def edit_comment(comment_id: int):
 
 def _comment_url(comment: Comment) -> str:
     slug = db.session.get(Case, comment.case_id).slug
-    return url_for("cases.detail", slug=slug) + f"#comment-{comment.id}"
+    return url_for("case_page.detail", slug=slug) + f"#comment-{comment.id}"
 
 
 @bp.post("/comments/<int:comment_id>/delete")
@@ -250,7 +171,7 @@ def _follow_target(kind: str, key: str):
         case = case_queries.get_case_with_parts(db.session, key)
         if case is None or not case.is_published:
             abort(404)
-        return {"case": case}, url_for("cases.detail", slug=key)
+        return {"case": case}, url_for("case_page.detail", slug=key)
     agency = get_agency_by_code(db.session, key)
     if agency is None or not agency.is_active:
         abort(404)

@@ -21,12 +21,6 @@ from civic.web.paging import requested_page
 bp = Blueprint("pledges", __name__)
 
 
-@bp.app_template_global()
-def pledge_coverage(case):
-    """Which of a case's contracted suppliers hold an active pledge for it."""
-    return queries.case_coverage(db.session, case)
-
-
 def _sign_form() -> SignForm:
     form = SignForm()
     form.set_choices(queries.confirmed_companies(db.session, current_user.id),

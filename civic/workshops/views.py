@@ -68,12 +68,6 @@ def masked_email(email: str | None) -> str:
 
 
 @bp.app_template_global()
-def case_workshops(case) -> list[Workshop]:
-    """The workshops of a case, for the case page (templates/workshops/_case_workshops.html)."""
-    return queries.list_case_workshops(db.session, case.id)
-
-
-@bp.app_template_global()
 def workshops_now() -> datetime:
     return utcnow()
 

@@ -237,6 +237,16 @@ def test_follow_and_unsubscribe_from_the_mail_link_without_signing_in(app, citiz
     assert "已經使用過" in page_of(anonymous.get(link))
 
 
+def test_the_agency_page_says_whether_the_visitor_follows_the_agency(app, other_citizen, published_case):
+    follower = app.test_client()
+    login(follower, other_citizen)
+    before = page_of(follower.get("/agencies/A00000001"))
+    assert "追蹤這個機關" in before and "取消追蹤這個機關" not in before
+    assert post_form(follower, "/agencies/A00000001/follow", {}, form_page="/agencies/A00000001").status_code == 302
+    assert "取消追蹤這個機關" in page_of(follower.get("/agencies/A00000001"))
+    assert "追蹤這個機關" not in page_of(app.test_client().get("/agencies/A00000001"))
+
+
 def test_the_status_page_forgives_typing_and_unknown_numbers_are_404(app, item):
     client = app.test_client()
     assert client.get(f"/feedback/{item.lower()}").status_code == 302

@@ -449,11 +449,13 @@ def test_the_partials_for_the_home_and_case_pages_list_the_workshops(app, staff,
     from flask import render_template_string
 
     from civic.cases.queries import get_case_with_parts
+    from civic.workshops.queries import list_case_workshops
 
     hold(app, staff, title="案件工作坊", case_slug=published_case)
     with app.test_request_context("/"):
         case = get_case_with_parts(db.session, published_case)
-        on_case = render_template_string('{% include "workshops/_case_workshops.html" %}', case=case)
+        on_case = render_template_string('{% include "workshops/_case_workshops.html" %}',
+                                         workshops=list_case_workshops(db.session, case.id))
         on_home = render_template_string('{% include "workshops/_upcoming.html" %}')
     assert "案件工作坊" in on_case and 'id="workshops"' in on_case
     assert "案件工作坊" in on_home and "/workshops" in on_home
