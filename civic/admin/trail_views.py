@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,11 +16,11 @@ from civic.admin import trail
 from civic.admin.forms import AuditFilterForm, EmptyForm
 from civic.core import audit
 from civic.core.roles import Role
-from civic.core.spreadsheets import BOM
 from civic.core.time import start_of_taipei_day
 from civic.extensions import db
 from civic.notifications import services as outbox
 from civic.web.access import role_required
+from civic.web.downloads import csv_response
 from civic.web.paging import requested_page
 
 bp = Blueprint("admin_trail", __name__, url_prefix="/admin")
@@ -87,25 +85,12 @@ def trail_csv():
         abort(400)
     locale = str(get_locale())
 
-    def lines() -> Iterator[str]:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(trail.columns())
-        yield BOM + _drain(out)
+    def rows() -> Iterator[list[str]]:
+        yield trail.columns()
         for batch in audit.iter_batches(db.session, filters):
-            writer.writerows(trail.csv_cells(row) for row in trail.read(db.session, batch, locale))
-            yield _drain(out)
+            yield from (trail.csv_cells(row) for row in trail.read(db.session, batch, locale))
 
-    response = Response(stream_with_context(lines()), mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="audit.csv"'
-    return response
-
-
-def _drain(out: io.StringIO) -> str:
-    text = out.getvalue()
-    out.seek(0)
-    out.truncate()
-    return text
+    return csv_response(rows(), "audit.csv", stream=True)
 
 
 @bp.get("/outbox")

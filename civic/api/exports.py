@@ -8,8 +8,7 @@ carry the same objects as the API. Workshops carry seat counts only, never atten
 
 from __future__ import annotations
 
-import csv
-import io
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -33,10 +32,8 @@ from civic.api.serializers import (
     public_author,
 )
 from civic.cases.models import Case
+from civic.core.spreadsheets import csv_text
 
-BOM = "\ufeff"
-# Spreadsheets run a cell that starts with one of these as a formula; such text gets a quote.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FLUSH_EVERY = 100
 
 
@@ -95,8 +92,6 @@ def _cell(value: Any) -> Any:
         return iso(value)
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
     return value
 
 
@@ -134,7 +129,7 @@ CASE_COLUMNS = (
     Column("suppliers", _suppliers),
     Column("published_at", lambda c: c.published_at),
     Column("updated_at", lambda c: c.updated_at),
-    Column("url", lambda c: url_for("cases.detail", slug=c.slug, _external=True)),
+    Column("url", lambda c: url_for("case_page.detail", slug=c.slug, _external=True)),
 )
 
 
@@ -231,26 +226,11 @@ EXPORTS: dict[str, Export] = {
 }
 
 
-def _drain(buffer: io.StringIO) -> str:
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text
-
-
 def csv_chunks(export: Export, session: Session) -> Iterator[str]:
     """The CSV file in pieces: the byte-order mark, the header, then rows as they are read."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([column.name for column in export.columns])
-    yield BOM + _drain(buffer)
-    for number, row in enumerate(export.rows(session), start=1):
-        writer.writerow([_cell(column.value(row)) for column in export.columns])
-        if number % FLUSH_EVERY == 0:
-            yield _drain(buffer)
-    rest = _drain(buffer)
-    if rest:
-        yield rest
+    header = [column.name for column in export.columns]
+    rows = ([_cell(column.value(row)) for column in export.columns] for row in export.rows(session))
+    return csv_text(itertools.chain([header], rows), flush_every=FLUSH_EVERY)
 
 
 def jsonl_chunks(export: Export, session: Session) -> Iterator[str]:

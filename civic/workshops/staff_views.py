@@ -7,10 +7,9 @@ Staff only, behind the blueprint's wall; each workshop only for its own agency's
 
 from __future__ import annotations
 
-import csv
-import io
+import itertools
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -19,11 +18,11 @@ from civic.accounts.reauth import recent_sign_in_required_to_read
 from civic.cases import queries as case_queries
 from civic.core.errors import DomainError
 from civic.core.roles import Role
-from civic.core.spreadsheets import BOM, safe_cell
 from civic.core.text import parse_id
 from civic.core.time import isoformat, utcnow
 from civic.extensions import db
 from civic.web.access import require, role_required
+from civic.web.downloads import csv_response
 from civic.web.forms import attach_error
 from civic.workshops import labels, participants, permissions, queries, services
 from civic.workshops.forms import CancelWorkshopForm, EmptyForm, MessageForm, WorkshopForm
@@ -195,23 +194,14 @@ def export(workshop_id: int):
     registrations = queries.list_registrations(db.session, workshop.id)
     participants.record_export(db.session, workshop, actor=current_user)
     db.session.commit()
-    out = io.StringIO()
-    out.write(BOM)
-    writer = csv.writer(out)
-    writer.writerow([_("Status"), _("Waitlist number"), _("Name"), _("Email"), _("Phone"), _("Signed up"),
-                     _("Attended"), *workshop.questions])
-    for person in registrations:
-        answers = list(person.answers or [])
-        writer.writerow([safe_cell(value) for value in [
-            labels.label(labels.REGISTRATION_STATUSES, person.status),
-            person.position or "", person.name, person.email, person.phone, isoformat(person.created_at),
-            isoformat(person.attended_at) if person.attended_at else "",
-            *(answers[i] if i < len(answers) else "" for i in range(len(workshop.questions)))]])
-    response = Response(out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="workshop-{workshop.id}-attendees.csv"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    header = [_("Status"), _("Waitlist number"), _("Name"), _("Email"), _("Phone"), _("Signed up"), _("Attended"),
+              *workshop.questions]
+    rows = ([labels.label(labels.REGISTRATION_STATUSES, person.status), person.position or "", person.name,
+             person.email, person.phone, isoformat(person.created_at),
+             isoformat(person.attended_at) if person.attended_at else "",
+             *(list(person.answers or []) + [""] * len(workshop.questions))[:len(workshop.questions)]]
+            for person in registrations)
+    return csv_response(itertools.chain([header], rows), f"workshop-{workshop.id}-attendees.csv", private=True)
 
 
 @bp.route("/<int:workshop_id>/message", methods=["GET", "POST"])
