@@ -21,7 +21,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from civic.accounts.models import Company
 from civic.agencies.models import Agency, AgencyRemoval
 from civic.api.pagination import SECOND_TABLE, KeysetPage, Window, keyset, merge
-from civic.cases.models import Case, HistoryEntry, ReviewState, Sector
+from civic.cases.models import Case, HistoryEntry, Sector
 from civic.cases.queries import part_options
 from civic.core.db import UTCDateTime
 from civic.feedback import figures as feedback_figures
@@ -71,7 +71,7 @@ def _publication_changed(default: ColumnElement[datetime]) -> ColumnElement[date
     Both only move forward, and a case is published again after it was unpublished, so the
     rows that hang off a case come back to mirrors, or leave them, with it.
     """
-    return func.coalesce(when((Case.review_state == ReviewState.published, Case.published_at),
+    return func.coalesce(when((Case.is_published, Case.published_at),
                               else_=Case.updated_at), default)
 
 
@@ -88,7 +88,7 @@ class CaseFilter:
 
 
 def _published() -> Select:
-    return select(Case).where(Case.review_state == ReviewState.published)
+    return select(Case).where(Case.is_published)
 
 
 def _with_parts(statement: Select) -> Select:
@@ -103,7 +103,7 @@ def list_cases(session: Session, case_filter: CaseFilter, window: Window) -> tup
     the filters, since a tombstone tells nothing but the slug, which was public. A case that was
     never published is never named.
     """
-    published = Case.review_state == ReviewState.published
+    published = Case.is_published
     shown = and_(published, *_case_conditions(case_filter))
     if window.since is not None:
         shown = or_(shown, and_(~published, Case.published_at.is_not(None)))
@@ -143,7 +143,7 @@ def get_sector_id(session: Session, code: str) -> int | None:
 
 
 def get_published_case_id(session: Session, slug: str) -> int | None:
-    return session.scalar(select(Case.id).where(Case.slug == slug, Case.review_state == ReviewState.published))
+    return session.scalar(select(Case.id).where(Case.slug == slug, Case.is_published))
 
 
 def iter_cases(session: Session) -> Iterator[Case]:
@@ -160,7 +160,7 @@ def iter_cases(session: Session) -> Iterator[Case]:
 
 
 def last_case_change(session: Session) -> datetime | None:
-    return session.scalar(select(func.max(Case.updated_at)).where(Case.review_state == ReviewState.published))
+    return session.scalar(select(func.max(Case.updated_at)).where(Case.is_published))
 
 
 # Agencies
@@ -212,7 +212,7 @@ def agency_stats(session: Session, agency: Agency, now: datetime, period: Period
     figures = feedback_figures.agency_figures_in_detail(session, agency.id, now, period=period)
     cases, average, cases_changed = session.execute(
         select(func.count(Case.id), func.avg(Case.completeness), func.max(Case.updated_at))
-        .where(Case.agency_id == agency.id, Case.review_state == ReviewState.published)).one()
+        .where(Case.agency_id == agency.id, Case.is_published)).one()
     items_changed = session.scalar(select(func.max(Feedback.updated_at)).where(Feedback.agency_id == agency.id))
     changed = max(moment for moment in (agency.updated_at, cases_changed, items_changed) if moment is not None)
     return AgencyStats(
@@ -247,7 +247,7 @@ def comment_changed_at() -> ColumnElement[datetime]:
 
 def _comments(*, gone_too: bool = False) -> Select:
     """Comments on published cases; with ``gone_too``, also those on cases published once."""
-    published = Case.review_state == ReviewState.published
+    published = Case.is_published
     return (
         select(Comment, Case.slug)
         .join(Case, Case.id == Comment.case_id)
@@ -269,7 +269,7 @@ def list_comments(session: Session, case_id: int | None, window: Window
     their shape. With ``window.since`` they are gone instead, and so are the comments of cases
     no longer published.
     """
-    public = and_(Case.review_state == ReviewState.published, Comment.hidden_at.is_(None),
+    public = and_(Case.is_published, Comment.hidden_at.is_(None),
                   Comment.deleted_at.is_(None))
     since = window.since is not None
     statement = _comments(gone_too=since).add_columns(public.label("is_public"))
@@ -332,7 +332,7 @@ def get_feedback(session: Session, tracking_number: str) -> FeedbackRow | None:
     """The item, if it is about a published case (a hidden or deleted comment shows as such)."""
     row = session.execute(_feedback_items().add_columns(feedback_changed_at())
                           .where(Feedback.tracking_number == tracking_number,
-                                 Case.review_state == ReviewState.published)).first()
+                                 Case.is_published)).first()
     return FeedbackRow(*row) if row is not None else None
 
 
@@ -345,7 +345,7 @@ def list_feedback(session: Session, case_id: int | None, agency_id: int | None, 
     filter narrows those too (an item's case never changes); the agency filter, which forwarding
     changes, only what is listed.
     """
-    public = and_(Case.review_state == ReviewState.published, Comment.hidden_at.is_(None),
+    public = and_(Case.is_published, Comment.hidden_at.is_(None),
                   Comment.deleted_at.is_(None))
     listed = public if agency_id is None else and_(public, Feedback.agency_id == agency_id)
     shown = or_(listed, and_(~public, Case.published_at.is_not(None))) if window.since is not None else listed
@@ -442,7 +442,7 @@ def list_pledge_texts(session: Session, window: Window) -> tuple[list[PledgeText
 
     With ``window.since``, also the texts of cases no longer published, gone.
     """
-    public = or_(PledgeText.case_id.is_(None), Case.review_state == ReviewState.published)
+    public = or_(PledgeText.case_id.is_(None), Case.is_published)
     shown = or_(public, Case.published_at.is_not(None)) if window.since is not None else public
     statement = (select(PledgeText, Case.slug, public.label("is_public"))
                  .outerjoin(Case, Case.id == PledgeText.case_id).where(shown))
@@ -468,7 +468,7 @@ def latest_answers(session: Session, *, case_id: int | None = None, agency_id: i
     statement = (
         select(Response).join(Feedback, Feedback.id == Response.feedback_id)
         .join(Case, Case.id == Feedback.case_id)
-        .where(Case.review_state == ReviewState.published)
+        .where(Case.is_published)
         .options(selectinload(Response.agency), selectinload(Response.feedback).selectinload(Feedback.case))
     )
     if case_id is not None:

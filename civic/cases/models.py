@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civic.accounts.models import Company
@@ -148,8 +149,10 @@ class Case(TimestampMixin, Base):
         back_populates="case", cascade="all, delete-orphan", order_by="HistoryEntry.seq",
         lazy="raise", passive_deletes=True)
 
-    @property
+    @hybrid_property
     def is_published(self) -> bool:
+        """Shown to the public: on the case pages, in lists, the API, exports, feeds and search.
+        The same rule in SQL, for every query that lists only published cases."""
         return self.review_state == ReviewState.published
 
     def title(self, locale: str) -> str:

@@ -46,7 +46,7 @@ class CaseFilters:
 
 
 def _published() -> Select:
-    return select(Case).where(Case.review_state == ReviewState.published)
+    return select(Case).where(Case.is_published)
 
 
 def _apply_filters(session: Session, statement: Select, filters: CaseFilters) -> Select:
@@ -216,7 +216,7 @@ def get_sector_by_code(session: Session, code: str) -> Sector | None:
 
 def list_years(session: Session) -> list[int]:
     """The years to filter by: from the earliest to the latest published case (two index reads)."""
-    published = (Case.review_state == ReviewState.published) & Case.year.is_not(None)
+    published = (Case.is_published) & Case.year.is_not(None)
     first = session.scalar(select(func.min(Case.year)).where(published))
     last = session.scalar(select(func.max(Case.year)).where(published))
     return list(range(last, first - 1, -1)) if first and last else []
@@ -252,7 +252,7 @@ def agency_case_figures(session: Session) -> list[AgencyCaseFigures]:
     counts = (
         select(Case.agency_id, func.count(Case.id).label("cases"),
                func.avg(Case.completeness).label("average"))
-        .where(Case.review_state == ReviewState.published)
+        .where(Case.is_published)
         .group_by(Case.agency_id)
         .subquery()
     )
@@ -275,4 +275,4 @@ def list_published_cases_of_agency(session: Session, agency_id: int) -> list[Cas
 
 def count_published_cases(session: Session) -> int:
     return session.scalar(select(func.count(Case.id)).where(
-        Case.review_state == ReviewState.published)) or 0
+        Case.is_published)) or 0

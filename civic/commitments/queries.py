@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from civic.cases.models import Case, HistoryEntry, ReviewState
+from civic.cases.models import Case, HistoryEntry
 from civic.commitments.models import Commitment, CommitmentMeasure, CommitmentMilestone
 from civic.core.time import start_of_taipei_day, to_taipei
 from civic.feedback.models import Feedback
@@ -97,7 +97,7 @@ def list_progress(session: Session, now: datetime) -> list[CommitmentProgress]:
 
 
 def _published():
-    return Case.review_state == ReviewState.published
+    return Case.is_published
 
 
 def best_practice_cases(session: Session, years: Iterable[int], now: datetime) -> dict[int, int]:

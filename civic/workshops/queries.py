@@ -13,7 +13,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from civic.agencies.models import Agency
-from civic.cases.models import Case, ReviewState
+from civic.cases.models import Case
 from civic.core.pagination import Page
 from civic.workshops.models import ACTIVE, Registration, RegistrationStatus, Workshop, WorkshopStatus
 
@@ -91,7 +91,7 @@ def list_filter_agencies(session: Session) -> list[Agency]:
 def list_filter_cases(session: Session) -> list[Case]:
     """Published cases that have workshops."""
     return list(session.scalars(
-        select(Case).where(Case.id.in_(select(Workshop.case_id)), Case.review_state == ReviewState.published)
+        select(Case).where(Case.id.in_(select(Workshop.case_id)), Case.is_published)
         .order_by(Case.title_zh)))
 
 
