@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, session
 from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
 from flask_login import login_user, logout_user
 
 from civic.accounts import services
@@ -36,6 +37,8 @@ def sign_in(user: User, *, second_step: str | None = None) -> None:
     session.permanent = True
     mark_confirmed()
     login_user(user)
+    # The page after signing in speaks the account's language; so do messages flashed now.
+    refresh()
 
 
 def mark_confirmed() -> None:

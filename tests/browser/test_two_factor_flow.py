@@ -60,7 +60,7 @@ def test_a_new_staff_member_sets_up_two_step_sign_in_and_signs_in_with_a_code(
     expect(page).to_have_url(re.compile(r"/account/two-factor"))
     expect(page.locator("main svg")).to_be_visible()
     check_accessibility(page)
-    screenshot(page, "80-two-factor-setup-phone-zh")
+    screenshot(page, "90-two-factor-setup-phone-zh")
     page.goto("/staff/")
     expect(page).to_have_url(re.compile(r"/account/two-factor\?next=/staff/"))
 
@@ -75,7 +75,7 @@ def test_a_new_staff_member_sets_up_two_step_sign_in_and_signs_in_with_a_code(
     expect(codes).to_have_count(10)
     first_codes = codes.all_inner_texts()
     check_accessibility(page)
-    screenshot(page, "81-recovery-codes-phone-zh")
+    screenshot(page, "91-recovery-codes-phone-zh")
     page.locator("main a.govuk-button").click()
     expect(page).to_have_url(re.compile(r"/staff/$"))
 
@@ -87,7 +87,7 @@ def test_a_new_staff_member_sets_up_two_step_sign_in_and_signs_in_with_a_code(
     submit(page)
     expect(page).to_have_url(re.compile(r"/login/two-factor$"))
     check_accessibility(page)
-    screenshot(page, "82-sign-in-code-phone-zh")
+    screenshot(page, "92-sign-in-code-phone-zh")
     # The code the set-up used works no more; the next one does.
     page.locator('input[name="code"]').fill(totp.at(time.time() + 30))
     submit(page)
@@ -104,7 +104,7 @@ def test_a_new_staff_member_sets_up_two_step_sign_in_and_signs_in_with_a_code(
         page.get_by_role("button", name="產生新的備用碼").click()
         expect(page.locator("h1")).to_have_text("請確認是您本人")
         check_accessibility(page)
-        screenshot(page, "83-confirm-it-is-you-phone-zh")
+        screenshot(page, "93-confirm-it-is-you-phone-zh")
         page.locator('input[name="confirm-password"]').fill(PASSWORD)
         # The app's codes of this minute are used up; a recovery code stands in.
         page.locator('input[name="confirm-code"]').fill(first_codes[0])
