@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from civic.core.labels import label as label  # the one reader of every table here
+
 PROCUREMENT_KINDS = {
     "works": _l("Works (工程)"),
     "goods": _l("Goods (財物)"),
@@ -146,10 +148,3 @@ FIELD_NAMES = {
     "awarded_on": _l("Awarded on"),
     "item": _l("Item"),
 }
-
-
-def label(table: dict, code: str | None) -> str:
-    """The label of ``code`` in ``table``, or the code itself when unknown."""
-    if not code:
-        return ""
-    return str(table.get(code, code))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from civic.core.labels import label as label  # the one reader of every table here
+
 STATUSES = {
     "received": _l("Received"),
     "in_progress": _l("In progress"),
@@ -39,7 +41,3 @@ ESCALATED_TO = {
     "supervisor": _l("Reported to the supervising agency: %(agency)s"),
     "authority": _l("Reported to the integrity authority"),
 }
-
-
-def label(table: dict, code: str | None) -> str:
-    return str(table.get(code, code)) if code else ""

@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
 from datetime import UTC, datetime
 
-ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+from civic.core import short_ids
 
 
 def new_receipt() -> str:
-    """P-XXXX-XXXX: eight random Crockford base-32 characters."""
-    body = "".join(secrets.choice(ALPHABET) for _ in range(8))
-    return f"P-{body[:4]}-{body[4:]}"
+    """P-XXXX-XXXX: eight random Crockford base-32 characters (civic.core.short_ids)."""
+    return short_ids.new_short_id("P")
 
 
 def canonical(content: dict) -> str:

@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 
 from civic.agencies.queries import list_active_agencies
 from civic.cases import queries as case_queries
+from civic.core import short_ids
 from civic.core.errors import DomainError
 from civic.extensions import db, limiter
 from civic.pledges import queries, receipts, services
@@ -84,7 +85,7 @@ def registry():
 @bp.get("/pledges/<receipt>")
 def receipt(receipt: str):
     """One pledge and how anyone can check its hash."""
-    pledge = queries.get_pledge(db.session, receipt.upper()) or abort(404)
+    pledge = queries.get_pledge(db.session, short_ids.normalize(receipt, "P")) or abort(404)
     content = services.content_of(pledge)
     can_withdraw = current_user.is_authenticated and queries.represents(db.session, current_user.id,
                                                                          pledge.company_id)
@@ -96,7 +97,7 @@ def receipt(receipt: str):
 @login_required
 def withdraw(receipt: str):
     """The signing company withdraws its pledge, with a public reason."""
-    pledge = queries.get_pledge(db.session, receipt.upper()) or abort(404)
+    pledge = queries.get_pledge(db.session, short_ids.normalize(receipt, "P")) or abort(404)
     if not queries.represents(db.session, current_user.id, pledge.company_id):
         abort(403)
     form = WithdrawForm()

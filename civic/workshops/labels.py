@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from civic.core.labels import label as label  # the one reader of every table here
+
 WORKSHOP_STATUSES = {
     "scheduled": _l("Scheduled"),
     "cancelled": _l("Cancelled"),
@@ -14,7 +16,3 @@ REGISTRATION_STATUSES = {
     "cancelled": _l("Cancelled"),
     "attended": _l("Attended"),
 }
-
-
-def label(table: dict, code: str | None) -> str:
-    return str(table.get(code, code)) if code else ""
