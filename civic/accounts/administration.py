@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from civic.accounts import emails, tokens
 from civic.accounts.models import CompanyRepresentative, Invitation, User
-from civic.accounts.queries import get_user_by_email, normalize_email
+from civic.accounts.queries import get_user_by_email, is_last_active_admin, normalize_email
 from civic.accounts.services import create_user, end_all_sessions, suspend_user
 from civic.agencies.models import Agency
 from civic.core import audit
@@ -112,11 +112,6 @@ def accept_invitation(session: Session, token: str, *, name: str, password: str)
     return user
 
 
-def _other_active_admins(session: Session, user: User) -> int:
-    return session.scalar(select(func.count(User.id)).where(
-        User.role == Role.admin, User.id != user.id, User.suspended_at.is_(None), User.deleted_at.is_(None))) or 0
-
-
 def change_role(session: Session, user: User, *, role: str, agency: Agency | None, actor: User) -> None:
     """Give an account another role (and agency, for staff); its sessions end so it takes effect."""
     _require_admin(actor)
@@ -126,7 +121,7 @@ def change_role(session: Session, user: User, *, role: str, agency: Agency | Non
     if user.role == Role.admin and role != Role.admin:
         if user.id == actor.id:
             raise PermissionDenied(_("You cannot remove your own administrator role."))
-        if _other_active_admins(session, user) == 0:
+        if is_last_active_admin(session, user):
             raise PermissionDenied(_("The last administrator cannot be demoted."))
     old_role, old_agency = user.role, user.agency.code if user.agency else None
     if (old_role, old_agency) == (role, agency.code if agency else None):
@@ -145,7 +140,7 @@ def suspend(session: Session, user: User, *, actor: User, reason: str) -> None:
         raise PermissionDenied(_("You cannot suspend your own account."))
     if user.suspended_at is not None:
         raise Conflict(_("This account is already suspended."))
-    if user.role == Role.admin and _other_active_admins(session, user) == 0:
+    if is_last_active_admin(session, user):
         raise PermissionDenied(_("The last administrator cannot be suspended."))
     if not reason.strip():
         raise DomainError(_("Say why the account is suspended."), field="reason")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, func
+from sqlalchemy import BigInteger, ColumnElement, ForeignKey, Index, String, Text, UniqueConstraint, and_, func
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civic.agencies.models import Agency
@@ -52,9 +53,16 @@ class User(TimestampMixin, Base):
     def is_verified(self) -> bool:
         return self.verified_at is not None
 
-    @property
+    @hybrid_property
     def is_active(self) -> bool:
+        """Neither suspended nor deleted: may sign in, act and be mailed. The same rule in SQL for
+        the queries that pick people to mail or to assign."""
         return self.suspended_at is None and self.deleted_at is None
+
+    @is_active.inplace.expression
+    @classmethod
+    def _is_active_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.suspended_at.is_(None), cls.deleted_at.is_(None))
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles

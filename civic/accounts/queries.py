@@ -12,6 +12,7 @@ from civic.accounts import devices
 from civic.accounts.models import Company, CompanyRepresentative, Invitation, User, UserSession
 from civic.agencies.models import Agency
 from civic.core.pagination import Page
+from civic.core.roles import Role
 from civic.core.time import utcnow
 
 
@@ -124,7 +125,16 @@ def list_mail_recipients(session: Session, *criteria) -> list[tuple[str, str]]:
     address, by address: who is mailed as "the administrators" or "the agency's staff"."""
     rows = session.execute(
         select(User.email, User.locale)
-        .where(*criteria, User.suspended_at.is_(None), User.deleted_at.is_(None), User.email != "")
+        .where(*criteria, User.is_active, User.email != "")
         .order_by(User.email)
     )
     return [(email, locale) for email, locale in rows]
+
+
+def is_last_active_admin(session: Session, user: User) -> bool:
+    """True when ``user`` is the only active administrator: the site must keep one, so they may
+    not be demoted, suspended or deleted."""
+    if user.role != Role.admin:
+        return False
+    return session.scalar(select(User.id).where(User.role == Role.admin, User.id != user.id, User.is_active)
+                          .limit(1)) is None

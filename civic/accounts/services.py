@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from civic.accounts import devices, emails, passwords, security_events, tokens
 from civic.accounts.models import Company, CompanyRepresentative, User, UserSession
-from civic.accounts.queries import get_company_by_ubn, get_user_by_email, normalize_email
+from civic.accounts.queries import get_company_by_ubn, get_user_by_email, is_last_active_admin, normalize_email
 from civic.accounts.ubn import is_valid_ubn, normalize
 from civic.agencies.models import Agency
 from civic.core import audit
@@ -287,7 +287,7 @@ def delete_account(session: Session, user: User, *, password: str) -> None:
     """Remove the user's personal data; what they published stays, shown as a former user."""
     if not passwords.verify_password(user.password_hash, password):
         raise DomainError(_("Your password is not correct."), field="password")
-    if user.role == Role.admin and _is_last_admin(session, user):
+    if is_last_active_admin(session, user):
         raise PermissionDenied(_("The last administrator cannot delete their account."))
     end_all_sessions(session, user)
     session.execute(
@@ -301,16 +301,6 @@ def delete_account(session: Session, user: User, *, password: str) -> None:
     user.role = Role.citizen
     audit.record(session, "account.deleted", actor_id=user.id, target_type="user",
                  target_id=user.id)
-
-
-def _is_last_admin(session: Session, user: User) -> bool:
-    others = session.scalar(
-        select(User.id).where(
-            User.role == Role.admin, User.id != user.id, User.deleted_at.is_(None),
-            User.suspended_at.is_(None),
-        ).limit(1)
-    )
-    return others is None
 
 
 def suspend_user(session: Session, user: User, *, actor: User, reason: str) -> None:

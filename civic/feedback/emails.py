@@ -99,7 +99,7 @@ def answered(session: Session, feedback: Feedback) -> None:
         select(User.email, User.locale, Subscription.unsubscribe_token, Subscription.case_id)
         .join(Subscription, Subscription.user_id == User.id)
         .where((Subscription.case_id == feedback.case_id) | (Subscription.agency_id == feedback.agency_id),
-               User.suspended_at.is_(None), User.deleted_at.is_(None))
+               User.is_active)
     ).all()
     told = {author.email} if author else set()
     # Someone who follows both the case and the agency hears once, as a follower of the case.

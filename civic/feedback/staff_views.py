@@ -47,8 +47,7 @@ def wall() -> None:
 
 def _colleagues() -> list[User]:
     return list(db.session.scalars(select(User).where(
-        User.agency_id == current_user.agency_id, User.role == Role.staff, User.suspended_at.is_(None),
-        User.deleted_at.is_(None)).order_by(User.display_name)))
+        User.agency_id == current_user.agency_id, User.role == Role.staff, User.is_active).order_by(User.display_name)))
 
 
 @bp.get("/")
