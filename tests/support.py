@@ -1,13 +1,22 @@
-"""Helpers for tests: accounts as plain data, CSRF-aware form posts, a loopback SMTP server."""
+"""Helpers for tests: accounts as plain data, CSRF-aware form posts, a loopback SMTP server, the
+site served by gunicorn as in production."""
 
 from __future__ import annotations
 
+import contextlib
+import http.client
+import os
 import re
 import socket
+import subprocess
+import sys
 import threading
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 import redis
@@ -114,3 +123,51 @@ def redis_url_or_skip() -> str:
             raise RuntimeError(f"Redis is required for this run: {error}") from error
         pytest.skip(f"Redis does not answer at {url}")
     return url
+
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@contextlib.contextmanager
+def gunicorn_serving(database_url: str, log: Path, *, workers: int, threads: int = 1, app: str = "wsgi:app",
+                     env: dict[str, str] | None = None) -> Iterator[str]:
+    """Serve the site on ``database_url`` with gunicorn's ``workers`` processes, as in production;
+    yield its address once /healthz answers. Its output goes to ``log``, shown when it fails."""
+    port = free_port()
+    environment = {**os.environ, "CIVIC_ENV": "testing", "DATABASE_URL": database_url, **(env or {})}
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-k", "gthread", "--workers", str(workers), "--threads", str(threads),
+             "--timeout", "60", "--graceful-timeout", "5", "--bind", f"127.0.0.1:{port}", app],
+            cwd=REPO_ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        _wait_until_up(port, process, log)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+def _wait_until_up(port: int, process: subprocess.Popen, log: Path) -> None:
+    # Each worker imports the application on its first request, which takes seconds on a busy machine.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"gunicorn exited early:\n{log.read_text(errors='replace')[-3000:]}")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            connection.request("GET", "/healthz")
+            response = connection.getresponse()
+            response.read()
+            if response.status == 200:
+                return
+        except OSError:
+            pass
+        finally:
+            connection.close()
+        time.sleep(0.2)
+    pytest.fail(f"gunicorn did not answer within 60 s:\n{log.read_text(errors='replace')[-3000:]}")

@@ -207,7 +207,6 @@ class SecondFactor(Base):
     secret: Mapped[str | None] = mapped_column(String(64))
     pending_secret: Mapped[str | None] = mapped_column(String(64))
     last_step: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
-    enrolled_at: Mapped[datetime | None]
 
 
 class RecoveryCode(Base):

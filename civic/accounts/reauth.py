@@ -36,7 +36,7 @@ def recent_sign_in_required(view: Callable[..., Any]) -> Callable[..., Any]:
             return view(*args, **kwargs)
         if "confirm-password" not in request.form:
             return render_confirmation(ConfirmIdentityForm(formdata=None, prefix="confirm"),
-                                       action=_here(), carry=True)
+                                       action=here(), carry=True)
         outcome = confirm_identity(carry=True)
         return view(*args, **kwargs) if outcome is None else outcome
 
@@ -51,7 +51,7 @@ def recent_sign_in_required_to_read(view: Callable[..., Any]) -> Callable[..., A
         if _recent():
             return view(*args, **kwargs)
         return render_confirmation(ConfirmIdentityForm(formdata=None, prefix="confirm"),
-                                   action=url_for("two_factor.confirm", next=_here()))
+                                   action=url_for("two_factor.confirm", next=here()))
 
     return wrapped
 
@@ -71,7 +71,7 @@ def confirm_identity(*, carry: bool = False) -> Any | None:
             db.session.commit()
             mark_confirmed()
             return None
-    return render_confirmation(form, action=_here(), carry=carry, status=422)
+    return render_confirmation(form, action=here(), carry=carry, status=422)
 
 
 def render_confirmation(form: ConfirmIdentityForm, *, action: str, carry: bool = False, status: int = 200):
@@ -85,6 +85,6 @@ def _recent() -> bool:
     return confirmed_since(current_app.config["RECENT_SIGN_IN_SECONDS"])
 
 
-def _here() -> str:
+def here() -> str:
     """This request's path and query, without the dangling "?" of an empty query."""
     return request.full_path.rstrip("?")

@@ -26,7 +26,10 @@ def load_user(token: str) -> User | None:
 
 def sign_in(user: User, *, second_step: str | None = None) -> None:
     """Open a new server-side session for ``user`` in this browser; the trail records the sign-in
-    and, where one was asked, how the second step was passed."""
+    and, where one was asked, how the second step was passed. An account with the second step
+    set up is signed in only once its code was checked (``second_step`` says how)."""
+    if user.two_factor_enrolled_at is not None and second_step is None:
+        raise ValueError("an account with two-step sign-in needs its second step before signing in")
     token = services.start_session(db.session, user, origin=request_origin(), second_step=second_step)
     user.session_token = token
     # A fresh cookie at login, so a session id planted before login is worthless.

@@ -87,11 +87,9 @@ def confirm(session: Session, user: User, code: str, *, origin: audit.Origin) ->
     if step is None:
         raise DomainError(_("That code is not right. Type the six digits your app shows now."))
     replacing = factor.secret is not None
-    now = utcnow()
     factor.secret, factor.pending_secret = factor.pending_secret, None
     factor.last_step = step
-    factor.enrolled_at = now
-    user.two_factor_enrolled_at = now
+    user.two_factor_enrolled_at = utcnow()
     codes = _new_recovery_codes(session, user)
     audit.record(session, "account.two_factor_enrolled", actor_id=user.id, target_type="user",
                  target_id=user.id, replaced=replacing, **origin.as_details())

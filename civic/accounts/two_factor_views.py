@@ -55,7 +55,7 @@ def lead_to_enrolment() -> Any:
         return None
     if not current_user.is_authenticated or not two_factor.must_enrol(current_user):
         return None
-    wanted = request.full_path.rstrip("?") if request.method == "GET" else None
+    wanted = reauth.here() if request.method == "GET" else None
     return redirect(url_for("two_factor.setup", next=wanted), 303)
 
 
@@ -143,18 +143,19 @@ def enrol():
     """Turn the app on with its first code; the recovery codes are shown once, here."""
     user = current_user._get_current_object()
     form = TwoFactorSetupForm()
-    if not form.validate_on_submit():
-        return _render_setup(user, two_factor.begin(db.session, user), form, 422)
-    try:
-        codes = two_factor.confirm(db.session, user, form.code.data, origin=request_origin())
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, "code")
-        secret = two_factor.begin(db.session, user)
-        db.session.commit()
-        return _render_setup(user, secret, form, 422)
+    if form.validate_on_submit():
+        try:
+            codes = two_factor.confirm(db.session, user, form.code.data, origin=request_origin())
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error, "code")
+        else:
+            db.session.commit()
+            return _render_codes(codes, first=True)
+    # Shown again with the secret the app may already hold (or a new one, kept for the next try).
+    secret = two_factor.begin(db.session, user)
     db.session.commit()
-    return _render_codes(codes, first=True)
+    return _render_setup(user, secret, form, 422)
 
 
 def _render_codes(codes: list[str], *, first: bool):

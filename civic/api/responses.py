@@ -1,14 +1,13 @@
-"""How the open data answers go out: JSON with an ETag and conditional GET, streamed files, and
+"""How the open data answers go out: JSON with an ETag and conditional GET, and
 CORS for GET under /api/ and /feeds/ (errors included), so browser scripts anywhere can read them.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
-from flask import Response, request, stream_with_context
+from flask import Response, request
 
 OPEN_PREFIXES = ("/api/", "/feeds/")
 EXPOSED_HEADERS = "ETag, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
@@ -31,14 +30,6 @@ def json_response(payload: Any) -> Response:
 
 def document_response(body: str, mimetype: str) -> Response:
     return conditional(Response(body, mimetype=mimetype))
-
-
-def streamed(chunks: Iterator[str], mimetype: str, *, filename: str | None = None) -> Response:
-    """A body written while it is read from the database, so memory stays bounded."""
-    response = Response(stream_with_context(chunks), mimetype=mimetype)
-    if filename:
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def allow_cross_origin(response: Response) -> Response:

@@ -39,7 +39,7 @@ from civic.api.params import (
     parse,
     window,
 )
-from civic.api.responses import allow_cross_origin, json_response, streamed
+from civic.api.responses import allow_cross_origin, json_response
 from civic.api.serializers import (
     AgencyListSchema,
     AgencySchema,
@@ -74,6 +74,7 @@ from civic.extensions import db, limiter
 from civic.feedback import periods
 from civic.feedback.tracking import PATTERN as TRACKING_PATTERN
 from civic.feedback.tracking import normalize
+from civic.web.downloads import streamed
 from civic.web.errors import error_response
 
 # Requests one client may make to the API and the feeds; config.API_RATE_LIMIT overrides it.

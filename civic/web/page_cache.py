@@ -39,11 +39,9 @@ Tags = Callable[[dict], Iterable[str]]
 
 # Every copy carries ALL; a change whose pages cannot be told bumps it and so drops every copy.
 ALL = "*"
-# What an untagged public view shows is unknown: its copies carry ANY, bumped by every change.
-ANY = "any-change"
 
 
-def public(view: Callable | None = None, *, tags: Tags | None = None):
+def public(*, tags: Tags):
     """Let anonymous visitors share the pages ``view`` makes.
 
     ``tags`` names what a page shows, from the address's view arguments, e.g.
@@ -51,14 +49,13 @@ def public(view: Callable | None = None, *, tags: Tags | None = None):
     those drops the page's copies and no other. The vocabulary: ``case:<slug>`` and
     ``agency:<code>`` for one case or agency, ``cases``, ``agencies``, ``feedback``,
     ``workshops`` and ``commitments`` for what lists and figures show (see civic/site/page_tags.py).
-    Without ``tags`` the copies are dropped by any change.
     """
     def mark(view: Callable) -> Callable:
         view.shared_with_anonymous_visitors = True
-        view.page_tags = tags or (lambda _arguments: (ANY,))
+        view.page_tags = tags
         return view
 
-    return mark(view) if view is not None else mark
+    return mark
 
 
 def _may_share(environ: dict) -> bool:
@@ -107,7 +104,7 @@ def _generations(backend, tags: tuple[str, ...]) -> list[str]:
 def bump(tags: Iterable[str]) -> None:
     """Make the copies of every page carrying one of ``tags`` unreachable (they expire unread)."""
     backend = current_app.extensions["cache"][cache]
-    backend.set_many({_generation_key(tag): _new_generation() for tag in {*tags, ANY}},
+    backend.set_many({_generation_key(tag): _new_generation() for tag in set(tags)},
                      timeout=GENERATION_SECONDS)
 
 

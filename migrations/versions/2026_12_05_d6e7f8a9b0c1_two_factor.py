@@ -24,7 +24,6 @@ def upgrade():
     sa.Column('secret', sa.String(length=64), nullable=True),
     sa.Column('pending_secret', sa.String(length=64), nullable=True),
     sa.Column('last_step', sa.BigInteger(), server_default='0', nullable=False),
-    sa.Column('enrolled_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_second_factors_user_id_users'),
                             ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_second_factors'))

@@ -6,13 +6,8 @@ production server names no version of itself.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pyotp
 import pytest
@@ -26,9 +21,8 @@ from civic.core.roles import Role
 from civic.core.time import utcnow
 from civic.extensions import db
 from tests.conftest import fresh_postgres_database, make_app, postgres_admin_url
-from tests.support import PASSWORD, free_port
+from tests.support import PASSWORD, gunicorn_serving
 
-ROOT = Path(__file__).resolve().parents[2]
 ATTEMPTS = 16
 WORKERS = 4
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -36,7 +30,7 @@ SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 @pytest.fixture(scope="module")
-def server(smtp_server):
+def server(smtp_server, tmp_path_factory):
     """gunicorn with four workers on a PostgreSQL database of its own; yields its address."""
     admin = postgres_admin_url()
     if admin is None:
@@ -52,39 +46,17 @@ def server(smtp_server):
             db.session.flush()
             enrolled = db.session.scalar(select(User).where(User.email == "enrolled@example.tw"))
             enrolled.two_factor_enrolled_at = utcnow()
-            db.session.add(SecondFactor(user_id=enrolled.id, secret=SECRET, last_step=0, enrolled_at=utcnow()))
+            db.session.add(SecondFactor(user_id=enrolled.id, secret=SECRET, last_step=0))
             db.session.commit()
-        port = free_port()
-        env = {**os.environ, "DATABASE_URL": url, "CIVIC_ENV": "development", "SECRET_KEY": "gunicorn-test",
-               "PAGE_CACHE_SECONDS": "0"}
-        process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
-             "--log-level", "warning", 'civic:create_app({"RATELIMIT_ENABLED": False, "MAIL_CONSOLE": False})'],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        base = f"http://127.0.0.1:{port}"
+        log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
         try:
-            _wait_for(base, process)
-            yield base
+            with gunicorn_serving(url, log, workers=WORKERS,
+                                  app='civic:create_app({"RATELIMIT_ENABLED": False})') as base:
+                yield base
         finally:
-            process.terminate()
-            process.wait(timeout=20)
-            process.stderr.close()
             with application.app_context():
                 db.session.remove()
                 db.engine.dispose()
-
-
-def _wait_for(base: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn stopped: {process.stderr.read().decode()[-2000:]}")
-        try:
-            if requests.get(f"{base}/healthz", timeout=10).status_code == 200:
-                return
-        except (requests.ConnectionError, requests.Timeout):
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer within 60 s")
 
 
 def _password(base: str, email: str, password: str) -> tuple[requests.Session, requests.Response]:

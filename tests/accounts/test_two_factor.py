@@ -314,3 +314,13 @@ def test_the_attendee_download_asks_again_then_comes_back(app, staff):
         response = browser.post(action, data={"csrf_token": token, "confirm-password": PASSWORD})
         assert response.status_code == 302 and response.headers["Location"] == path
         assert browser.get(path).headers["Content-Type"].startswith("text/csv")
+
+
+def test_no_code_no_session_even_for_a_caller_that_forgets_to_ask(app, citizen):
+    enrolled_client(app, citizen)
+    from civic.accounts.sessions import sign_in
+
+    with app.test_request_context():
+        user = db.session.get(User, citizen.id)
+        with pytest.raises(ValueError):
+            sign_in(user)

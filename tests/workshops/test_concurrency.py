@@ -14,10 +14,7 @@ server commits. Everything is bounded in time.
 from __future__ import annotations
 
 import http.client
-import os
 import re
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -42,9 +39,8 @@ from civic.notifications.models import OutboxMessage
 from civic.workshops import queries, services
 from civic.workshops.models import Registration, Workshop
 from tests.conftest import fresh_postgres_database, make_app, postgres_admin_url
-from tests.support import PASSWORD, free_port
+from tests.support import PASSWORD, gunicorn_serving
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 SEATS = 10
 CROWD = 60
@@ -278,47 +274,14 @@ def gunicorn_server(smtp_server, tmp_path_factory) -> Iterator[Server]:
         app = make_app(url, smtp_server.port)
         with app.app_context():
             upgrade()
-        port = free_port()
         log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
-        env = {**os.environ, "CIVIC_ENV": "testing", "DATABASE_URL": url, "SITE_URL": "http://civic.test"}
-        with log.open("wb") as output:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-k", "gthread", "--workers", "3", "--threads", "4",
-                 "--timeout", "60", "--graceful-timeout", "5", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-                cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
         try:
-            _wait_until_up(port, process, log)
-            yield Server(f"http://127.0.0.1:{port}", app, log)
+            with gunicorn_serving(url, log, workers=3, threads=4, env={"SITE_URL": "http://civic.test"}) as base:
+                yield Server(base, app, log)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
             with app.app_context():
                 db.session.remove()
                 db.engine.dispose()
-
-
-def _wait_until_up(port: int, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited early:\n{log.read_text(errors='replace')[-3000:]}")
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        try:
-            connection.request("GET", "/healthz")
-            response = connection.getresponse()
-            response.read()
-            if response.status == 200:
-                return
-        except OSError:
-            pass
-        finally:
-            connection.close()
-        time.sleep(0.2)
-    pytest.fail(f"gunicorn did not answer within 30 s:\n{log.read_text(errors='replace')[-3000:]}")
 
 
 @pytest.fixture(scope="module")
