@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from civic.accounts.queries import count_users
-from civic.demo import data
+from civic.demo import loader
 from civic.extensions import db
 
 demo_cli = AppGroup("demo", help="Demonstration data.")
@@ -26,7 +26,11 @@ def load_command(force: bool, if_empty: bool) -> None:
         raise click.ClickException(
             "this production database already has users; add --force to load demo data anyway"
         )
-    report = data.load(db.session, random_passwords=production)
+    try:
+        report = loader.load(db.session, random_passwords=production)
+    except loader.DemoDataError as error:
+        db.session.rollback()
+        raise click.ClickException(f"demo data: {error}") from None
     db.session.commit()
     click.echo(f"demo data: {report.agencies} agencies, {report.accounts} accounts, {report.cases} cases, "
                f"{report.comments} comments, {report.pledges} pledges and {report.workshops} workshops added")

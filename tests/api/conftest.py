@@ -26,7 +26,7 @@ from civic.cases.models import Case
 from civic.cases.queries import get_case_with_parts
 from civic.core.roles import Role
 from civic.core.time import utcnow
-from civic.demo import data as demo
+from civic.demo import loader as demo
 from civic.extensions import db
 from civic.feedback import moderation
 from civic.feedback import services as feedback

@@ -242,10 +242,10 @@ def screenshot(page, name: str) -> Path:
 @pytest.fixture(scope="session")
 def demo(live_server: LiveServer) -> LiveServer:
     """The live server with the demo data loaded (idempotent, so loading twice is harmless)."""
-    from civic.demo import data
+    from civic.demo import loader
 
     with live_server.app.test_request_context():
-        data.load(db.session)
+        loader.load(db.session)
         db.session.commit()
     return live_server
 
@@ -254,11 +254,11 @@ def sign_in_as(page, email: str) -> None:
     """Sign in as one of the demo accounts and wait for the signed-in navigation."""
     from playwright.sync_api import expect
 
-    from civic.demo import data
+    from civic.demo import loader
 
     page.goto("/login")
     page.locator('input[name="email"]').fill(email)
-    page.locator('input[name="password"]').fill(data.DEMO_PASSWORD)
+    page.locator('input[name="password"]').fill(loader.DEMO_PASSWORD)
     page.locator("main form button[type=submit]").first.click()
     # The flash, not the menu: on a phone the menu is folded behind its toggle.
     expect(page.get_by_text("您已登入。")).to_be_visible()

@@ -12,10 +12,7 @@ from icalendar import Calendar
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from civic.accounts.models import User
-from civic.core.roles import Role
 from civic.extensions import db
-from civic.workshops.demo import load_workshops
 from civic.workshops.models import Workshop
 from tests.browser.conftest import LiveServer, check_accessibility, screenshot, sign_in_as
 
@@ -24,16 +21,6 @@ pytestmark = pytest.mark.browser
 OPEN = "萬大線施工期間交通維持說明與意見交流工作坊"
 FULL = "阿姆坪防淤隧道工程社區說明工作坊"
 VISITOR = "browser.visitor@example.tw"
-
-
-@pytest.fixture(scope="module")
-def demo(demo: LiveServer) -> LiveServer:
-    """The shared demo data and, until civic.demo.data loads them itself, the demo workshops."""
-    with demo.app.test_request_context():
-        staff = {user.agency.code: user for user in db.session.scalars(select(User).where(User.role == Role.staff))}
-        load_workshops(db.session, staff_by_agency_code=staff)
-        db.session.commit()
-    return demo
 
 
 def zh(server: LiveServer, message: str, **values) -> str:

@@ -255,10 +255,10 @@ def test_the_services_refuse_anyone_but_an_admin(app, staff, ctx):
 
 
 def test_the_demo_data_sets_targets_and_milestones_once(app, ctx):
-    from civic.demo import data
+    from civic.demo import loader
 
-    data.load(db.session)
-    data.load(db.session)
+    loader.load(db.session)
+    loader.load(db.session)
     db.session.commit()
     assert targets(app) == {2025: 3, 2026: 4, 2027: 5}
     assert len(milestones(app)) == 3

@@ -307,14 +307,12 @@ def test_logs_and_the_audit_trail_name_ids_never_people(app, ctx, staff, worksho
 
 
 def test_the_demo_workshops_load_once_with_upcoming_and_past_ones(app, ctx):
-    from civic.demo import data
-    from civic.workshops.demo import load_workshops
+    from civic.demo import loader
 
-    report = data.load(db.session)
+    report = loader.load(db.session)
     db.session.commit()
     assert report.cases and report.workshops >= 4
-    staff_by_code = {u.agency.code: u for u in db.session.scalars(select(User).where(User.role == "staff"))}
-    assert load_workshops(db.session, staff_by_agency_code=staff_by_code) == 0
+    assert loader.load(db.session).workshops == 0
     now = utcnow()
     demo = list(db.session.scalars(select(Workshop).where(Workshop.is_demo.is_(True))))
     assert any(w.starts_at > now for w in demo) and any(w.ends_at < now for w in demo)

@@ -1,0 +1,676 @@
+"""The demonstration data set: the YAML files under ``civic/demo/data/``, checked and loaded.
+
+Every name in those files is illustrative. Agency codes follow the shape of 機關代碼, supplier
+統一編號 pass the checksum and document links point at agencies' home pages, but all of them are
+demonstration values (示範資料).
+
+``read_data`` reads every file, checks each entry's fields and the names entries use for each
+other, and answers a ``DemoDataError`` naming the file and the entry at the first problem.
+``load`` then creates whatever part of the data set is missing through the same services the
+site uses, so demo data obeys the same rules and leaves the same history, audit and mail rows.
+Dates relative to the day of loading (workshops) are written as day offsets and resolved here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+import types
+import typing
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from pathlib import Path
+
+import yaml
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from civic.accounts import services as accounts
+from civic.accounts.models import CompanyRepresentative, User
+from civic.accounts.queries import get_company_by_ubn, get_user_by_email
+from civic.agencies import services as agencies
+from civic.agencies.models import Agency
+from civic.agencies.queries import get_agency_by_code
+from civic.cases import parts
+from civic.cases.parts import ContractInput, DocumentInput, MeetingInput, MemberInput, MilestoneInput
+from civic.cases.queries import get_case_with_parts
+from civic.cases.services import (
+    ApplicationInput,
+    CaseInput,
+    RiskInput,
+    approve_application,
+    set_best_practice,
+    submit_application,
+)
+from civic.commitments import queries as commitment_queries
+from civic.commitments import services as commitments
+from civic.commitments.models import CommitmentMeasure
+from civic.core.permissions import SYSTEM
+from civic.core.roles import Role
+from civic.core.time import TAIPEI, utcnow
+from civic.feedback import services as feedback
+from civic.feedback.models import Comment
+from civic.feedback.queries import get_feedback
+from civic.pledges import default_text
+from civic.pledges import services as pledges
+from civic.pledges.models import Pledge, PledgeText
+from civic.workshops import participants
+from civic.workshops import queries as workshop_queries
+from civic.workshops import services as workshops
+from civic.workshops.models import SEATED, Workshop
+
+DATA_DIR = Path(__file__).with_name("data")
+# The files of a data set besides cases/*.yaml, one case a file, created in the order of their names.
+FILES = ("agencies.yaml", "users.yaml", "suppliers.yaml", "feedback.yaml", "pledges.yaml",
+         "workshops.yaml", "commitments.yaml")
+CASES_DIR = "cases"
+
+# The password of every demo account on a developer's machine (never in production).
+DEMO_PASSWORD = "civic-demo-2026"  # noqa: S105 - demo machines only, random in production
+ADMIN_EMAIL = "admin@demo.civic.tw"
+CITIZEN_EMAIL = "citizen@demo.civic.tw"
+SUPPLIER_EMAIL = "supplier@demo.civic.tw"
+APPROVAL_COMMENT = "示範資料：申請內容完整，同意設置廉政平臺並公開。"
+
+
+T = typing.TypeVar("T")
+
+
+class DemoDataError(ValueError):
+    """A demo data file that is missing, malformed, or names something the data set lacks."""
+
+
+# The shapes of the entries. Entries that are a service's input use that input's dataclass.
+
+
+@dataclass(frozen=True)
+class AgencyEntry:
+    code: str
+    name_zh: str
+    name_en: str
+    response_days: int
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class CompanyEntry:
+    ubn: str
+    name: str
+
+
+@dataclass(frozen=True)
+class UserEntry:
+    email: str
+    name: str
+    role: Role
+    agency: str | None = None
+    company: CompanyEntry | None = None
+
+
+@dataclass(frozen=True)
+class StatementEntry:
+    speaker: str
+    text: str
+
+
+@dataclass(frozen=True)
+class MeetingEntry:
+    held_on: date
+    title: str
+    place: str = ""
+    attendees: list[str] = field(default_factory=list)
+    agenda: str = ""
+    statements: list[StatementEntry] = field(default_factory=list)
+    decisions: list[str] = field(default_factory=list)
+    follow_ups: str = ""
+
+
+@dataclass(frozen=True)
+class ContractEntry:
+    title: str
+    supplier: str  # a key of suppliers.yaml
+    award_value_ntd: int
+    tender_number: str = ""
+    awarded_on: date | None = None
+
+
+@dataclass(frozen=True)
+class BestPracticeEntry:
+    reason_zh: str
+    reason_en: str
+
+
+@dataclass(frozen=True)
+class CaseEntry:
+    """One case: the application its agency's staff submits, then the parts they add once published."""
+
+    agency: str
+    case: CaseInput
+    reason: str
+    risks: list[RiskInput] = field(default_factory=list)
+    members: list[MemberInput] = field(default_factory=list)
+    meetings: list[MeetingEntry] = field(default_factory=list)
+    milestones: list[MilestoneInput] = field(default_factory=list)
+    documents: list[DocumentInput] = field(default_factory=list)
+    contracts: list[ContractEntry] = field(default_factory=list)
+    best_practice: BestPracticeEntry | None = None
+
+
+@dataclass(frozen=True)
+class QuestionEntry:
+    case: str
+    question: str
+    answer: str = ""
+    unit: str = ""
+    # Acknowledged (受理) by the agency but not answered yet.
+    acknowledged: bool = False
+
+
+@dataclass(frozen=True)
+class PledgeEntry:
+    company: str  # 統一編號 of a supplier or a demo account's company
+    case: str
+    signer: str
+    title: str
+    withdrawn_because: str = ""
+
+
+@dataclass(frozen=True)
+class WorkshopEntry:
+    agency: str
+    case: str
+    title: str
+    in_days: int  # from the day of loading; negative: it took place
+    capacity: int
+    starts: time = time(14, 0)  # Taipei time
+    hours: float = 2.5
+    location: str = ""
+    online_url: str = ""
+    description: str = ""
+    accessibility: str = ""
+    questions: list[str] = field(default_factory=list)
+    answers: list[str] = field(default_factory=list)  # every demo attendee's answers
+    sign_ups: int = 0
+    attended: int = 0
+
+
+@dataclass(frozen=True)
+class CommitmentEntry:
+    code: str
+    measure: CommitmentMeasure
+    title_zh: str
+    title_en: str
+    targets: dict[int, int] = field(default_factory=dict)
+    milestones: list[commitments.MilestoneInput] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DemoData:
+    agencies: list[AgencyEntry]
+    users: list[UserEntry]
+    suppliers: dict[str, CompanyEntry]
+    cases: list[CaseEntry]
+    feedback: list[QuestionEntry]
+    pledges: list[PledgeEntry]
+    workshops: list[WorkshopEntry]
+    commitment: CommitmentEntry
+    # Every file read, relative to the data directory.
+    files: list[str]
+
+
+# Reading and checking.
+
+
+def read_data(directory: Path | None = None) -> DemoData:
+    """Read and check a whole data set (by default DATA_DIR); raise ``DemoDataError`` naming the
+    file and entry at fault."""
+    directory = directory or DATA_DIR
+    unknown = sorted(
+        str(path.relative_to(directory)) for path in directory.rglob("*")
+        if path.is_file() and str(path.relative_to(directory)) not in FILES
+        and not (path.parent == directory / CASES_DIR and path.suffix == ".yaml")
+    )
+    if unknown:
+        raise DemoDataError(f"{unknown[0]}: not a demo data file; the loader reads only "
+                            f"{', '.join(FILES)} and {CASES_DIR}/*.yaml")
+    case_files = sorted(path.name for path in (directory / CASES_DIR).glob("*.yaml"))
+    if not case_files:
+        raise DemoDataError(f"{CASES_DIR}/: no case files")
+    data = DemoData(
+        agencies=_entries(directory, "agencies.yaml", AgencyEntry),
+        users=_entries(directory, "users.yaml", UserEntry),
+        suppliers=_convert(dict[str, CompanyEntry], _read(directory, "suppliers.yaml"), "suppliers.yaml"),
+        cases=[_build(CaseEntry, _read(directory, f"{CASES_DIR}/{name}"), f"{CASES_DIR}/{name}")
+               for name in case_files],
+        feedback=_entries(directory, "feedback.yaml", QuestionEntry),
+        pledges=_entries(directory, "pledges.yaml", PledgeEntry),
+        workshops=_entries(directory, "workshops.yaml", WorkshopEntry),
+        commitment=_build(CommitmentEntry, _read(directory, "commitments.yaml"), "commitments.yaml"),
+        files=[*FILES, *(f"{CASES_DIR}/{name}" for name in case_files)],
+    )
+    _check_references(data, case_files)
+    return data
+
+
+def _read(directory: Path, name: str) -> object:
+    path = directory / name
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DemoDataError(f"{name}: the file is missing") from None
+    except yaml.YAMLError as error:
+        raise DemoDataError(f"{name}: not valid YAML: {error}") from None
+
+
+def _entries(directory: Path, name: str, shape: type[T]) -> list[T]:
+    raw = _read(directory, name)
+    if not isinstance(raw, list):
+        raise DemoDataError(f"{name}: expected a list of entries, found {_kind(raw)}")
+    return [_build(shape, item, f"{name}, {_label(index, item)}") for index, item in enumerate(raw)]
+
+
+def _label(index: int, item: object) -> str:
+    """'entry 3 (A61000000)': the entry's place in its file and, when it has one, its name."""
+    name = next((item[key] for key in ("code", "email", "slug", "question", "signer", "title")
+                 if isinstance(item, dict) and isinstance(item.get(key), str)), None)
+    return f"entry {index + 1}" + (f" ({name[:40]})" if name else "")
+
+
+def _build(shape: type[T], raw: object, where: str) -> T:
+    """The dataclass ``shape`` from a mapping: every field it requires, no others, each of its type."""
+    if not isinstance(raw, dict):
+        raise DemoDataError(f"{where}: expected a mapping of fields, found {_kind(raw)}")
+    fields = {f.name: f for f in dataclasses.fields(shape) if f.init}
+    hints = typing.get_type_hints(shape)
+    for key in raw:
+        if key not in fields:
+            raise DemoDataError(f"{where}: unknown field {key!r}; the fields are {', '.join(fields)}")
+    values = {}
+    for name, spec in fields.items():
+        if name in raw:
+            values[name] = _convert(hints[name], raw[name], f"{where}: field {name!r}")
+        elif spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING:
+            raise DemoDataError(f"{where}: field {name!r} is missing")
+    return shape(**values)
+
+
+def _convert(kind: object, value: object, where: str) -> typing.Any:
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin in (types.UnionType, typing.Union):
+        if value is None and type(None) in args:
+            return None
+        (inner,) = (arg for arg in args if arg is not type(None))
+        return _convert(inner, value, where)
+    if origin is list:
+        if not isinstance(value, list):
+            raise DemoDataError(f"{where}: expected a list, found {_kind(value)}")
+        return [_convert(args[0], item, f"{where}[{index}]") for index, item in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise DemoDataError(f"{where}: expected a mapping, found {_kind(value)}")
+        return {_convert(args[0], key, f"{where}, key {key!r}"): _convert(args[1], item, f"{where}[{key!r}]")
+                for key, item in value.items()}
+    if dataclasses.is_dataclass(kind):
+        return _build(kind, value, where)
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        choices = [member.value for member in kind]
+        if value not in choices:
+            raise DemoDataError(f"{where}: {value!r} is not one of {', '.join(map(str, choices))}")
+        return kind(value)
+    if kind is Decimal:
+        # Written as text so every decimal place is kept: a YAML float is binary.
+        if isinstance(value, str | int) and not isinstance(value, bool):
+            try:
+                return Decimal(value)
+            except InvalidOperation:
+                pass
+        raise DemoDataError(f"{where}: expected a decimal number in quotes, like '25.020000', found {value!r}")
+    if kind is time:
+        if isinstance(value, str):
+            try:
+                return time.fromisoformat(value)
+            except ValueError:
+                pass
+        raise DemoDataError(f"{where}: expected a time in quotes, like '14:00', found {value!r}")
+    if kind is date:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        raise DemoDataError(f"{where}: expected a date, like 2025-06-30, found {value!r}")
+    if kind is float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return value
+        raise DemoDataError(f"{where}: expected a number, found {_kind(value)}")
+    if kind in (str, int, bool):
+        if isinstance(value, kind) and (kind is bool or not isinstance(value, bool)):
+            return value
+        raise DemoDataError(f"{where}: expected {_KIND_NAMES[kind]}, found {_kind(value)}")
+    raise TypeError(f"no reading for fields of type {kind!r}")
+
+
+_KIND_NAMES: dict[object, str] = {str: "text", int: "a whole number", bool: "true or false", list: "a list",
+                                  dict: "a mapping", float: "a number", type(None): "nothing"}
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, date | datetime):
+        return f"the date {value}"
+    return f"{_KIND_NAMES.get(type(value), type(value).__name__)} ({str(value)[:40]!r})"
+
+
+def _check_references(data: DemoData, case_files: list[str]) -> None:
+    """Every name an entry uses for another entry exists, and names meant to be unique are."""
+    codes: set[str] = set()
+    for index, agency in enumerate(data.agencies):
+        where = f"agencies.yaml, {_label(index, vars(agency))}"
+        if agency.code in codes:
+            raise DemoDataError(f"{where}: the code is listed twice")
+        if agency.parent is not None and agency.parent not in codes:
+            raise DemoDataError(f"{where}: the parent {agency.parent} is not listed before it")
+        codes.add(agency.code)
+    emails: set[str] = set()
+    for index, user in enumerate(data.users):
+        where = f"users.yaml, {_label(index, vars(user))}"
+        if user.email in emails:
+            raise DemoDataError(f"{where}: the email is listed twice")
+        emails.add(user.email)
+        if user.agency is not None and user.agency not in codes:
+            raise DemoDataError(f"{where}: field 'agency': no agency {user.agency} in agencies.yaml")
+    for email in (ADMIN_EMAIL, CITIZEN_EMAIL, SUPPLIER_EMAIL):
+        if email not in emails:
+            raise DemoDataError(f"users.yaml: the account {email} is missing")
+    slugs: set[str] = set()
+    for name, entry in zip(case_files, data.cases, strict=True):
+        where = f"{CASES_DIR}/{name}"
+        if entry.case.slug in slugs:
+            raise DemoDataError(f"{where}: the slug {entry.case.slug} is used by another case")
+        slugs.add(entry.case.slug)
+        if entry.agency not in codes:
+            raise DemoDataError(f"{where}: field 'agency': no agency {entry.agency} in agencies.yaml")
+        for index, contract in enumerate(entry.contracts):
+            if contract.supplier not in data.suppliers:
+                raise DemoDataError(f"{where}: field 'contracts'[{index}]: no supplier {contract.supplier!r} "
+                                    "in suppliers.yaml")
+    used = {contract.supplier for entry in data.cases for contract in entry.contracts}
+    for key in data.suppliers:
+        if key not in used:
+            raise DemoDataError(f"suppliers.yaml: {key}: no case's contract names this supplier")
+    ubns = {company.ubn for company in data.suppliers.values()} | {
+        user.company.ubn for user in data.users if user.company is not None}
+    for file, entries in (("feedback.yaml", data.feedback), ("pledges.yaml", data.pledges),
+                          ("workshops.yaml", data.workshops)):
+        for index, entry in enumerate(entries):
+            where = f"{file}, {_label(index, vars(entry))}"
+            if entry.case not in slugs:
+                raise DemoDataError(f"{where}: field 'case': no case {entry.case} in {CASES_DIR}/")
+            if isinstance(entry, PledgeEntry) and entry.company not in ubns:
+                raise DemoDataError(f"{where}: field 'company': no company {entry.company} "
+                                    "in suppliers.yaml or users.yaml")
+            if isinstance(entry, WorkshopEntry) and entry.agency not in codes:
+                raise DemoDataError(f"{where}: field 'agency': no agency {entry.agency} in agencies.yaml")
+
+
+# Loading.
+
+
+@dataclass
+class LoadReport:
+    agencies: int = 0
+    accounts: int = 0
+    cases: int = 0
+    comments: int = 0
+    pledges: int = 0
+    workshops: int = 0
+    password: str = DEMO_PASSWORD
+
+
+def load(session: Session, *, random_passwords: bool = False, directory: Path | None = None) -> LoadReport:
+    """Create whatever part of the demo data is missing; running it twice changes nothing."""
+    data = read_data(directory)
+    report = LoadReport()
+    if random_passwords:
+        report.password = secrets.token_urlsafe(12)
+    by_code: dict[str, Agency] = {}
+    for entry in data.agencies:
+        agency = get_agency_by_code(session, entry.code)
+        if agency is None:
+            agency = agencies.create_agency(
+                session, code=entry.code, name_zh=entry.name_zh, name_en=entry.name_en,
+                parent=by_code.get(entry.parent) if entry.parent else None,
+                response_days=entry.response_days, actor=SYSTEM,
+            )
+            report.agencies += 1
+        by_code[entry.code] = agency
+    for user in data.users:
+        if get_user_by_email(session, user.email) is not None:
+            continue
+        company = None
+        if user.company:
+            company = accounts.get_or_create_company(
+                session, accounts.CompanyInput(ubn=user.company.ubn, name=user.company.name), actor_id=None
+            )
+        accounts.create_user(
+            session, email=user.email, password=report.password, display_name=user.name, role=user.role,
+            agency=by_code[user.agency] if user.agency else None, company=company, verified=True,
+        )
+        report.accounts += 1
+    staff_by_agency_code = _case_staff(session, data, by_code, report)
+    admin = get_user_by_email(session, ADMIN_EMAIL)
+    if admin is not None and admin.role != Role.admin:
+        admin = None
+    supplier = _active(get_user_by_email(session, SUPPLIER_EMAIL))
+    if _active(admin) is not None:
+        report.cases = _load_cases(session, data, admin=admin, staff_by_agency_code=staff_by_agency_code)
+    if admin is not None and supplier is not None:
+        report.pledges = _load_pledges(session, data.pledges, admin=admin, supplier=supplier)
+    report.workshops = _load_workshops(session, data.workshops, staff_by_agency_code=staff_by_agency_code)
+    if _active(admin) is not None:
+        _load_commitment(session, data.commitment, admin=admin)
+    citizen = _active(get_user_by_email(session, CITIZEN_EMAIL))
+    if citizen is not None and citizen.is_verified:
+        report.comments = _load_feedback(session, data.feedback, citizen=citizen,
+                                         staff_by_agency_code=staff_by_agency_code)
+    return report
+
+
+def staff_email(agency_code: str) -> str:
+    """The demo staff account of an agency: the one in users.yaml, else staff.<code>@demo.civic.tw."""
+    return _staff_email(_entries(DATA_DIR, "users.yaml", UserEntry), agency_code)
+
+
+def _staff_email(users: list[UserEntry], agency_code: str) -> str:
+    for user in users:
+        if user.role == Role.staff and user.agency == agency_code:
+            return user.email
+    return f"staff.{agency_code.lower()}@demo.civic.tw"
+
+
+def _active(user: User | None) -> User | None:
+    return user if user is not None and user.is_active else None
+
+
+def _case_staff(session: Session, data: DemoData, by_code: dict[str, Agency],
+                report: LoadReport) -> dict[str, User]:
+    """One verified staff account for every agency that owns a demo case, created if missing.
+
+    An existing account that is no longer active staff of that agency is left alone, and that
+    agency's cases are not loaded.
+    """
+    staff: dict[str, User] = {}
+    for code in dict.fromkeys(entry.agency for entry in data.cases):
+        agency = by_code[code]
+        email = _staff_email(data.users, code)
+        user = get_user_by_email(session, email)
+        if user is None:
+            user = accounts.create_user(
+                session, email=email, password=report.password,
+                display_name=f"{agency.name_zh}承辦人", role=Role.staff, agency=agency, verified=True,
+            )
+            report.accounts += 1
+        if user.role == Role.staff and user.agency_id == agency.id and user.is_active:
+            staff[code] = user
+    return staff
+
+
+def _load_cases(session: Session, data: DemoData, *, admin: User, staff_by_agency_code: dict[str, User]) -> int:
+    """Create the cases that do not exist yet and return how many were created.
+
+    Each case is applied for by a staff member of its agency, approved by ``admin``, filled in
+    with its parts by the same staff member, and featured by ``admin`` when it is a best
+    practice. A case whose slug exists is skipped, and so is one whose agency has no staff here.
+    """
+    created = 0
+    for entry in data.cases:
+        slug = entry.case.slug
+        staff = staff_by_agency_code.get(entry.agency)
+        if staff is None or get_case_with_parts(session, slug) is not None:
+            continue
+        case = submit_application(session, ApplicationInput(
+            case=entry.case, reason=entry.reason, risks=entry.risks, is_demo=True), actor=staff)
+        approve_application(session, case, actor=admin, comment=APPROVAL_COMMENT)
+        session.flush()
+        case = get_case_with_parts(session, slug)
+        assert case is not None
+        for member in entry.members:
+            parts.add_member(case, member, actor=staff)
+        for meeting in entry.meetings:
+            parts.add_meeting(case, MeetingInput(
+                held_on=meeting.held_on, title=meeting.title, place=meeting.place, attendees=meeting.attendees,
+                agenda=meeting.agenda, statements=[(s.speaker, s.text) for s in meeting.statements],
+                decisions=meeting.decisions, follow_ups=meeting.follow_ups), actor=staff)
+        for milestone in entry.milestones:
+            parts.add_milestone(case, milestone, actor=staff)
+        for document in entry.documents:
+            parts.add_document(case, document, actor=staff)
+        for contract in entry.contracts:
+            supplier = data.suppliers[contract.supplier]
+            parts.add_contract(case, ContractInput(
+                title=contract.title, ubn=supplier.ubn, company_name=supplier.name,
+                award_value_ntd=contract.award_value_ntd, tender_number=contract.tender_number,
+                awarded_on=contract.awarded_on), actor=staff)
+        if entry.best_practice:
+            set_best_practice(session, case, actor=admin, is_best=True,
+                              reason_zh=entry.best_practice.reason_zh, reason_en=entry.best_practice.reason_en)
+        session.flush()
+        created += 1
+    return created
+
+
+def _load_pledges(session: Session, entries: list[PledgeEntry], *, admin: User, supplier: User) -> int:
+    """Publish the default pledge text and sign the pledges once; return how many were signed.
+
+    The demo supplier becomes a confirmed representative of each pledge's company.
+    """
+    if session.scalar(select(func.count(PledgeText.id))) == 0:
+        pledges.publish_text(session, pledges.TextInput(
+            title_zh=default_text.TITLE_ZH, title_en=default_text.TITLE_EN,
+            body_zh=default_text.BODY_ZH, body_en=default_text.BODY_EN), case=None, actor=admin)
+    if session.scalar(select(func.count(Pledge.id))):
+        return 0
+    signed = 0
+    for entry in entries:
+        company = get_company_by_ubn(session, entry.company)
+        case = get_case_with_parts(session, entry.case)
+        if company is None or case is None:
+            continue
+        link = session.scalar(select(CompanyRepresentative).where(
+            CompanyRepresentative.company_id == company.id, CompanyRepresentative.user_id == supplier.id))
+        if link is None:
+            session.add(CompanyRepresentative(company_id=company.id, user_id=supplier.id, confirmed_at=utcnow()))
+            session.flush()
+        pledge = pledges.sign(session, pledges.SignInput(
+            ubn=entry.company, signer_name=entry.signer, signer_title=entry.title, agree=True, case=case),
+            actor=supplier)
+        if entry.withdrawn_because:
+            pledges.withdraw(session, pledge, actor=supplier, reason=entry.withdrawn_because)
+        signed += 1
+    return signed
+
+
+def _workshop_start(entry: WorkshopEntry, now: datetime) -> datetime:
+    day = now.astimezone(TAIPEI).date() + timedelta(days=entry.in_days)
+    return datetime.combine(day, entry.starts, tzinfo=TAIPEI).astimezone(now.tzinfo)
+
+
+def _load_workshops(session: Session, entries: list[WorkshopEntry], *,
+                    staff_by_agency_code: dict[str, User]) -> int:
+    """Create the workshops that are missing (matched by title); return how many were created.
+
+    A workshop whose agency has no staff member here, or whose case is missing or unpublished,
+    is skipped. Attendees sign up as 示範參加者<n> with attendee<n>@demo.civic.tw.
+    """
+    existing = set(session.scalars(select(Workshop.title).where(Workshop.is_demo.is_(True))))
+    now = utcnow()
+    created = 0
+    for entry in entries:
+        staff = staff_by_agency_code.get(entry.agency)
+        case = get_case_with_parts(session, entry.case)
+        if entry.title in existing or staff is None or case is None or not case.is_published:
+            continue
+        starts = _workshop_start(entry, now)
+        # Past workshops are entered as they were: held two weeks ahead, signed up for a week ahead.
+        held_at = min(now, starts - timedelta(days=14))
+        workshop = workshops.create_workshop(session, workshops.WorkshopInput(
+            title=entry.title, starts_at=starts, ends_at=starts + timedelta(hours=entry.hours),
+            capacity=entry.capacity, location=entry.location, online_url=entry.online_url,
+            description=entry.description, case_slug=entry.case, accessibility=entry.accessibility,
+            questions=list(entry.questions)), actor=staff, now=held_at, is_demo=True)
+        signed_at = min(now, starts - timedelta(days=7))
+        for number in range(1, entry.sign_ups + 1):
+            workshops.sign_up(session, workshop, workshops.SignupInput(
+                name=f"示範參加者{number}", email=f"attendee{number}@demo.civic.tw",
+                phone=f"0900 000 {number:03d}", consent=True, answers=list(entry.answers)), now=signed_at)
+        if entry.attended:
+            seated = [r.id for r in workshop_queries.list_registrations_with(session, workshop.id, SEATED)]
+            participants.record_attendance(session, workshop, set(seated[:entry.attended]), actor=staff,
+                                           now=starts + timedelta(hours=1))
+        created += 1
+    return created
+
+
+def _load_commitment(session: Session, entry: CommitmentEntry, *, admin: User) -> int:
+    """Give the commitment its targets for the years it has none, and its milestones when it has
+    none; return how many were added. The commitment itself comes with the migration."""
+    commitment = commitment_queries.get_commitment_by_code(session, entry.code)
+    if commitment is None:
+        commitments.create_commitment(session, entry.code, entry.measure, commitments.CommitmentInput(
+            title_zh=entry.title_zh, title_en=entry.title_en), actor=admin)
+        commitment = commitment_queries.get_commitment_by_code(session, entry.code)
+    added = 0
+    known = {target.year for target in commitment.targets}
+    for year, target in entry.targets.items():
+        if year not in known:
+            commitments.set_target(session, commitment, year=year, target=target, actor=admin)
+            added += 1
+    if not commitment.milestones:
+        for milestone in entry.milestones:
+            commitments.add_milestone(session, commitment, milestone, actor=admin)
+            added += 1
+    return added
+
+
+def _load_feedback(session: Session, entries: list[QuestionEntry], *, citizen: User,
+                   staff_by_agency_code: dict[str, User]) -> int:
+    """Post the citizen's questions once, then acknowledge or answer them as their entries say;
+    return how many were posted. Made through the feedback services, so they are routed, tracked
+    and mailed like any other."""
+    already = session.scalar(select(func.count(Comment.id)).where(Comment.author_id == citizen.id)) or 0
+    if already:
+        return 0
+    posted = 0
+    for entry in entries:
+        case = get_case_with_parts(session, entry.case)
+        if case is None:
+            continue
+        comment = feedback.submit_comment(session, case, feedback.CommentInput(body=entry.question), author=citizen)
+        posted += 1
+        staff = staff_by_agency_code.get(case.agency.code)
+        if staff is None or not (entry.answer or entry.acknowledged):
+            continue
+        item = get_feedback(session, comment.feedback.tracking_number)
+        if entry.answer:
+            feedback.publish_response(session, item, actor=staff, body=entry.answer, unit=entry.unit)
+        else:
+            feedback.acknowledge(session, item, actor=staff)
+    return posted
