@@ -92,6 +92,7 @@ run: $(VENV)/.installed-run assets translations
 	@export SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"; \
 	  trap 'kill 0' INT TERM EXIT; \
 	  $(FLASK) mail send --watch --interval 2 & \
+	  $(FLASK) exports build --watch --interval 5 & \
 	  $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: audit $(VENV)/.installed-test assets translations

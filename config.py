@@ -146,6 +146,16 @@ class Config:
     # Cases per page on /cases.
     CASES_PER_PAGE = 20
 
+    # Where `exports build` writes the bulk files (every export and the OC4IDS package, each also
+    # gzipped) that the API then serves; the app and the builder must see the same folder.
+    EXPORTS_DIR = os.environ.get("EXPORTS_DIR") or str(ROOT / "instance" / "exports")
+    # Seconds the data must stay unchanged after a change before `exports build --if-stale` or
+    # `--watch` rebuilds the files; until then the older files are served.
+    EXPORTS_DEBOUNCE_SECONDS = float(os.environ.get("EXPORTS_DEBOUNCE_SECONDS", "60"))
+    # The URL prefix of an nginx `internal` location aliasing EXPORTS_DIR: when set, the app answers
+    # with X-Accel-Redirect and nginx sends the file. Empty: the app sends it.
+    EXPORTS_ACCEL_REDIRECT = os.environ.get("EXPORTS_ACCEL_REDIRECT", "")
+
     # Send Strict-Transport-Security (only behind HTTPS, i.e. production).
     SECURITY_HSTS = False
     # Days before personal data of closed records is purged (used by later commands).
@@ -175,6 +185,8 @@ class TestingConfig(Config):
     # The suite signs staff and administrators in thousands of times, often twice in one 30-second
     # step where a code may be used only once; tests of the second step require it for themselves.
     TWO_FACTOR_REQUIRED_ROLES = ()
+    # No bulk files are built or served; tests of them give a folder of their own.
+    EXPORTS_DIR = None
 
 
 class ProductionConfig(Config):

@@ -65,6 +65,7 @@ def _check_configuration(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from civic.accounts.sessions import init_login
+    from civic.api import bulk_files
     from civic.cases.history import install as install_history_guard
     from civic.core.db import configure_sqlite, include_object, render_item
     from civic.extensions import babel, cache, csrf, db, limiter, mail, migrate
@@ -91,6 +92,8 @@ def _init_extensions(app: Flask) -> None:
     install_history_guard()
     # The cached public pages show cases, their threads, agencies, workshops, pledges and commitments.
     page_cache.install(tags_of=page_tags.changed)
+    # The bulk files show the same domains; a commit that changes them marks the files stale.
+    bulk_files.install()
     locale.init_app(app)
     security.init_app(app)
     errors.init_app(app)
@@ -168,6 +171,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from civic.accounts.cli import users_cli
+    from civic.api.cli import exports_cli
     from civic.cases.cli import history_cli
     from civic.demo.cli import demo_cli
     from civic.feedback.cli import calendar_cli, deadlines_cli
@@ -183,3 +187,4 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(workshops_cli)
     app.cli.add_command(history_cli)
     app.cli.add_command(calendar_cli)
+    app.cli.add_command(exports_cli)

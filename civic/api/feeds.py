@@ -27,6 +27,7 @@ from civic.cases.models import Case
 from civic.core.time import utcnow
 from civic.extensions import db, limiter
 from civic.feedback.models import Response as Answer
+from civic.web.access import public
 from civic.web.forms import CONTROL_CHARACTERS
 from civic.web.locale import html_lang
 
@@ -105,6 +106,7 @@ def _history_entry(case: Case, change: changes.Change) -> Entry:
 
 
 @feeds_bp.get("/feeds/cases.atom")
+@public
 @operation(Operation(summary=_l("Atom feed of the published cases, the latest changed first"), tag="feeds",
                      response=FEED, media_type=ATOM))
 def cases():
@@ -115,6 +117,7 @@ def cases():
 
 
 @feeds_bp.get("/feeds/cases/<slug>.atom")
+@public
 @operation(Operation(summary=_l("Atom feed of one case: its changes, new meetings and official answers"),
                      tag="feeds", response=FEED, media_type=ATOM,
                      path={"slug": PathParameter("The case's slug.", SLUG_PATTERN)}))
@@ -132,6 +135,7 @@ def case(slug: str):
 
 
 @feeds_bp.get("/feeds/agencies/<code>.atom")
+@public
 @operation(Operation(summary=_l("Atom feed of one agency: its cases and its official answers"), tag="feeds",
                      response=FEED, media_type=ATOM,
                      path={"code": PathParameter("The agency's code (機關代碼).", CODE_PATTERN)}))

@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from flask import Blueprint, Response, current_app, render_template, url_for
+from flask import Blueprint, Response, current_app, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from civic.agencies.models import Agency
-from civic.api import oc4ids, queries
-from civic.api.exports import EXPORTS, Export, csv_chunks, jsonl_chunks
+from civic.api import bulk_files, oc4ids, queries
+from civic.api.exports import EXPORTS, Export
 from civic.api.pagination import next_url
 from civic.api.params import (
     CODE_PATTERN,
@@ -74,11 +74,9 @@ from civic.extensions import db, limiter
 from civic.feedback import periods
 from civic.feedback.tracking import PATTERN as TRACKING_PATTERN
 from civic.feedback.tracking import normalize
-from civic.web.downloads import streamed
+from civic.web.access import public
 from civic.web.errors import error_response
 
-# Requests one client may make to the API and the feeds; config.API_RATE_LIMIT overrides it.
-DEFAULT_RATE_LIMIT = "600 per minute"
 OC4IDS_PROJECT = {"type": "object", "required": ["id"],
                   "description": "One OC4IDS 0.9 project record (project-schema.json of the standard)."}
 OC4IDS_PACKAGE = {"type": "object", "required": ["uri", "publisher", "publishedDate", "projects", "version"],
@@ -98,7 +96,7 @@ TRACKING_NUMBER = PathParameter("The tracking number, like F-7K3M-9QXP.", r"^[Ff
 
 
 def rate_limit() -> str:
-    return current_app.config.get("API_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+    return current_app.config["API_RATE_LIMIT"]
 
 
 bp = Blueprint("api", __name__)
@@ -146,6 +144,7 @@ def _sector_id(code: str) -> int:
 
 
 @bp.get("/api")
+@public
 def index():
     """Explain the API to people, with examples and every address."""
     listed = [(openapi_path(rule), definition) for rule, definition in operations(current_app)]
@@ -156,6 +155,7 @@ def index():
 
 
 @bp.get("/api/v1/openapi.json")
+@public
 @operation(Operation(summary=_l("This OpenAPI 3.1 description of the API"), tag="meta",
                      response={"type": "object"}))
 def openapi():
@@ -171,6 +171,7 @@ def openapi():
 
 
 @bp.get("/api/v1/cases")
+@public
 @operation(Operation(summary=_l("Published cases with every public field"), tag="cases",
                      query=CaseListQuery, response=CaseListSchema, may_not_find=True))
 def cases():
@@ -186,6 +187,7 @@ def cases():
 
 
 @bp.get("/api/v1/cases/<slug>")
+@public
 @operation(Operation(summary=_l("One published case"), tag="cases", response=CaseSchema, path={"slug": SLUG}))
 def case(slug: str):
     """One published case with every public field."""
@@ -194,6 +196,7 @@ def case(slug: str):
 
 
 @bp.get("/api/v1/cases/<slug>/history")
+@public
 @operation(Operation(
     summary=_l("Every change ever made to a published case and its parts, oldest first, as a hash chain"),
     description=_l("Each entry's hash is the SHA-256 of the entry without its hash key, serialized as JSON with "
@@ -212,6 +215,7 @@ def case_history(slug: str):
 
 
 @bp.get("/api/v1/cases/<slug>/oc4ids")
+@public
 @operation(Operation(summary=_l("One published case as an OC4IDS project record"), tag="oc4ids",
                      response=OC4IDS_PROJECT, path={"slug": SLUG}))
 def case_oc4ids(slug: str):
@@ -221,21 +225,30 @@ def case_oc4ids(slug: str):
 
 
 @bp.get("/api/v1/oc4ids.json")
+@public
 @operation(Operation(summary=_l("Every published case as an OC4IDS project package (streamed)"), tag="oc4ids",
                      response=OC4IDS_PACKAGE, conditional=False))
 def oc4ids_package():
-    """Every published case as one OC4IDS project package, written while it is read."""
+    """Every published case as one OC4IDS project package: the built file, else written while it is read."""
     parse(NoQuery)
-    published = queries.last_case_change(db.session) or utcnow()
-    chunks = oc4ids.package(queries.iter_cases(db.session), uri=url_for("api.oc4ids_package", _external=True),
-                            published=published, publisher_uri=url_for("site.home", _external=True))
-    return streamed(chunks, "application/json")
+    return bulk_files.answer("oc4ids.json", db.session)
+
+
+@bp.get("/api/v1/oc4ids.json.gz")
+@public
+@operation(Operation(summary=_l("%(name)s compressed with gzip", name="oc4ids.json"), tag="oc4ids",
+                     response={"type": "string"}, media_type=bulk_files.GZIP, conditional=False))
+def oc4ids_package_gz():
+    """The OC4IDS project package, gzipped."""
+    parse(NoQuery)
+    return bulk_files.answer("oc4ids.json", db.session, gzipped=True)
 
 
 # Agencies
 
 
 @bp.get("/api/v1/agencies")
+@public
 @operation(Operation(summary=_l("Agencies"), tag="agencies", query=AgencyListQuery, response=AgencyListSchema))
 def agencies():
     """Every agency (closed ones too, with is_active false), in the order they last changed; with
@@ -247,6 +260,7 @@ def agencies():
 
 
 @bp.get("/api/v1/agencies/<code>/stats")
+@public
 @operation(Operation(summary=_l("An agency's accountability figures"), tag="agencies",
                      query=AgencyStatsQuery, response=AgencyStatsSchema, path={"code": CODE}))
 def agency_stats(code: str):
@@ -261,6 +275,7 @@ def agency_stats(code: str):
 
 
 @bp.get("/api/v1/comments")
+@public
 @operation(Operation(summary=_l("Public comments with the agencies' official answers"), tag="comments",
                      query=CommentListQuery, response=CommentListSchema, may_not_find=True))
 def comments():
@@ -273,6 +288,7 @@ def comments():
 
 
 @bp.get("/api/v1/feedback")
+@public
 @operation(Operation(summary=_l("Feedback items: the status, answer and public history of each piece of input"),
                      tag="comments", query=FeedbackListQuery, response=FeedbackListSchema, may_not_find=True))
 def feedback_items():
@@ -287,6 +303,7 @@ def feedback_items():
 
 
 @bp.get("/api/v1/feedback/<tracking_number>")
+@public
 @operation(Operation(summary=_l("Status and public history of one piece of input"), tag="comments",
                      response=FeedbackSchema, path={"tracking_number": TRACKING_NUMBER}))
 def feedback(tracking_number: str):
@@ -304,6 +321,7 @@ def feedback(tracking_number: str):
 
 
 @bp.get("/api/v1/workshops")
+@public
 @operation(Operation(summary=_l("Workshops with their seats, never who signed up"), tag="workshops",
                      query=WorkshopListQuery, response=WorkshopListSchema, may_not_find=True))
 def workshops():
@@ -317,6 +335,7 @@ def workshops():
 
 
 @bp.get("/api/v1/workshops/<workshop_id>")
+@public
 @operation(Operation(summary=_l("One workshop"), tag="workshops", response=WorkshopSchema,
                      path={"workshop_id": WORKSHOP_ID}))
 def workshop(workshop_id: str):
@@ -331,6 +350,7 @@ def workshop(workshop_id: str):
 
 
 @bp.get("/api/v1/pledges")
+@public
 @operation(Operation(summary=_l("Integrity pledges signed by companies"), tag="pledges",
                      query=PledgeListQuery, response=PledgeListSchema, may_not_find=True))
 def pledges():
@@ -347,6 +367,7 @@ def pledges():
 
 
 @bp.get("/api/v1/pledge-texts")
+@public
 @operation(Operation(summary=_l("Every version of the pledge texts, word for word, with their hashes"),
                      tag="pledges", query=PledgeTextListQuery, response=PledgeTextListSchema))
 def pledge_texts():
@@ -361,6 +382,7 @@ def pledge_texts():
 
 
 @bp.get("/api/v1/commitments")
+@public
 @operation(Operation(summary=_l("The Open Government action plan's commitments: targets and progress by year"),
                      tag="commitments", response=CommitmentListSchema))
 def commitments():
@@ -374,18 +396,22 @@ def commitments():
 # Bulk files
 
 
-def _export_view(export: Export, fmt: str) -> Callable[[], Response]:
+def _export_view(export: Export, fmt: str, *, gzipped: bool = False) -> Callable[[], Response]:
     mimetype, _label = FORMATS[fmt]
+    name = f"{export.entity}.{fmt}"
 
     def view() -> Response:
         parse(NoQuery)
-        write = csv_chunks if fmt == "csv" else jsonl_chunks
-        return streamed(write(export, db.session), mimetype, filename=f"{export.entity}.{fmt}")
+        return bulk_files.answer(name, db.session, gzipped=gzipped)
 
-    view.__doc__ = f"Stream {export.entity}.{fmt}."
+    view.__doc__ = f"Send {name}{'.gz' if gzipped else ''}: the built file, else written while it is read."
     columns = ", ".join(column.name for column in export.columns)
     description = (f"Columns, in this order: {columns}." if fmt == "csv"
                    else "Each line is the object the list address gives.")
+    if gzipped:
+        return operation(Operation(summary=_l("%(name)s compressed with gzip", name=name), description=description,
+                                   tag="bulk", response={"type": "string"}, media_type=bulk_files.GZIP,
+                                   conditional=False))(view)
     return operation(Operation(summary=export.summary, description=description, tag="bulk",
                                response={"type": "string"}, media_type=mimetype, conditional=False))(view)
 
@@ -393,4 +419,7 @@ def _export_view(export: Export, fmt: str) -> Callable[[], Response]:
 for _export in EXPORTS.values():
     for _format in FORMATS:
         bp.add_url_rule(f"/api/v1/export/{_export.entity}.{_format}", endpoint=f"export_{_export.entity}_{_format}",
-                        view_func=_export_view(_export, _format), methods=["GET"])
+                        view_func=public(_export_view(_export, _format)), methods=["GET"])
+        bp.add_url_rule(f"/api/v1/export/{_export.entity}.{_format}.gz",
+                        endpoint=f"export_{_export.entity}_{_format}_gz",
+                        view_func=public(_export_view(_export, _format, gzipped=True)), methods=["GET"])

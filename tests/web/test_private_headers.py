@@ -19,6 +19,7 @@ def test_every_page_to_a_signed_in_person_says_no_store(app, client, request, ro
     missing = []
     for path in _plain_get_paths(app):
         response = client.get(path)
+        response.close()  # a streamed download holds its request context until it is closed
         if response.headers.get("Cache-Control") != "no-store":
             missing.append(f"{path} {response.status_code} {response.headers.get('Cache-Control')}")
     assert missing == []
