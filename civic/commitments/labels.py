@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from civic.commitments.models import CommitmentMeasure
-from civic.core.time import ROC_YEAR_OFFSET
+from civic.core.time import roc_year
 
 MEASURES: dict[str, Any] = {
     CommitmentMeasure.best_practice_cases: _l("Best-practice platforms chosen that year"),
@@ -31,5 +31,5 @@ EXPLANATIONS: dict[str, Any] = {
 def year_label(year: int, locale: str) -> str:
     """A calendar year as people read it: the 民國 year in Chinese, with the western one."""
     if locale.startswith("zh"):
-        return f"民國{year - ROC_YEAR_OFFSET}年（{year}）"
+        return f"{roc_year(year)}（{year}）"
     return str(year)

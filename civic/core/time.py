@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
+
+from babel import dates as babel_dates
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 # The Republic of China calendar counts years from 1912 (民國元年).
 ROC_YEAR_OFFSET = 1911
+# English dates are written with Babel's (CLDR's) month names, whatever the process locale.
+EN = "en"
 
 
 def utcnow() -> datetime:
@@ -32,22 +37,31 @@ def start_of_taipei_day(day: date) -> datetime:
     return from_taipei_local(datetime.combine(day, datetime.min.time()))
 
 
+def roc_year(year: int) -> str:
+    """A western year as the 民國 year people read in Chinese: 2026 is 民國115年.
+
+    CLDR (and so Babel) has no ROC calendar, so Chinese dates are ours; English ones are Babel's.
+    """
+    return f"民國{year - ROC_YEAR_OFFSET}年"
+
+
+@lru_cache(maxsize=4096)  # pages repeat the same days; Babel takes some microseconds for each
 def format_day(value: date, locale: str) -> str:
-    """Format a calendar date (no time of day): 民國 year in Chinese."""
+    """Format a calendar date (no time of day): 民國115年12月5日, 5 Dec 2026."""
     if locale.startswith("zh"):
-        return f"民國{value.year - ROC_YEAR_OFFSET}年{value.month}月{value.day}日"
-    return value.strftime("%-d %b %Y")
+        return f"{roc_year(value.year)}{value.month}月{value.day}日"
+    return babel_dates.format_date(value, "d MMM y", locale=EN)
 
 
 def format_month(year: int, month: int, locale: str) -> str:
-    """Format a month of a year: 民國 year in Chinese."""
+    """Format a month of a year: 民國115年12月, Dec 2026."""
     if locale.startswith("zh"):
-        return f"民國{year - ROC_YEAR_OFFSET}年{month}月"
-    return date(year, month, 1).strftime("%b %Y")
+        return f"{roc_year(year)}{month}月"
+    return babel_dates.format_date(date(year, month, 1), "MMM y", locale=EN)
 
 
 def format_date(value: datetime, locale: str) -> str:
-    """Format a date for people: 民國 year in Chinese, ISO-like in English."""
+    """Format a date for people, in Taipei: 民國 year in Chinese, 5 Dec 2026 in English."""
     return format_day(to_taipei(value).date(), locale)
 
 

@@ -17,7 +17,7 @@ from civic.agencies.models import Agency
 from civic.agencies.queries import get_agency_by_code, list_active_agencies
 from civic.cases import queries as case_queries
 from civic.cases.queries import AgencyCaseFigures
-from civic.core.time import ROC_YEAR_OFFSET, format_month, to_taipei, utcnow
+from civic.core.time import format_month, roc_year, to_taipei, utcnow
 from civic.extensions import db
 from civic.feedback import figures as feedback_figures
 from civic.feedback import periods
@@ -26,6 +26,7 @@ from civic.feedback.figures import AgencyFigures
 from civic.feedback.periods import BadPeriod, Period
 from civic.site.charts import monthly_chart
 from civic.web import page_cache
+from civic.web.access import public
 from civic.web.downloads import csv_response
 
 bp = Blueprint("agencies", __name__)
@@ -54,9 +55,9 @@ def period_label(period: Period) -> str:
         return _("All periods")
     chinese = _locale().startswith("zh")
     if period.quarter is None:
-        return f"民國{period.year - ROC_YEAR_OFFSET}年" if chinese else str(period.year)
+        return roc_year(period.year) if chinese else str(period.year)
     if chinese:
-        return f"民國{period.year - ROC_YEAR_OFFSET}年第{period.quarter}季"
+        return f"{roc_year(period.year)}第{period.quarter}季"
     return f"Q{period.quarter} {period.year}"
 
 
@@ -114,6 +115,7 @@ def _sorted(rows: list[AgencyCaseFigures], figures: dict[int, AgencyFigures], co
 
 
 @bp.get("/agencies")
+@public
 @page_cache.public(tags=lambda args: ("agencies", "cases", "feedback"))
 def index():
     """Every agency's figures for a period (default all), sortable by any column, with its cases."""
@@ -150,6 +152,7 @@ def _csv(header: list[str], rows: Iterable[list[object]], filename: str) -> Resp
 
 
 @bp.get("/agencies.csv")
+@public
 @page_cache.public(tags=lambda args: ("agencies", "cases", "feedback"))
 def index_csv():
     """Every active agency's figures for a period, one row per agency, by code."""
@@ -169,6 +172,7 @@ def _agency(code: str) -> Agency:
 
 
 @bp.get("/agencies/<code>")
+@public
 @page_cache.public(tags=lambda args: (f"agency:{args['code']}", "agencies"))
 def detail(code: str):
     """One agency: its published cases and its accountability figures for a period, by month."""
@@ -193,6 +197,7 @@ def _following(agency: Agency) -> bool:
 
 
 @bp.get("/agencies/<code>/chart.svg")
+@public
 @page_cache.public(tags=lambda args: (f"agency:{args['code']}", "agencies"))
 def chart(code: str):
     """Items received, and of those answered, per month of a period, as an SVG image."""
@@ -208,6 +213,7 @@ def chart(code: str):
 
 
 @bp.get("/agencies/<code>/figures.csv")
+@public
 @page_cache.public(tags=lambda args: (f"agency:{args['code']}", "agencies"))
 def figures_csv(code: str):
     """The agency's figures for a period as CSV: one row for the whole period (month blank), then one
@@ -222,6 +228,7 @@ def figures_csv(code: str):
 
 
 @bp.get("/agencies/<code>/report-card/<int:year>")
+@public
 @page_cache.public(tags=lambda args: (f"agency:{args['code']}", "agencies"))
 def report_card(code: str, year: int):
     """A printable report card of one agency's year: its figures, by month, and the answered items."""

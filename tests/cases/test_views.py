@@ -304,4 +304,4 @@ def test_long_lists_page_only_around_the_current_page(app, staff, admin):
     for i in range(23):
         publish(app, admin, apply(app, staff, slug=f"many-{i}"))
     page = app.test_client().get("/cases?page=2").get_data(as_text=True)
-    assert 'aria-current="page">2<' in page and "page=1" in page
+    assert re.search(r'aria-current="page">\s*2\s*</a>', page) and "page=1" in page
