@@ -38,8 +38,10 @@ class Result:
 
 
 def _client(port: int, paths: list[str], warmup_until: float, stop_at: float, budget: int,
-            latencies: list[float], counters: list[int], sizes: list[int], first: int = 0) -> None:
+            latencies: list[float], counters: list[int], sizes: list[int], first: int = 0,
+            cookie: str | None = None) -> None:
     connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    headers = {**HEADERS, "Cookie": cookie} if cookie else HEADERS
     sent = 0
     turn = first
     while sent < budget:
@@ -49,7 +51,7 @@ def _client(port: int, paths: list[str], warmup_until: float, stop_at: float, bu
         path = paths[turn % len(paths)]
         turn += 1
         try:
-            connection.request("GET", path, headers=HEADERS)
+            connection.request("GET", path, headers=headers)
             response = connection.getresponse()
             body = response.read()
             ok = response.status == 200
@@ -70,7 +72,7 @@ def _client(port: int, paths: list[str], warmup_until: float, stop_at: float, bu
 
 
 def _process(port: int, paths: list[str], threads: int, warmup: float, seconds: float, budget: int,
-             start_at: float, queue, first: int = 0) -> None:
+             start_at: float, queue, first: int = 0, cookie: str | None = None) -> None:
     # Every process starts at the same wall-clock moment so the measured windows line up.
     time.sleep(max(0.0, start_at - time.time()))
     now = time.perf_counter()
@@ -79,7 +81,8 @@ def _process(port: int, paths: list[str], threads: int, warmup: float, seconds: 
     sizes: list[int] = []
     counters = [0]
     workers = [threading.Thread(target=_client, args=(port, paths, warmup_until, stop_at, budget,
-                                                      latencies, counters, sizes, first + number * 7919))
+                                                      latencies, counters, sizes, first + number * 7919,
+                                                      cookie))
                for number in range(threads)]
     for worker in workers:
         worker.start()
@@ -89,16 +92,17 @@ def _process(port: int, paths: list[str], threads: int, warmup: float, seconds: 
 
 
 def run(port: int, path: str | list[str], *, processes: int = 2, threads: int = 4, warmup: float = 1.0,
-        seconds: float = 10.0, budget: int = 1_000_000) -> Result:
+        seconds: float = 10.0, budget: int = 1_000_000, cookie: str | None = None) -> Result:
     """Load ``path`` (or each of a list of paths in turn) for ``seconds`` after ``warmup``;
-    ``budget`` caps requests per client."""
+    ``budget`` caps requests per client; ``cookie``, sent with every request, makes the app serve
+    no shared copy, as for someone signed in."""
     paths = [path] if isinstance(path, str) else list(path)
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     start_at = time.time() + 1.0  # time for the spawned interpreters to start
     children = [context.Process(target=_process,
                                 args=(port, paths, threads, warmup, seconds, budget, start_at, queue,
-                                      number * threads * 7919))
+                                      number * threads * 7919, cookie))
                 for number in range(processes)]
     for child in children:
         child.start()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Select, false, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from civic.agencies.models import Agency
 from civic.cases.models import (
@@ -127,6 +127,20 @@ def _with_parts(statement: Select) -> Select:
 def get_case_by_slug(session: Session, slug: str) -> Case | None:
     """The case ``slug`` without its parts, or None."""
     return session.scalar(select(Case).where(Case.slug == slug))
+
+
+def get_case_for_page(session: Session, slug: str, *, with_targets: bool) -> Case | None:
+    """The case ``slug`` with its agency, in one query, for a page whose record is kept as a
+    fragment; with its meetings and risks too when ``with_targets`` (what a comment may be about)."""
+    statement = select(Case).where(Case.slug == slug).options(joinedload(Case.agency))
+    if with_targets:
+        statement = statement.options(selectinload(Case.meetings), selectinload(Case.risks))
+    return session.scalar(statement)
+
+
+def load_parts(session: Session, case: Case) -> None:
+    """Load every part of ``case``, already in the session, that is not loaded yet."""
+    session.execute(_with_parts(select(Case).where(Case.id == case.id))).scalars().all()
 
 
 def get_case_with_parts(session: Session, slug: str) -> Case | None:

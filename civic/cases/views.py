@@ -3,9 +3,12 @@ which shows what other domains add to a case, is composed in civic/site/case_pag
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from civic.agencies.queries import list_active_agencies
@@ -15,8 +18,8 @@ from civic.cases.models import Case, HistoryEntry
 from civic.cases.regions import county_name
 from civic.core.money import format_ntd, format_ntd_exact
 from civic.extensions import db
-from civic.web import page_cache
-from civic.web.access import require
+from civic.web import fragments, page_cache
+from civic.web.access import public, require
 from civic.web.paging import requested_page
 
 bp = Blueprint("cases", __name__)
@@ -51,16 +54,38 @@ def county_filter(code: str | None) -> str:
 
 
 @bp.get("/cases")
+@public
 @page_cache.public(tags=lambda args: ("cases", "agencies"))
 def index():
-    """Every published case, filtered, sorted and paginated."""
+    """Every published case, filtered, sorted and paginated.
+
+    Below the heading, the page is the same for everyone asking with the same query in the same
+    language, so it is kept as a fragment until a case or an agency changes.
+    """
+    page_number = requested_page() or abort(400)
+    query = urlencode(sorted(request.args.items(multi=True)))
+    try:
+        listing = fragments.cached("case-list", tags=("cases", "agencies"), vary=(query,),
+                                   make=lambda: _listing(page_number))
+    except _FiltersRefused as refused:
+        return render_template("cases/index.html", listing=refused.listing, refused=True), 400
+    return render_template("cases/index.html", listing=listing, refused=False)
+
+
+class _FiltersRefused(Exception):
+    """The filters did not validate: the listing with their errors, never kept as a fragment."""
+
+    def __init__(self, listing: str) -> None:
+        self.listing = Markup(listing)  # noqa: S704 - a rendered template
+
+
+def _listing(page_number: int) -> str:
     locale = str(get_locale())
     form = CaseFilterForm(MultiDict(request.args))
     form.set_choices(list_active_agencies(db.session), queries.list_sectors(db.session),
                      queries.list_years(db.session), locale)
-    page_number = requested_page() or abort(400)
     if request.args and not form.validate():
-        return render_template("cases/index.html", form=form, page=None), 400
+        raise _FiltersRefused(render_template("cases/_listing.html", form=form, page=None))
     filters = queries.CaseFilters(
         agency=form.agency.data or None, sector=form.sector.data or None,
         status=form.status.data or None, kind=form.kind.data or None,
@@ -72,7 +97,7 @@ def index():
                                         per_page=current_app.config["CASES_PER_PAGE"])
     if page_number > 1 and page_number > page.pages:
         abort(404)
-    return render_template("cases/index.html", form=form, page=page)
+    return render_template("cases/_listing.html", form=form, page=page)
 
 
 # The changes a history page shows.
@@ -84,6 +109,7 @@ def read_changes(case: Case, entries: list[HistoryEntry]) -> list[changes.Change
 
 
 @bp.get("/cases/<slug>/history")
+@public
 @page_cache.public(tags=lambda args: (f"case:{args['slug']}", "agencies"))
 def history(slug: str):
     """Every change ever made to a case and its parts, newest first, with before and after."""
@@ -99,6 +125,7 @@ def history(slug: str):
 
 
 @bp.get("/cases/<slug>/history/<int:seq>")
+@public
 def change(slug: str, seq: int):
     """A lasting address of one entry: the history page that shows it, at the entry."""
     case = queries.get_case_by_slug(db.session, slug) or abort(404)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, event, func
 from sqlalchemy.engine import Dialect, Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
 # Constraint names that Alembic can find again on every database, so migrations can drop
@@ -102,3 +103,11 @@ def include_object(obj: object, name: str | None, type_: str, reflected: bool, c
         return False
     return not (type_ == "index" and name in {"ix_search_documents_tokens", "ix_search_documents_title_tokens",
                                               "uq_pledges_active"})
+
+
+def hook_sessions(**hooks: Callable[..., None]) -> None:
+    """Listen to every session's events, once however often the app is made, e.g.
+    ``hook_sessions(after_flush=note, after_commit=apply, after_soft_rollback=forget)``."""
+    for name, hook in hooks.items():
+        if not event.contains(Session, name, hook):
+            event.listen(Session, name, hook)

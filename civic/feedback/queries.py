@@ -54,9 +54,14 @@ def get_thread(session: Session, case: Case, *, page: int) -> Thread:
     A fixed number of queries whatever the number of comments.
     """
     top_level = (Comment.case_id == case.id) & Comment.parent_id.is_(None)
-    total = session.scalar(select(func.count(Comment.id)).where(top_level)) or 0
-    answered = session.scalar(select(func.count(Feedback.id)).where(
-        Feedback.case_id == case.id, Feedback.answered_at.is_not(None))) or 0
+    total, answered = session.execute(select(
+        select(func.count(Comment.id)).where(top_level).scalar_subquery(),
+        select(func.count(Feedback.id)).where(Feedback.case_id == case.id, Feedback.answered_at.is_not(None))
+        .scalar_subquery(),
+    )).one()
+    if not total:  # most cases: no comment yet, nothing more to read
+        return Thread(page=Page([], page, THREAD_PAGE_SIZE, 0), comments=0, answered=answered or 0,
+                      restorations={})
     rows = session.scalars(
         select(Comment).where(top_level)
         .options(
@@ -123,7 +128,7 @@ def list_inbox(session: Session, agency_id: int, filters: InboxFilters, *, page:
     if filters.case:
         statement = statement.join(Case, Case.id == Feedback.case_id).where(Case.slug == filters.case)
     if filters.overdue:
-        statement = statement.where(Feedback.status.in_(OPEN_STATUSES), Feedback.due_at < now)
+        statement = statement.where(Feedback.is_overdue(now))
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     is_open = case((Feedback.status.in_(OPEN_STATUSES), 0), else_=1)
     rows = session.scalars(
@@ -139,7 +144,7 @@ def list_items_past_deadline(session: Session, now: datetime) -> list[Feedback]:
     """Open items whose deadline has passed and that still need a reminder or an escalation."""
     return list(session.scalars(
         _item_options(select(Feedback).where(
-            Feedback.status.in_(OPEN_STATUSES), Feedback.due_at < now,
+            Feedback.is_overdue(now),
             (Feedback.overdue_at.is_(None)) | (Feedback.escalated_at.is_(None))))
         .order_by(Feedback.due_at)
     ))

@@ -109,6 +109,8 @@ def case_coverage(session: Session, case: Case) -> Coverage:
     contracted = list(session.scalars(
         select(Company).join(CaseContract, CaseContract.company_id == Company.id)
         .where(CaseContract.case_id == case.id).distinct().order_by(Company.name)))
+    if not contracted:
+        return Coverage(contracted, set())
     pledged = set(session.scalars(select(Pledge.company_id).where(
         Pledge.case_id == case.id, Pledge.status == PledgeStatus.active)))
     return Coverage(contracted, pledged)

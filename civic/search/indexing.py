@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import delete, event, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from civic.cases import queries as case_queries
@@ -26,6 +26,7 @@ from civic.cases.models import (
     RiskItem,
 )
 from civic.cases.regions import county_name
+from civic.core.db import hook_sessions
 from civic.core.fulltext import SearchDocument
 from civic.core.fulltext_tokens import document_tokens
 from civic.core.text import plain_text
@@ -147,10 +148,7 @@ def _forget(session: Session, previous_transaction=None) -> None:
 
 def install() -> None:
     """Hook the index into every session (once)."""
-    if not event.contains(Session, "after_flush", _note):
-        event.listen(Session, "after_flush", _note)
-        event.listen(Session, "before_commit", _apply)
-        event.listen(Session, "after_soft_rollback", _forget)
+    hook_sessions(after_flush=_note, before_commit=_apply, after_soft_rollback=_forget)
 
 
 def reindex_all(session: Session, batch: int = 200) -> Iterator[int]:

@@ -14,13 +14,13 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
+from markupsafe import Markup
 
 from civic.cases import changes, completeness
 from civic.cases import permissions as case_permissions
 from civic.cases import queries as case_queries
 from civic.cases.models import Case
-from civic.core.errors import DomainError
 from civic.core.text import parse_id
 from civic.core.time import utcnow
 from civic.extensions import db, limiter
@@ -30,8 +30,9 @@ from civic.feedback import services as feedback_services
 from civic.feedback.forms import CommentForm
 from civic.feedback.models import Comment
 from civic.pledges import queries as pledge_queries
-from civic.web import page_cache
-from civic.web.access import require
+from civic.web import fragments, page_cache
+from civic.web.access import public, require, signed_in
+from civic.web.forms import refusal
 from civic.web.paging import page_number
 from civic.workshops import queries as workshop_queries
 
@@ -42,10 +43,13 @@ LATEST_CHANGES = 3
 
 
 @bp.get("/cases/<slug>")
+@public
 @page_cache.public(tags=lambda args: (f"case:{args['slug']}", "agencies"))
 def detail(slug: str):
     """One case: the structured disclosure and every part, its change history and its thread."""
-    case = case_queries.get_case_with_parts(db.session, slug) or abort(404)
+    # The parts are loaded only when the record fragment is made (or the comment form needs them).
+    case = case_queries.get_case_for_page(db.session, slug, with_targets=current_user.is_authenticated) \
+        or abort(404)
     require(case_permissions.can_view(current_user, case), status=404)
     return render_case(case)
 
@@ -55,7 +59,7 @@ def _comment_limit() -> str:
 
 
 @bp.post("/cases/<slug>/comments")
-@login_required
+@signed_in
 @limiter.limit(_comment_limit, key_func=lambda: f"comment:{current_user.get_id()}")
 def post_comment(slug: str):
     """Accept a comment on a case; a top-level comment becomes tracked feedback."""
@@ -71,11 +75,9 @@ def post_comment(slug: str):
     data = feedback_services.CommentInput(
         body=form.body.data, meeting_id=meeting_id, risk_id=risk_id,
         parent_id=int(form.parent_id.data) if form.parent_id.data else None)
-    try:
+    with refusal(field=form.body) as refused:
         comment = feedback_services.submit_comment(db.session, case, data, author=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        form.body.errors = [*form.body.errors, error.message]
+    if refused:
         return render_case(case, status=422, comment_form=form)
     number = comment.feedback.tracking_number if comment.parent_id is None else None
     comment_id = comment.id
@@ -98,13 +100,22 @@ def _target(about: str | None) -> tuple[int | None, int | None]:
 
 def render_case(case: Case, *, status: int = 200, comment_form: CommentForm | None = None):
     """The case page; ``comment_form`` is a refused comment shown again with its errors."""
-    page = render_template("cases/detail.html", **_case_sections(case),
-                           **(_participation(case, comment_form) if case.is_published else {}))
+    page = render_template("cases/detail.html", case=case, record=_record(case),
+                           can_edit=case_permissions.can_edit(current_user, case),
+                           can_feature=case_permissions.can_feature(current_user),
+                           participation=_participation(case, comment_form) if case.is_published else None)
     return page, status
 
 
-def _case_sections(case: Case) -> dict[str, Any]:
-    """The case's own sections: its facts and parts, its completeness and its newest changes."""
+def _record(case: Case) -> str:
+    """The case's own sections (its facts and parts, its completeness and its newest changes),
+    rendered once per language until the case or one of its parts changes."""
+    return fragments.cached("case-record", tags=(f"case-record:{case.slug}", "agencies"), vary=(case.id,),
+                            make=lambda: render_template("cases/_record.html", **_record_data(case)))
+
+
+def _record_data(case: Case) -> dict[str, Any]:
+    case_queries.load_parts(db.session, case)
     latest = case_queries.list_latest_history(db.session, case, LATEST_CHANGES)
     return {
         "case": case,
@@ -115,32 +126,47 @@ def _case_sections(case: Case) -> dict[str, Any]:
         "change_count": latest[0].seq if latest else 0,
         "history_head": latest[0].hash if latest else None,
         "corrections": case_queries.list_meeting_corrections(db.session, case),
-        "can_edit": case_permissions.can_edit(current_user, case),
-        "can_feature": case_permissions.can_feature(current_user),
     }
 
 
-def _participation(case: Case, comment_form: CommentForm | None) -> dict[str, Any]:
+def _participation(case: Case, comment_form: CommentForm | None) -> Markup:
     """What a published case adds: its workshops, its pledge coverage and one page of its thread,
-    with what the visitor may do there."""
+    with what the visitor may do there.
+
+    Someone who is not signed in may only read it, so theirs is the same for everyone and kept as
+    a fragment until a comment, an answer, a sign-up or a pledge changes the case's pages.
+    """
+    comments_page = page_number(request.args.get("comments", "1")) or 1
+    if current_user.is_authenticated:
+        return _render_participation(case, comments_page, comment_form)
+    return fragments.cached("case-participation", tags=(f"case:{case.slug}", "agencies"),
+                            vary=(case.id, comments_page),
+                            make=lambda: _render_participation(case, comments_page, None))
+
+
+def _render_participation(case: Case, comments_page: int, comment_form: CommentForm | None) -> Markup:
     now = utcnow()
-    thread = feedback_queries.get_thread(db.session, case, page=page_number(request.args.get("comments", "1")) or 1)
+    thread = feedback_queries.get_thread(db.session, case, page=comments_page)
     signed_in = current_user.is_authenticated
     if signed_in and comment_form is None:
         # Only signed-in people get the form: building it puts a CSRF token in the session, and an
         # anonymous page that sets no cookie can be shared by the page cache.
         comment_form = CommentForm(formdata=None)
         comment_form.set_targets(case, str(get_locale()))
-    return {
-        "workshops": workshop_queries.list_case_workshops(db.session, case.id),
-        "now": now,
-        "coverage": pledge_queries.case_coverage(db.session, case),
-        "thread": thread,
-        "comment_actions": _comment_actions(_with_replies(thread.page.items), now),
-        "comment_form": comment_form,
-        "following": signed_in and feedback_queries.get_subscription(
-            db.session, current_user.id, case_id=case.id) is not None,
-    }
+    return Markup(render_template(  # noqa: S704 - a rendered template
+        "cases/_participation.html", case=case, taking_part=_taking_part(case, now), thread=thread,
+        comment_actions=_comment_actions(_with_replies(thread.page.items), now), comment_form=comment_form,
+        following=signed_in and feedback_queries.get_subscription(
+            db.session, current_user.id, case_id=case.id) is not None))
+
+
+def _taking_part(case: Case, now: datetime) -> str:
+    """The case's workshops (with their seats) and its suppliers' pledges, kept until one changes."""
+    return fragments.cached(
+        "case-taking-part", tags=(f"case:{case.slug}",), vary=(case.id,),
+        make=lambda: render_template("cases/_taking_part.html", case=case, now=now,
+                                     workshops=workshop_queries.list_case_workshops(db.session, case.id),
+                                     coverage=pledge_queries.case_coverage(db.session, case)))
 
 
 def _with_replies(comments: Iterable[Comment]) -> list[Comment]:

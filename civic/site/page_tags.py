@@ -4,6 +4,8 @@ The public views declare the tags of what their pages show (``@page_cache.public
 this module is the other half, from a changed object to those tags:
 
 - ``case:<slug>``: the pages of one case (its page and its history);
+- ``case-record:<slug>``: the case's own record (its fields, parts and history, without what
+  people add to it: comments, sign-ups, pledges), the fragment a signed-in view reuses;
 - ``agency:<code>``: the pages of one agency (its page, chart, figures and report cards);
 - ``cases``: what lists cases or counts them (/cases, the home page, /agencies);
 - ``agencies``: every page that shows agency names (nearly all of them; agencies rarely change);
@@ -66,6 +68,7 @@ class _Change:
 
     tags: set[str] = field(default_factory=set)
     case_ids: set[int] = field(default_factory=set)
+    record_ids: set[int] = field(default_factory=set)  # cases whose own record changed
     agency_ids: set[int] = field(default_factory=set)
     meeting_ids: set[int] = field(default_factory=set)
     comment_ids: set[int] = field(default_factory=set)
@@ -83,12 +86,16 @@ def _values(obj: object, name: str) -> list:
 
 
 def _case(obj: Case, change: _Change) -> None:
-    change.tags |= {f"case:{slug}" for slug in _values(obj, "slug")} | {"cases", "commitments"}
+    slugs = _values(obj, "slug")
+    change.tags |= {f"case:{slug}" for slug in slugs} | {f"case-record:{slug}" for slug in slugs}
+    change.tags |= {"cases", "commitments"}
     change.agency_ids.update(_values(obj, "agency_id"))
 
 
 def _case_part(obj: object, change: _Change) -> None:
-    change.case_ids.update(_values(obj, "case_id"))
+    case_ids = _values(obj, "case_id")
+    change.case_ids.update(case_ids)
+    change.record_ids.update(case_ids)
 
 
 def _meeting_part(obj: MeetingStatement | MeetingDecision, change: _Change) -> None:
@@ -176,6 +183,7 @@ def changed(session: Session, objects: Iterable[object]) -> set[str]:
     lookup = _Lookup(session, objects)
     for case_id, in lookup.columns(Meeting, (Meeting.case_id,), change.meeting_ids):
         change.case_ids.add(case_id)
+        change.record_ids.add(case_id)
     for case_id, in lookup.columns(Comment, (Comment.case_id,), change.comment_ids):
         change.case_ids.add(case_id)
     for case_id, agency_id in lookup.columns(Feedback, (Feedback.case_id, Feedback.agency_id), change.feedback_ids):
@@ -184,7 +192,10 @@ def changed(session: Session, objects: Iterable[object]) -> set[str]:
     for case_id, in lookup.columns(Workshop, (Workshop.case_id,), change.workshop_ids):
         if case_id is not None:
             change.case_ids.add(case_id)
-    change.tags |= {f"case:{slug}" for slug, in lookup.columns(Case, (Case.slug,), change.case_ids)}
+    for case_id, slug in lookup.columns(Case, (Case.id, Case.slug), change.case_ids | change.record_ids):
+        change.tags.add(f"case:{slug}")
+        if case_id in change.record_ids:
+            change.tags.add(f"case-record:{slug}")
     change.tags |= {f"agency:{code}" for code, in lookup.columns(Agency, (Agency.code,), change.agency_ids)}
     return change.tags
 

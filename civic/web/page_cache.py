@@ -9,7 +9,9 @@ reads (the generations of its tags, then the copy) and nothing else.
 
 Each view declares the tags of what its pages show; a commit bumps the generations of the tags
 of the objects it changed, so it drops only the copies that show them. Generations live in the
-same store as the copies, so with Redis every worker sees a change at once.
+same store as the copies, so with Redis every worker sees a change at once. The first request
+for a dropped page makes it anew; the others arriving while it does get the old copy, so a burst
+of changes (workshop sign-ups) costs one page made per change, not one per reader.
 
 Only requests without any cookie share copies: nobody signed in, no message waiting to be
 shown, no form tied to one visitor. A page is kept only when it is a 200 that sets no cookie
@@ -25,10 +27,10 @@ from collections.abc import Callable, Iterable
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
+from civic.core.db import hook_sessions
 from civic.extensions import cache
 
 STALE = "civic.page_cache.stale"
@@ -63,15 +65,25 @@ def _may_share(environ: dict) -> bool:
             and not environ.get("HTTP_AUTHORIZATION"))
 
 
-def _key(environ: dict, generations: list[str]) -> str:
-    """Where the page was asked for, its query arguments in a fixed order, the languages the
-    browser accepts (which decide the page's language when there is no cookie), and the current
-    generation of each tag the page carries (so a bumped tag makes its old copies unreachable).
-    """
+def _address(environ: dict) -> str:
+    """Where the page was asked for, its query arguments in a fixed order, and the languages the
+    browser accepts (which decide the page's language when there is no cookie): one copy each."""
     query = urlencode(sorted(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)))
     parts = [environ["wsgi.url_scheme"], environ.get("HTTP_HOST", ""), environ.get("SCRIPT_NAME", ""),
-             environ.get("PATH_INFO", ""), query, environ.get("HTTP_ACCEPT_LANGUAGE", ""), *generations]
+             environ.get("PATH_INFO", ""), query, environ.get("HTTP_ACCEPT_LANGUAGE", "")]
     return "page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _version(generations: list[str]) -> str:
+    """The current generations of the page's tags: a copy made under others is out of date."""
+    return "\x1f".join(generations)
+
+
+# While one request makes an out-of-date page anew, the others asking for it get the copy it
+# replaces, rather than all making it at once (each workshop sign-up drops its case's page, which
+# is then asked for by every reader at the same moment). Only for as long as that one request
+# takes, and never longer than this.
+REMAKING_SECONDS = 5
 
 
 # A tag's generation is a random token rather than a counter: a counter that expired or was
@@ -88,7 +100,7 @@ def _new_generation() -> str:
     return secrets.token_hex(8)
 
 
-def _generations(backend, tags: tuple[str, ...]) -> list[str]:
+def generations(backend, tags: tuple[str, ...]) -> list[str]:
     """The current generation of each tag, read with one round trip (and one write per missing tag,
     which only happens the first time a tag is seen or after it expired)."""
     keys = [_generation_key(tag) for tag in tags]
@@ -102,7 +114,8 @@ def _generations(backend, tags: tuple[str, ...]) -> list[str]:
 
 
 def bump(tags: Iterable[str]) -> None:
-    """Make the copies of every page carrying one of ``tags`` unreachable (they expire unread)."""
+    """Make the copies of every page carrying one of ``tags`` out of date: the next request for
+    one makes it anew (while it does, others asking for it get the old copy)."""
     backend = current_app.extensions["cache"][cache]
     backend.set_many({_generation_key(tag): _new_generation() for tag in set(tags)},
                      timeout=GENERATION_SECONDS)
@@ -132,16 +145,19 @@ class SharedCopies:
         if tags is None:
             return self.wsgi_app(environ, start_response)
         backend = self.app.extensions["cache"][cache]
+        address = _address(environ)
         # The generations are read before the page is made: a change committed meanwhile bumps
-        # them, so a page made from data older than the change is kept where nobody looks.
+        # them, so a page made from data older than the change is kept as out of date.
         try:
-            key = _key(environ, _generations(backend, tags))
-            copy = backend.get(key)
+            version = _version(generations(backend, tags))
+            copy = backend.get(address)
+            remaking = copy is not None and copy[0] != version and not backend.add(
+                "remaking:" + address, 1, timeout=REMAKING_SECONDS)
         except Exception as error:
             logger.warning("The page cache could not be read: %s", type(error).__name__)
             return self.wsgi_app(environ, start_response)
-        if copy is not None:
-            status, headers, body = copy
+        if copy is not None and (copy[0] == version or remaking):
+            _version_kept, status, headers, body = copy
             start_response(status, list(headers))
             return [body]
         answer: dict = {}
@@ -150,21 +166,34 @@ class SharedCopies:
             answer["status"], answer["headers"] = status, list(headers)
             return start_response(status, headers, exc_info)
 
-        result = self.wsgi_app(environ, keep)
         try:
-            body = b"".join(result)
-        finally:
-            close = getattr(result, "close", None)
-            if close is not None:
-                close()
-        headers = answer.get("headers", [])
-        if answer.get("status", "").startswith("200 ") and not any(
-                name.lower() == "set-cookie" for name, _value in headers):
+            result = self.wsgi_app(environ, keep)
             try:
-                backend.set(key, (answer["status"], headers, body))
-            except Exception as error:
-                logger.warning("The page cache could not be written: %s", type(error).__name__)
+                body = b"".join(result)
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()
+        finally:
+            if copy is not None:
+                self._done_remaking(backend, address)
+        headers = answer.get("headers", [])
+        try:
+            if answer.get("status", "").startswith("200 ") and not any(
+                    name.lower() == "set-cookie" for name, _value in headers):
+                backend.set(address, (version, answer["status"], headers, body))
+            elif copy is not None:
+                backend.delete(address)  # the page is gone or refused now: no old copy of it
+        except Exception as error:
+            logger.warning("The page cache could not be written: %s", type(error).__name__)
         return [body]
+
+    @staticmethod
+    def _done_remaking(backend, address: str) -> None:
+        try:
+            backend.delete("remaking:" + address)
+        except Exception as error:
+            logger.warning("The page cache could not be written: %s", type(error).__name__)
 
 
 def reachable() -> bool:
@@ -226,7 +255,4 @@ def install(*, tags_of: TagsOf) -> None:
     """
     global _tags_of
     _tags_of = tags_of
-    if not event.contains(Session, "after_flush", _note):
-        event.listen(Session, "after_flush", _note)
-        event.listen(Session, "after_commit", _bump)
-        event.listen(Session, "after_soft_rollback", _forget)
+    hook_sessions(after_flush=_note, after_commit=_bump, after_soft_rollback=_forget)

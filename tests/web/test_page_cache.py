@@ -6,29 +6,17 @@ Every test runs against the in-process cache and against a real Redis, as in pro
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from sqlalchemy import text
+from werkzeug.test import EnvironBuilder
 
-import config
 from civic.core.db import Base
 from civic.extensions import cache, db
 from civic.site import page_tags
+from civic.web import page_cache
 from tests.cases import factories as case_factories
-from tests.support import csrf_token, login, post_form, redis_url_or_skip
+from tests.support import csrf_token, login, post_form
 from tests.workshops.conftest import hold
-
-
-@pytest.fixture(params=["SimpleCache", "RedisCache"])
-def shared_pages(app, request):
-    url = redis_url_or_skip() if request.param == "RedisCache" else config.test_redis_url()
-    cache.init_app(app, config={"CACHE_TYPE": request.param, "CACHE_REDIS_URL": url, "CACHE_DEFAULT_TIMEOUT": 60,
-                                "CACHE_KEY_PREFIX": f"civic-test-{uuid.uuid4().hex}:"})
-    yield request.param
-    with app.app_context():
-        cache.clear()
-    cache.init_app(app, config={"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True})
 
 
 def test_anonymous_visitors_share_one_copy_until_the_case_changes(app, shared_pages, published_case, staff,
@@ -199,3 +187,37 @@ def test_every_model_of_the_cached_domains_has_a_rule_for_its_pages():
     models = {mapper.class_ for mapper in Base.registry.mappers
               if mapper.class_.__module__.startswith(page_tags.SHOWN_BY)}
     assert models and models <= set(page_tags.RULES), sorted(m.__name__ for m in models - set(page_tags.RULES))
+
+
+def test_while_one_request_makes_a_dropped_page_anew_the_others_get_the_old_copy(app, shared_pages,
+                                                                                published_case):
+    path = f"/cases/{published_case}"
+    assert CHANGED_TITLE not in _text(app, path)
+    _behind_the_back(app)
+    with app.app_context():
+        page_cache.bump([f"case:{published_case}"])
+        backend = app.extensions["cache"][cache]
+        # Another worker is making the page anew: readers meanwhile get the copy it replaces.
+        address = page_cache._address(EnvironBuilder(path=path).get_environ())
+        assert backend.add("remaking:" + address, 1, timeout=page_cache.REMAKING_SECONDS)
+        assert CHANGED_TITLE not in _text(app, path)
+        backend.delete("remaking:" + address)
+    # Nobody is making it: the next reader makes it anew, and the one after gets that.
+    assert CHANGED_TITLE in _text(app, path)
+    assert CHANGED_TITLE in _text(app, path)
+
+
+def test_a_page_that_is_gone_leaves_no_old_copy(app, shared_pages, published_case):
+    path = f"/cases/{published_case}"
+    assert _text(app, path)
+    with app.app_context():
+        db.session.execute(text("UPDATE cases SET review_state = 'returned' WHERE slug = :slug"),
+                           {"slug": published_case})
+        db.session.commit()
+        page_cache.bump([f"case:{published_case}"])
+    assert app.test_client().get(path).status_code == 404
+    # Even while another request would be making it anew, the old copy is not served.
+    with app.app_context():
+        backend = app.extensions["cache"][cache]
+        backend.add("remaking:" + page_cache._address(EnvironBuilder(path=path).get_environ()), 1, timeout=5)
+    assert app.test_client().get(path).status_code == 404
