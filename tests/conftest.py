@@ -18,6 +18,7 @@ import config
 from civic import create_app
 from civic.accounts import services as accounts
 from civic.agencies import services as agencies
+from civic.core.permissions import SYSTEM
 from civic.core.roles import Role
 from civic.extensions import db, limiter
 from tests.cases import factories as case_factories
@@ -179,7 +180,7 @@ def _agency(app: Flask, code: str, name: str):
     from civic.agencies.queries import get_agency_by_code
 
     agency = get_agency_by_code(db.session, code)
-    return agency or agencies.create_agency(db.session, code=code, name_zh=name, actor_id=None)
+    return agency or agencies.create_agency(db.session, code=code, name_zh=name, actor=SYSTEM)
 
 
 def make_account(app: Flask, email: str, role: Role, *, agency_code: str | None = None,

@@ -143,7 +143,9 @@ ACCESS = {
         "comments", "feedback", "export_cases_csv", "export_cases_jsonl", "export_comments_csv",
         "export_comments_jsonl", "workshops", "workshop", "pledges", "export_workshops_csv",
         "export_workshops_jsonl", "export_pledges_csv", "export_pledges_jsonl", "feedback_items", "pledge_texts",
-        "commitments")},
+        "commitments", "oc4ids_package_gz",
+        *(f"export_{entity}_{fmt}_gz" for entity in ("cases", "comments", "workshops", "pledges")
+          for fmt in ("csv", "jsonl")))},
     "feeds.cases": PUBLIC,
     "feeds.case": PUBLIC,
     "feeds.agency": PUBLIC,

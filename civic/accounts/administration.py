@@ -20,6 +20,7 @@ from civic.accounts.services import create_user, end_all_sessions, suspend_user
 from civic.agencies.models import Agency
 from civic.core import audit
 from civic.core.errors import Conflict, DomainError, PermissionDenied
+from civic.core.permissions import Permission, allowed, guarded
 from civic.core.roles import INVITED_ROLES, Role
 from civic.core.time import utcnow
 
@@ -27,7 +28,7 @@ INVITATION_MAX_AGE = timedelta(days=7)
 
 
 def _require_admin(actor: User) -> None:
-    if actor.role != Role.admin or not actor.is_active:
+    if not allowed(actor, Permission.administer_users):
         raise PermissionDenied(_("Only administrators can do this."))
 
 
@@ -42,6 +43,7 @@ def _check_role_and_agency(role: str, agency: Agency | None) -> None:
         raise DomainError(_("Only staff accounts belong to an agency."), field="agency")
 
 
+@guarded(Permission.administer_users)
 def invite(session: Session, *, email: str, role: str, agency: Agency | None, actor: User) -> Invitation:
     """Invite someone to be staff of an agency, a moderator or an admin, by mail."""
     _require_admin(actor)
@@ -64,6 +66,7 @@ def invite(session: Session, *, email: str, role: str, agency: Agency | None, ac
     return invitation
 
 
+@guarded(Permission.administer_users)
 def resend(session: Session, invitation: Invitation, *, actor: User) -> None:
     """Send a fresh link; the earlier one stops working."""
     _require_admin(actor)
@@ -75,6 +78,7 @@ def resend(session: Session, invitation: Invitation, *, actor: User) -> None:
     audit.record(session, "invitation.resent", actor_id=actor.id, target_type="invitation", target_id=invitation.id)
 
 
+@guarded(Permission.administer_users)
 def revoke(session: Session, invitation: Invitation, *, actor: User) -> None:
     _require_admin(actor)
     if not invitation.is_pending:
@@ -112,6 +116,7 @@ def accept_invitation(session: Session, token: str, *, name: str, password: str)
     return user
 
 
+@guarded(Permission.administer_users)
 def change_role(session: Session, user: User, *, role: str, agency: Agency | None, actor: User) -> None:
     """Give an account another role (and agency, for staff); its sessions end so it takes effect."""
     _require_admin(actor)
@@ -133,20 +138,16 @@ def change_role(session: Session, user: User, *, role: str, agency: Agency | Non
                  old=[old_role, old_agency], new=[role, agency.code if agency else None])
 
 
+@guarded(Permission.administer_users)
 def suspend(session: Session, user: User, *, actor: User, reason: str) -> None:
-    """Suspend an account; every session of it ends at once."""
+    """Suspend an account (``suspend_user``'s rule), never the last active administrator."""
     _require_admin(actor)
-    if user.id == actor.id:
-        raise PermissionDenied(_("You cannot suspend your own account."))
-    if user.suspended_at is not None:
-        raise Conflict(_("This account is already suspended."))
-    if is_last_active_admin(session, user):
+    if user.id != actor.id and is_last_active_admin(session, user):
         raise PermissionDenied(_("The last administrator cannot be suspended."))
-    if not reason.strip():
-        raise DomainError(_("Say why the account is suspended."), field="reason")
-    suspend_user(session, user, actor=actor, reason=reason.strip())
+    suspend_user(session, user, actor=actor, reason=reason)
 
 
+@guarded(Permission.administer_users)
 def reinstate(session: Session, user: User, *, actor: User) -> None:
     _require_admin(actor)
     if user.suspended_at is None:
@@ -166,6 +167,7 @@ def _require_waiting(claim: CompanyRepresentative) -> None:
         raise Conflict(_("This claim has already been rejected."))
 
 
+@guarded(Permission.administer_users)
 def confirm_claim(session: Session, claim: CompanyRepresentative, *, actor: User, name: str = "") -> None:
     """Confirm a person's claim to represent a company; the claimant is mailed.
 
@@ -193,6 +195,7 @@ def confirm_claim(session: Session, claim: CompanyRepresentative, *, actor: User
         emails.claim_confirmed(session, user, claim)
 
 
+@guarded(Permission.administer_users)
 def reject_claim(session: Session, claim: CompanyRepresentative, *, actor: User, reason: str) -> None:
     """Reject a person's claim to represent a company, saying why; the claim and its reason stay,
     the company's name on record does not change, and the claimant is mailed."""

@@ -22,6 +22,7 @@ from civic.accounts.ubn import is_valid_ubn, normalize
 from civic.agencies.models import Agency
 from civic.core import audit
 from civic.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from civic.core.permissions import Permission, guarded
 from civic.core.roles import Role
 from civic.core.time import utcnow
 
@@ -303,10 +304,19 @@ def delete_account(session: Session, user: User, *, password: str) -> None:
                  target_id=user.id)
 
 
+@guarded(Permission.moderate_comments, Permission.administer_users)
 def suspend_user(session: Session, user: User, *, actor: User, reason: str) -> None:
-    """Suspend an account and end all its sessions at once."""
+    """Suspend an account and end all its sessions at once: never one's own, never twice, and
+    always with a reason. The rule for every way in; the administrators' and the moderators'
+    services add only who may suspend whom.
+    """
     if user.id == actor.id:
         raise PermissionDenied(_("You cannot suspend your own account."))
+    if user.suspended_at is not None:
+        raise Conflict(_("This account is already suspended."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why the account is suspended."), field="reason")
     user.suspended_at = utcnow()
     ended = end_all_sessions(session, user)
     audit.record(session, "account.suspended", actor_id=actor.id, target_type="user",

@@ -18,18 +18,17 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import current_user
 from markupsafe import Markup
 
 from civic.accounts import reauth, signin, two_factor
 from civic.accounts.forms import TwoFactorLoginForm, TwoFactorSetupForm
 from civic.accounts.models import User
 from civic.accounts.sessions import sign_in
-from civic.core.errors import DomainError
 from civic.core.time import utcnow
 from civic.extensions import db, limiter
-from civic.web.access import safe_next
-from civic.web.forms import attach_error
+from civic.web.access import public, safe_next, signed_in
+from civic.web.forms import form_status, refusal
 from civic.web.origin import request_origin
 
 bp = Blueprint("two_factor", __name__)
@@ -80,6 +79,7 @@ def _login_limit() -> str:
 
 
 @bp.route("/login/two-factor", methods=["GET", "POST"])
+@public
 @limiter.limit(_login_limit, methods=["POST"])
 def login_code():
     """The second step of sign-in: a code from the app, or a recovery code."""
@@ -91,7 +91,7 @@ def login_code():
     user, next_url = waiting
     form = TwoFactorLoginForm()
     if not form.validate_on_submit():
-        return render_template("accounts/login_code.html", form=form), 422 if form.is_submitted() else 200
+        return render_template("accounts/login_code.html", form=form), form_status(form)
     try:
         kind = signin.second_step(db.session, user, form.code.data, origin=request_origin())
     except signin.LoginRefused as refused:
@@ -112,7 +112,7 @@ def login_code():
 
 
 @bp.get("/account/two-factor")
-@login_required
+@signed_in
 def setup():
     """Set up an authenticator app (QR code, its address as text, the code it shows), or, once
     set up, the state of the second step with its actions."""
@@ -137,19 +137,16 @@ def _render_setup(user: User, secret: str, form: TwoFactorSetupForm, status: int
 
 
 @bp.post("/account/two-factor")
-@login_required
+@signed_in
 @reauth.recent_sign_in_required
 def enrol():
     """Turn the app on with its first code; the recovery codes are shown once, here."""
     user = current_user._get_current_object()
     form = TwoFactorSetupForm()
     if form.validate_on_submit():
-        try:
+        with refusal(form, "code") as refused:
             codes = two_factor.confirm(db.session, user, form.code.data, origin=request_origin())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error, "code")
-        else:
+        if not refused:
             db.session.commit()
             return _render_codes(codes, first=True)
     # Shown again with the secret the app may already hold (or a new one, kept for the next try).
@@ -164,23 +161,21 @@ def _render_codes(codes: list[str], *, first: bool):
 
 
 @bp.post("/account/two-factor/recovery-codes")
-@login_required
+@signed_in
 @reauth.recent_sign_in_required
 def renew_codes():
     """Ten new recovery codes in place of all the old ones."""
-    try:
+    with refusal() as refused:
         codes = two_factor.renew_recovery_codes(db.session, current_user._get_current_object(),
                                                 origin=request_origin())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if refused:
         return redirect(url_for("two_factor.setup"))
     db.session.commit()
     return _render_codes(codes, first=False)
 
 
 @bp.post("/account/two-factor/replace")
-@login_required
+@signed_in
 @reauth.recent_sign_in_required
 def replace():
     """Set up another app (a new phone); the old one works until the new one's code is typed."""
@@ -190,15 +185,13 @@ def replace():
 
 
 @bp.post("/account/two-factor/off")
-@login_required
+@signed_in
 @reauth.recent_sign_in_required
 def turn_off():
     """Turn the second step off, where the role allows it."""
-    try:
+    with refusal() as refused:
         two_factor.turn_off(db.session, current_user._get_current_object(), origin=request_origin())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if refused:
         return redirect(url_for("two_factor.setup"))
     db.session.commit()
     flash(_("The second step of sign-in is off: your password alone signs you in."), "success")
@@ -206,7 +199,7 @@ def turn_off():
 
 
 @bp.post("/account/confirm")
-@login_required
+@signed_in
 def confirm():
     """Confirm the password (and code) before a page or download that asked for it, then go there."""
     outcome = reauth.confirm_identity()

@@ -15,7 +15,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from civic.accounts import administration, queries, services, signin, two_factor_views
 from civic.accounts.forms import (
@@ -31,8 +31,8 @@ from civic.accounts.forms import (
 from civic.accounts.sessions import sign_in, sign_out
 from civic.core.errors import DomainError, NotFound
 from civic.extensions import db, limiter
-from civic.web.access import safe_next
-from civic.web.forms import attach_error
+from civic.web.access import public, safe_next, signed_in
+from civic.web.forms import form_status, refusal
 from civic.web.origin import request_origin
 
 bp = Blueprint("accounts", __name__)
@@ -43,6 +43,7 @@ def _login_limit() -> str:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@public
 @limiter.limit("20 per hour", methods=["POST"])
 def register():
     """Create a citizen account and mail a link to confirm the address."""
@@ -50,9 +51,9 @@ def register():
         return redirect(url_for("site.home"))
     form = RegisterForm()
     if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
+        status = form_status(form)
         return render_template("accounts/register.html", form=form), status
-    try:
+    with refusal(form, "email") as refused:
         services.register(
             db.session,
             email=form.email.data,
@@ -60,15 +61,14 @@ def register():
             display_name=form.name.data,
             locale=str(get_locale()),
         )
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, "email")
+    if refused:
         return render_template("accounts/register.html", form=form), 422
     db.session.commit()
     return render_template("accounts/check_email.html", email=form.email.data)
 
 
 @bp.get("/verify/<token>")
+@public
 def verify(token: str):
     """Confirm an email address from the link in the registration mail."""
     try:
@@ -83,12 +83,13 @@ def verify(token: str):
 
 
 @bp.route("/verify/resend", methods=["GET", "POST"])
+@public
 @limiter.limit("10 per hour", methods=["POST"])
 def resend_verification():
     """Send the confirmation link again."""
     form = EmailForm()
     if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
+        status = form_status(form)
         return render_template("accounts/resend.html", form=form), status
     services.resend_verification(db.session, form.email.data)
     db.session.commit()
@@ -96,6 +97,7 @@ def resend_verification():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     """Sign in with email and password."""
@@ -104,7 +106,7 @@ def login():
         return redirect(next_url)
     form = LoginForm()
     if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
+        status = form_status(form)
         return render_template("accounts/login.html", form=form), status
     try:
         user = signin.authenticate(
@@ -125,6 +127,7 @@ def login():
 
 
 @bp.post("/logout")
+@public
 def logout():
     """Sign out of this browser."""
     if current_user.is_authenticated:
@@ -135,12 +138,13 @@ def logout():
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
+@public
 @limiter.limit("10 per hour", methods=["POST"])
 def reset_request():
     """Ask for a link to choose a new password."""
     form = EmailForm()
     if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
+        status = form_status(form)
         return render_template("accounts/reset_request.html", form=form), status
     services.request_password_reset(db.session, form.email.data, origin=request_origin())
     db.session.commit()
@@ -148,6 +152,7 @@ def reset_request():
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@public
 def reset_password(token: str):
     """Choose a new password from the link in the reset mail."""
     try:
@@ -157,13 +162,11 @@ def reset_password(token: str):
                                reset=True), 400
     form = ResetPasswordForm()
     if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
+        status = form_status(form)
         return render_template("accounts/reset_password.html", form=form), status
-    try:
+    with refusal(form, "password") as refused:
         services.reset_password(db.session, token, form.password.data, origin=request_origin())
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, "password")
+    if refused:
         return render_template("accounts/reset_password.html", form=form), 422
     if current_user.is_authenticated:
         sign_out(None)
@@ -186,25 +189,23 @@ def _render_profile(**forms):
 
 
 @bp.get("/account")
-@login_required
+@signed_in
 def profile():
     """The signed-in user's own account."""
     return _render_profile()
 
 
 @bp.post("/account")
-@login_required
+@signed_in
 def update_profile():
     """Change the name and language."""
     form = ProfileForm(prefix="profile")
     if not form.validate_on_submit():
         return _render_profile(profile_form=form), 422
-    try:
+    with refusal(form, "name") as refused:
         services.update_profile(db.session, current_user, display_name=form.name.data,
                                 locale=form.locale.data)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, "name")
+    if refused:
         return _render_profile(profile_form=form), 422
     db.session.commit()
     session["lang"] = form.locale.data
@@ -213,19 +214,17 @@ def update_profile():
 
 
 @bp.post("/account/password")
-@login_required
+@signed_in
 def change_password():
     """Change the password; other signed-in browsers are signed out."""
     form = ChangePasswordForm(prefix="password")
     if not form.validate_on_submit():
         return _render_profile(password_form=form), 422
-    try:
+    with refusal(form, "password") as refused:
         services.change_password(db.session, current_user, current=form.current_password.data,
                                  new=form.password.data, keep_token=current_user.session_token,
                                  origin=request_origin())
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, "password")
+    if refused:
         return _render_profile(password_form=form), 422
     db.session.commit()
     flash(_("Your password has been changed. Other browsers have been signed out."), "success")
@@ -233,7 +232,7 @@ def change_password():
 
 
 @bp.post("/account/sessions/end-others")
-@login_required
+@signed_in
 def end_other_sessions():
     """Sign out every other browser."""
     count = services.end_other_sessions(db.session, current_user,
@@ -244,7 +243,7 @@ def end_other_sessions():
 
 
 @bp.get("/account/sessions")
-@login_required
+@signed_in
 def browser_sessions():
     """Every browser signed in to the account, each with a button to sign it out."""
     browsers = queries.list_sessions(db.session, current_user,
@@ -254,7 +253,7 @@ def browser_sessions():
 
 
 @bp.post("/account/sessions/<int:session_id>/end")
-@login_required
+@signed_in
 def end_browser_session(session_id: int):
     """Sign out one browser of the account; ending this browser's own session signs it out."""
     try:
@@ -275,18 +274,16 @@ def end_browser_session(session_id: int):
 
 
 @bp.post("/account/delete")
-@login_required
+@signed_in
 def delete_account():
     """Delete the account: personal data goes, public contributions stay as a former user's."""
     form = DeleteAccountForm(prefix="delete")
     if not form.validate_on_submit():
         return _render_profile(delete_form=form), 422
     user = current_user._get_current_object()
-    try:
+    with refusal(form, "password") as refused:
         services.delete_account(db.session, user, password=form.password.data)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, "password")
+    if refused:
         return _render_profile(delete_form=form), 422
     sign_out(None)
     db.session.commit()
@@ -295,6 +292,7 @@ def delete_account():
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
+@public
 def accept_invitation(token: str):
     """Set up an account from an administrator's invitation: name and password."""
     try:
@@ -304,13 +302,11 @@ def accept_invitation(token: str):
     form = InvitationForm()
     if not form.validate_on_submit():
         return render_template("accounts/invitation.html", form=form, invitation=invitation), \
-            422 if form.is_submitted() else 200
-    try:
+            form_status(form)
+    with refusal(form, "password") as refused:
         user = administration.accept_invitation(db.session, token, name=form.name.data,
                                                 password=form.password.data)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, "password")
+    if refused:
         return render_template("accounts/invitation.html", form=form, invitation=invitation), 422
     if current_user.is_authenticated:
         sign_out(current_user._get_current_object())

@@ -11,25 +11,24 @@ from civic.admin.forms import AgencyForm, EmptyForm, ImportForm, agency_choices
 from civic.agencies import importing
 from civic.agencies.models import Agency
 from civic.agencies.queries import get_agency_by_code, list_active_agencies, list_agencies
-from civic.agencies.services import AgencyInput, delete_agency, save_agency, set_active
-from civic.core.errors import DomainError
-from civic.core.roles import Role
+from civic.agencies.services import delete_agency, save_agency, set_active
+from civic.core.permissions import Permission
 from civic.extensions import db
-from civic.web.access import role_required
-from civic.web.forms import attach_error
+from civic.web.access import permission_required
+from civic.web.forms import form_status, refusal
 from civic.web.paging import requested_page
 
 bp = Blueprint("admin_agencies", __name__, url_prefix="/admin/agencies")
 
 
 @bp.before_request
-@role_required(Role.admin)
+@permission_required(Permission.manage_agencies)
 def wall() -> None:
     """Administrators only."""
 
 
 @bp.get("")
-@role_required(Role.admin)
+@permission_required(Permission.manage_agencies)
 def index():
     """Every agency, searchable by code or name."""
     q = request.args.get("q", "").strip()[:100]
@@ -56,7 +55,7 @@ def _agency_form(agency: Agency | None) -> AgencyForm:
 
 @bp.route("/new", methods=["GET", "POST"])
 @bp.route("/<code>/edit", methods=["GET", "POST"])
-@role_required(Role.admin)
+@permission_required(Permission.manage_agencies)
 def edit(code: str | None = None):
     """Create an agency, or change one."""
     agency = None
@@ -64,16 +63,10 @@ def edit(code: str | None = None):
         agency = get_agency_by_code(db.session, code) or abort(404)
     form = _agency_form(agency)
     if not form.validate_on_submit():
-        return _form_page(form, agency, 422 if form.is_submitted() else 200)
-    data = AgencyInput(code=form.code.data, name_zh=form.name_zh.data, name_en=form.name_en.data or "",
-                       parent_code=form.parent_code.data or "", contact_email=form.contact_email.data or "",
-                       response_days=form.response_days.data,
-                       answers_in_working_days=not form.counts_calendar_days.data)
-    try:
-        saved = save_agency(db.session, data, agency=agency, actor_id=current_user.id)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, "code")
+        return _form_page(form, agency, form_status(form))
+    with refusal(form, "code") as refused:
+        saved = save_agency(db.session, form.agency_input(), agency=agency, actor=current_user)
+    if refused:
         return _form_page(form, agency, 422)
     code = saved.code
     db.session.commit()
@@ -82,13 +75,13 @@ def edit(code: str | None = None):
 
 
 @bp.post("/<code>/active")
-@role_required(Role.admin)
+@permission_required(Permission.manage_agencies)
 def toggle_active(code: str):
     """Deactivate an agency, or bring it back."""
     agency = get_agency_by_code(db.session, code) or abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    set_active(db.session, agency, active=not agency.is_active, actor_id=current_user.id)
+    set_active(db.session, agency, active=not agency.is_active, actor=current_user)
     db.session.commit()
     flash(_("Agency %(code)s is active again.", code=code) if agency.is_active
           else _("Agency %(code)s is deactivated.", code=code), "success")
@@ -96,17 +89,15 @@ def toggle_active(code: str):
 
 
 @bp.post("/<code>/delete")
-@role_required(Role.admin)
+@permission_required(Permission.manage_agencies)
 def delete(code: str):
     """Delete an agency nothing refers to."""
     agency = get_agency_by_code(db.session, code) or abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        delete_agency(db.session, agency, actor_id=current_user.id)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    with refusal() as refused:
+        delete_agency(db.session, agency, actor=current_user)
+    if refused:
         return redirect(url_for("admin_agencies.index", q=code))
     db.session.commit()
     flash(_("Agency %(code)s deleted.", code=code), "success")
@@ -114,12 +105,12 @@ def delete(code: str):
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@role_required(Role.admin)
+@permission_required(Permission.manage_agencies)
 def import_csv():
     """Upload a CSV of agencies, see every row checked, then import it all or nothing."""
     form = ImportForm()
     if not form.validate_on_submit():
-        return render_template("admin/agency_import.html", form=form, plan=None), 422 if form.is_submitted() else 200
+        return render_template("admin/agency_import.html", form=form, plan=None), form_status(form)
     if form.file.data:
         raw = form.file.data.read()
         try:
@@ -134,11 +125,9 @@ def import_csv():
         form.file.errors = [_("Choose a CSV file.")]
         return render_template("admin/agency_import.html", form=form, plan=None), 422
     plan = importing.parse(db.session, form.content.data)
-    try:
-        written = importing.apply(db.session, plan, actor_id=current_user.id)
-    except DomainError as error:
-        db.session.rollback()
-        form.file.errors = [error.message]
+    with refusal(form, "file") as refused:
+        written = importing.apply(db.session, plan, actor=current_user)
+    if refused:
         return render_template("admin/agency_import.html", form=form, plan=plan), 422
     db.session.commit()
     flash(_("%(count)d agencies imported.", count=written), "success")

@@ -10,16 +10,17 @@ from sqlalchemy import func, select
 from civic.admin.forms import CalendarImportForm
 from civic.core import office_calendar
 from civic.core.clock import OfficeDay
-from civic.core.roles import Role
+from civic.core.permissions import Permission
 from civic.extensions import db
 from civic.feedback.deadlines import import_office_calendar
-from civic.web.access import role_required
+from civic.web.access import permission_required
+from civic.web.forms import form_status
 
 bp = Blueprint("admin_calendar", __name__, url_prefix="/admin/calendar")
 
 
 @bp.before_request
-@role_required(Role.admin)
+@permission_required(Permission.manage_calendar)
 def wall() -> None:
     """Administrators only."""
 
@@ -32,12 +33,12 @@ def _page(form: CalendarImportForm, calendar_file=None, status: int = 200):
 
 
 @bp.route("", methods=["GET", "POST"])
-@role_required(Role.admin)
+@permission_required(Permission.manage_calendar)
 def index():
     """Upload an office calendar, check it, then put it in force and move open deadlines."""
     form = CalendarImportForm()
     if not form.validate_on_submit():
-        return _page(form, status=422 if form.is_submitted() else 200)
+        return _page(form, status=form_status(form))
     if form.file.data:
         calendar_file = office_calendar.read(db.session, form.file.data.read())
         if calendar_file.rows:
@@ -52,7 +53,7 @@ def index():
     calendar_file = office_calendar.read(db.session, form.content.data.encode("utf-8"))
     if not calendar_file.is_valid:
         return _page(form, calendar_file, 422)
-    changed, moved = import_office_calendar(db.session, calendar_file, actor_id=current_user.id)
+    changed, moved = import_office_calendar(db.session, calendar_file, actor=current_user)
     db.session.commit()
     flash(_("The office calendar is in force: %(changed)d days changed, %(moved)d open deadlines moved.",
             changed=changed, moved=moved), "success")

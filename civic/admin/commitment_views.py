@@ -17,17 +17,17 @@ from civic.commitments.forms import CommitmentForm, MilestoneForm, RemoveForm, T
 from civic.commitments.labels import MEASURES, year_label
 from civic.commitments.models import Commitment
 from civic.core.errors import DomainError
-from civic.core.roles import Role
+from civic.core.permissions import Permission
 from civic.core.time import to_taipei, utcnow
 from civic.extensions import db
-from civic.web.access import require, role_required
-from civic.web.forms import attach_error
+from civic.web.access import permission_required, require
+from civic.web.forms import form_status, refusal
 
 bp = Blueprint("admin_commitments", __name__, url_prefix="/admin/commitments")
 
 
 @bp.before_request
-@role_required(Role.admin)
+@permission_required(Permission.manage_commitments)
 def wall() -> None:
     """Administrators only."""
 
@@ -38,7 +38,7 @@ def _commitment(code: str) -> Commitment:
 
 
 @bp.get("")
-@role_required(Role.admin)
+@permission_required(Permission.manage_commitments)
 def index():
     """Every commitment with this year's progress, each linking to where its targets are set."""
     require(permissions.can_manage(current_user))
@@ -56,7 +56,7 @@ def _render_manage(commitment: Commitment, target_form: TargetForm, status: int 
 
 
 @bp.get("/<code>")
-@role_required(Role.admin)
+@permission_required(Permission.manage_commitments)
 def manage(code: str):
     """One commitment: its texts, its targets by year with the value reached, and its milestones."""
     commitment = _commitment(code)
@@ -76,27 +76,25 @@ def _commitment_form(commitment: Commitment | None) -> CommitmentForm:
 
 @bp.route("/new", methods=["GET", "POST"])
 @bp.route("/<code>/edit", methods=["GET", "POST"])
-@role_required(Role.admin)
+@permission_required(Permission.manage_commitments)
 def edit(code: str | None = None):
     """Add a commitment, or change the titles, descriptions and position of one."""
     require(permissions.can_manage(current_user))
     commitment = _commitment(code) if code is not None else None
     form = _commitment_form(commitment)
     if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
+        status = form_status(form)
         return render_template("admin/commitment_form.html", form=form, commitment=commitment), status
     data = services.CommitmentInput(title_zh=form.title_zh.data, title_en=form.title_en.data or "",
                                     description_zh=form.description_zh.data or "",
                                     description_en=form.description_en.data or "", position=form.position.data)
-    try:
+    with refusal(form, "title_zh") as refused:
         if commitment is None:
             commitment = services.create_commitment(db.session, form.code.data, form.measure.data, data,
                                                     actor=current_user)
         else:
             services.update_commitment(db.session, commitment, data, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, "title_zh")
+    if refused:
         return render_template("admin/commitment_form.html", form=form, commitment=commitment), 422
     saved = commitment.code
     db.session.commit()
@@ -105,19 +103,17 @@ def edit(code: str | None = None):
 
 
 @bp.post("/<code>/targets")
-@role_required(Role.admin)
+@permission_required(Permission.manage_commitments)
 def set_target(code: str):
     """Set, or change, the target of one year."""
     commitment = _commitment(code)
     form = TargetForm()
     if not form.validate_on_submit():
         return _render_manage(commitment, form, 422)
-    try:
+    with refusal(form, "target") as refused:
         services.set_target(db.session, commitment, year=form.year.data, target=form.target.data,
                             actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, "target")
+    if refused:
         return _render_manage(_commitment(code), form, 422)
     db.session.commit()
     flash(_("Target for %(year)s saved.", year=year_label(form.year.data, _locale())), "success")
@@ -125,7 +121,7 @@ def set_target(code: str):
 
 
 @bp.post("/<code>/targets/<int:year>/remove")
-@role_required(Role.admin)
+@permission_required(Permission.manage_commitments)
 def remove_target(code: str, year: int):
     """Take away the target of one year."""
     commitment = _commitment(code)
@@ -143,7 +139,7 @@ def remove_target(code: str, year: int):
 
 @bp.route("/<code>/milestones/new", methods=["GET", "POST"])
 @bp.route("/<code>/milestones/<int:milestone_id>", methods=["GET", "POST"])
-@role_required(Role.admin)
+@permission_required(Permission.manage_commitments)
 def milestone(code: str, milestone_id: int | None = None):
     """Add a milestone, or change one's titles and dates (and mark it done)."""
     commitment = _commitment(code)
@@ -152,19 +148,17 @@ def milestone(code: str, milestone_id: int | None = None):
         found = queries.get_milestone(db.session, commitment, milestone_id) or abort(404)
     form = MilestoneForm(obj=found)
     if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
+        status = form_status(form)
         return render_template("admin/commitment_milestone.html", form=form, commitment=commitment,
                                milestone=found), status
     data = services.MilestoneInput(title_zh=form.title_zh.data, title_en=form.title_en.data or "",
                                    due_on=form.due_on.data, done_on=form.done_on.data)
-    try:
+    with refusal(form, "title_zh") as refused:
         if found is None:
             services.add_milestone(db.session, commitment, data, actor=current_user)
         else:
             services.update_milestone(db.session, found, data, commitment=commitment, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, "title_zh")
+    if refused:
         return render_template("admin/commitment_milestone.html", form=form, commitment=commitment,
                                milestone=found), 422
     db.session.commit()
@@ -173,7 +167,7 @@ def milestone(code: str, milestone_id: int | None = None):
 
 
 @bp.post("/<code>/milestones/<int:milestone_id>/remove")
-@role_required(Role.admin)
+@permission_required(Permission.manage_commitments)
 def remove_milestone(code: str, milestone_id: int):
     """Remove a milestone."""
     commitment = _commitment(code)

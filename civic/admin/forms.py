@@ -17,6 +17,8 @@ from wtforms import BooleanField, EmailField, RadioField, SelectChoice, SelectFi
 from wtforms import Form as PlainForm
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
+from civic.agencies.models import DEFAULT_RESPONSE_DAYS
+from civic.agencies.services import AgencyInput, agency_errors
 from civic.cases.sectors import CODE_PATTERN as SECTOR_CODE
 from civic.core.roles import Role
 from civic.web.forms import DayField, WholeNumberField, strip
@@ -33,24 +35,40 @@ class AgencyForm(FlaskForm):
     code = StringField(_l("Agency code (機關代碼)"), widget=GovTextInput(), filters=[strip],
                        validators=[DataRequired(message=_l("Enter the agency code.")),
                                    Length(max=20, message=_l("At most 20 characters."))])
+    # The rules beyond shape (a Chinese name, 1 to 365 days, the code's letters) are the agencies'
+    # own: see validate().
     name_zh = StringField(_l("Name in Chinese"), widget=GovTextInput(), filters=[strip],
-                          validators=[DataRequired(message=_l("Enter the agency's Chinese name.")),
-                                      Length(max=200, message=_l("At most 200 characters."))])
+                          validators=[Length(max=200, message=_l("At most 200 characters."))])
     name_en = StringField(_l("Name in English"), widget=GovTextInput(), filters=[strip],
                           validators=[Length(max=200, message=_l("At most 200 characters."))])
     parent_code = SelectField(_l("Supervising agency"), widget=GovSelect(), validators=[Optional()])
     contact_email = StringField(_l("Contact email"), widget=GovTextInput(), filters=[strip],
                                 description=_l("Receives new public feedback and reminders."),
                                 validators=[Optional(), Length(max=254, message=_l("At most 254 characters."))])
-    response_days = WholeNumberField(_l("Days to answer the public"), default=14,
+    response_days = WholeNumberField(_l("Days to answer the public"), default=DEFAULT_RESPONSE_DAYS,
                                      message=_l("Enter the number of days as a whole number, like 14."),
-                                     validators=[InputRequired(message=_l("Enter a number of days.")),
-                                                 NumberRange(min=1, max=365,
-                                                             message=_l("Between 1 and 365 days."))])
+                                     validators=[InputRequired(message=_l("Enter a number of days."))])
     counts_calendar_days = BooleanField(
         _l("Count calendar days, not working days"), widget=GovCheckboxInput(),
         description=_l("Only where a regulation says so. Otherwise the days are government working days on "
                        "the office calendar: weekends and holidays do not count, make-up working days do."))
+
+    def agency_input(self) -> AgencyInput:
+        """What was typed, as the agencies' services take it."""
+        return AgencyInput(code=self.code.data or "", name_zh=self.name_zh.data or "", name_en=self.name_en.data or "",
+                           parent_code=self.parent_code.data or "", contact_email=self.contact_email.data or "",
+                           response_days=self.response_days.data or 0,
+                           answers_in_working_days=not self.counts_calendar_days.data)
+
+    def validate(self, extra_validators=None) -> bool:
+        """The field shapes, then the agency rules on each field that has no error yet."""
+        valid = super().validate(extra_validators)
+        for error in agency_errors(self.agency_input()):
+            field = getattr(self, error.field)
+            if not field.errors:
+                field.errors = [*field.errors, error.message]
+                valid = False
+        return valid
 
 
 class ImportForm(FlaskForm):

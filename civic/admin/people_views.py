@@ -32,11 +32,10 @@ from civic.admin.forms import (
     agency_choices,
 )
 from civic.agencies.queries import get_agency_by_code, list_active_agencies
-from civic.core.errors import DomainError
-from civic.core.roles import Role
+from civic.core.permissions import Permission
 from civic.extensions import db
-from civic.web.access import role_required
-from civic.web.forms import attach_error
+from civic.web.access import permission_required
+from civic.web.forms import form_status, refusal
 from civic.web.origin import request_origin
 from civic.web.paging import requested_page
 
@@ -44,13 +43,13 @@ bp = Blueprint("admin_people", __name__, url_prefix="/admin")
 
 
 @bp.before_request
-@role_required(Role.admin)
+@permission_required(Permission.administer_users)
 def wall() -> None:
     """Administrators only."""
 
 
 @bp.get("/users")
-@role_required(Role.admin)
+@permission_required(Permission.administer_users)
 def index():
     """Accounts, searchable by name or email and filterable by role, agency and status."""
     form = UserFilterForm(MultiDict(request.args))
@@ -72,20 +71,18 @@ def _invite_form() -> InviteForm:
 
 
 @bp.route("/users/invite", methods=["GET", "POST"])
-@role_required(Role.admin)
+@permission_required(Permission.administer_users)
 @recent_sign_in_required
 def invite():
     """Invite a staff member, moderator or admin by email."""
     form = _invite_form()
     if not form.validate_on_submit():
-        return render_template("admin/invite.html", form=form), 422 if form.is_submitted() else 200
+        return render_template("admin/invite.html", form=form), form_status(form)
     agency = get_agency_by_code(db.session, form.agency.data) if form.agency.data else None
-    try:
+    with refusal(form, "email") as refused:
         administration.invite(db.session, email=form.email.data, role=form.role.data, agency=agency,
                               actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, "email")
+    if refused:
         return render_template("admin/invite.html", form=form), 422
     db.session.commit()
     flash(_("The invitation has been sent to %(email)s.", email=form.email.data), "success")
@@ -93,19 +90,17 @@ def invite():
 
 
 @bp.post("/invitations/<int:invitation_id>/<any(resend, revoke):action>")
-@role_required(Role.admin)
+@permission_required(Permission.administer_users)
 @recent_sign_in_required
 def invitation(invitation_id: int, action: str):
     """Resend or withdraw a pending invitation."""
     pending = get_invitation(db.session, invitation_id) or abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    with refusal() as refused:
         (administration.resend if action == "resend" else administration.revoke)(
             db.session, pending, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if refused:
         return redirect(url_for("admin_people.index"))
     db.session.commit()
     flash(_("The invitation has been sent again.") if action == "resend" else _("The invitation is withdrawn."),
@@ -130,14 +125,14 @@ def _render_user(user: User, status: int = 200, **forms):
 
 
 @bp.get("/users/<int:user_id>")
-@role_required(Role.admin)
+@permission_required(Permission.administer_users)
 def user(user_id: int):
     """One account: its role, agency and status, with the actions on it."""
     return _render_user(_user(user_id))
 
 
 @bp.post("/users/<int:user_id>/role")
-@role_required(Role.admin)
+@permission_required(Permission.administer_users)
 @recent_sign_in_required
 def change_role(user_id: int):
     """Give the account another role or agency."""
@@ -147,11 +142,9 @@ def change_role(user_id: int):
     if not form.validate_on_submit():
         return _render_user(target, 422, role_form=form)
     agency = get_agency_by_code(db.session, form.agency.data) if form.agency.data else None
-    try:
+    with refusal(form, "role") as refused:
         administration.change_role(db.session, target, role=form.role.data, agency=agency, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, "role")
+    if refused:
         return _render_user(_user(user_id), 422, role_form=form)
     db.session.commit()
     flash(_("The role has been changed; the person is signed out so it takes effect."), "success")
@@ -159,7 +152,7 @@ def change_role(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/suspend")
-@role_required(Role.admin)
+@permission_required(Permission.administer_users)
 @recent_sign_in_required
 def suspend(user_id: int):
     """Suspend the account; all its sessions end at once."""
@@ -167,11 +160,9 @@ def suspend(user_id: int):
     form = SuspendForm()
     if not form.validate_on_submit():
         return _render_user(target, 422, suspend_form=form)
-    try:
+    with refusal(form, "reason") as refused:
         administration.suspend(db.session, target, actor=current_user, reason=form.reason.data)
-    except DomainError as error:
-        db.session.rollback()
-        form.reason.errors = [*form.reason.errors, error.message]
+    if refused:
         return _render_user(_user(user_id), 422, suspend_form=form)
     db.session.commit()
     flash(_("The account is suspended and signed out everywhere."), "success")
@@ -179,17 +170,15 @@ def suspend(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/reinstate")
-@role_required(Role.admin)
+@permission_required(Permission.administer_users)
 @recent_sign_in_required
 def reinstate(user_id: int):
     target = _user(user_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    with refusal() as refused:
         administration.reinstate(db.session, target, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if refused:
         return redirect(url_for("admin_people.user", user_id=user_id))
     db.session.commit()
     flash(_("The account is active again."), "success")
@@ -197,18 +186,16 @@ def reinstate(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/two-factor/reset")
-@role_required(Role.admin)
+@permission_required(Permission.administer_users)
 @recent_sign_in_required
 def reset_two_factor(user_id: int):
     """Remove the person's authenticator app and recovery codes (a lost phone)."""
     target = _user(user_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    with refusal() as refused:
         two_factor.reset(db.session, target, actor=current_user, origin=request_origin())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if refused:
         return redirect(url_for("admin_people.user", user_id=user_id))
     db.session.commit()
     flash(_("Two-step sign-in is reset: the person is signed out and mailed, and sets it up again "
@@ -224,14 +211,14 @@ def _render_claim(pending, status: int = 200, **forms):
 
 
 @bp.get("/claims/<int:claim_id>")
-@role_required(Role.admin)
+@permission_required(Permission.administer_users)
 def claim_review(claim_id: int):
     """One claim: the name the claimant typed beside the name on record, to confirm or reject."""
     return _render_claim(get_claim(db.session, claim_id) or abort(404))
 
 
 @bp.post("/claims/<int:claim_id>/<any(confirm, reject):decision>")
-@role_required(Role.admin)
+@permission_required(Permission.administer_users)
 def claim(claim_id: int, decision: str):
     """Confirm (recording a name if the company has none) or reject, with a reason, a claim."""
     pending = get_claim(db.session, claim_id) or abort(404)
@@ -239,14 +226,12 @@ def claim(claim_id: int, decision: str):
     forms = {f"{decision}_form": form}
     if not form.validate_on_submit():
         return _render_claim(pending, 422, **forms)
-    try:
+    with refusal(form, "name" if decision == "confirm" else "reason") as refused:
         if decision == "confirm":
             administration.confirm_claim(db.session, pending, actor=current_user, name=form.name.data or "")
         else:
             administration.reject_claim(db.session, pending, actor=current_user, reason=form.reason.data)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, "name" if decision == "confirm" else "reason")
+    if refused:
         return _render_claim(get_claim(db.session, claim_id) or abort(404), 422, **forms)
     db.session.commit()
     flash(_("Claim confirmed.") if decision == "confirm" else _("Claim rejected."), "success")

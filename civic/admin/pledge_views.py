@@ -9,25 +9,24 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from civic.cases import queries as case_queries
-from civic.core.errors import DomainError
-from civic.core.roles import Role
+from civic.core.permissions import Permission
 from civic.extensions import db
 from civic.pledges import queries, services
 from civic.pledges.forms import BreachForm, TextForm
-from civic.web.access import role_required
-from civic.web.forms import attach_error
+from civic.web.access import permission_required
+from civic.web.forms import form_status, refusal
 
 bp = Blueprint("admin_pledges", __name__, url_prefix="/admin/pledges")
 
 
 @bp.before_request
-@role_required(Role.admin)
+@permission_required(Permission.manage_pledges)
 def wall() -> None:
     """Administrators only."""
 
 
 @bp.route("/texts", methods=["GET", "POST"])
-@role_required(Role.admin)
+@permission_required(Permission.manage_pledges)
 def texts():
     """Every published version, and a form to publish a new one."""
     form = TextForm()
@@ -36,15 +35,13 @@ def texts():
         SelectChoice(c.slug, c.title(str(get_locale()))) for c in cases]
     if not form.validate_on_submit():
         return render_template("admin/pledge_texts.html", form=form, texts=queries.list_texts(db.session)), \
-            422 if form.is_submitted() else 200
+            form_status(form)
     case = case_queries.get_case_with_parts(db.session, form.case.data) if form.case.data else None
-    try:
+    with refusal(form, "body_zh") as refused:
         text = services.publish_text(db.session, services.TextInput(
             title_zh=form.title_zh.data, body_zh=form.body_zh.data, title_en=form.title_en.data or "",
             body_en=form.body_en.data or ""), case=case, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, "body_zh")
+    if refused:
         return render_template("admin/pledge_texts.html", form=form, texts=queries.list_texts(db.session)), 422
     version = text.version
     db.session.commit()
@@ -53,19 +50,17 @@ def texts():
 
 
 @bp.route("/<receipt>/breach", methods=["GET", "POST"])
-@role_required(Role.admin)
+@permission_required(Permission.manage_pledges)
 def breach(receipt: str):
     """Record a finding that a pledge was breached, with a public note."""
     pledge = queries.get_pledge(db.session, receipt) or abort(404)
     form = BreachForm()
     if not form.validate_on_submit():
         return render_template("admin/pledge_breach.html", form=form, pledge=pledge), \
-            422 if form.is_submitted() else 200
-    try:
+            form_status(form)
+    with refusal(form, "note") as refused:
         services.record_breach(db.session, pledge, actor=current_user, note=form.note.data)
-    except DomainError as error:
-        db.session.rollback()
-        form.note.errors = [*form.note.errors, error.message]
+    if refused:
         return render_template("admin/pledge_breach.html", form=form, pledge=pledge), 422
     db.session.commit()
     flash(_("The finding is recorded and public."), "success")

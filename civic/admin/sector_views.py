@@ -11,23 +11,22 @@ from civic.admin.forms import EmptyForm, SectorForm
 from civic.cases.models import Sector
 from civic.cases.queries import get_sector_by_code, list_sectors
 from civic.cases.sectors import OC4IDS_SECTORS, SectorInput, case_counts, create_sector, delete_sector, update_sector
-from civic.core.errors import DomainError
-from civic.core.roles import Role
+from civic.core.permissions import Permission
 from civic.extensions import db
-from civic.web.access import role_required
-from civic.web.forms import attach_error
+from civic.web.access import permission_required
+from civic.web.forms import form_status, refusal
 
 bp = Blueprint("admin_sectors", __name__, url_prefix="/admin/sectors")
 
 
 @bp.before_request
-@role_required(Role.admin)
+@permission_required(Permission.manage_sectors)
 def wall() -> None:
     """Administrators only."""
 
 
 @bp.get("")
-@role_required(Role.admin)
+@permission_required(Permission.manage_sectors)
 def index():
     """Every sector in the order lists show them, with how many cases use it."""
     return render_template("admin/sectors.html", sectors=list_sectors(db.session), counts=case_counts(db.session),
@@ -46,7 +45,7 @@ def _form(sector: Sector | None) -> SectorForm:
 
 @bp.route("/new", methods=["GET", "POST"])
 @bp.route("/<code>/edit", methods=["GET", "POST"])
-@role_required(Role.admin)
+@permission_required(Permission.manage_sectors)
 def edit(code: str | None = None):
     """Add a sector, or change the names, OC4IDS code and position of one."""
     sector = None
@@ -54,18 +53,16 @@ def edit(code: str | None = None):
         sector = get_sector_by_code(db.session, code) or abort(404)
     form = _form(sector)
     if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
+        status = form_status(form)
         return render_template("admin/sector_form.html", form=form, sector=sector), status
     data = SectorInput(code=form.code.data, name_zh=form.name_zh.data, name_en=form.name_en.data,
                        oc4ids_code=form.oc4ids_code.data, position=form.position.data)
-    try:
+    with refusal(form, "code") as refused:
         if sector is None:
-            sector = create_sector(db.session, data, actor_id=current_user.id)
+            sector = create_sector(db.session, data, actor=current_user)
         else:
-            update_sector(db.session, sector, data, actor_id=current_user.id)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, "code")
+            update_sector(db.session, sector, data, actor=current_user)
+    if refused:
         return render_template("admin/sector_form.html", form=form, sector=sector), 422
     saved = sector.code
     db.session.commit()
@@ -74,17 +71,15 @@ def edit(code: str | None = None):
 
 
 @bp.post("/<code>/delete")
-@role_required(Role.admin)
+@permission_required(Permission.manage_sectors)
 def delete(code: str):
     """Remove a sector no case uses."""
     sector = get_sector_by_code(db.session, code) or abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        delete_sector(db.session, sector, actor_id=current_user.id)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    with refusal() as refused:
+        delete_sector(db.session, sector, actor=current_user)
+    if refused:
         return redirect(url_for("admin_sectors.index"))
     db.session.commit()
     flash(_("Sector %(code)s removed.", code=code), "success")

@@ -15,11 +15,11 @@ from civic.accounts.queries import get_user_by_email
 from civic.admin import trail
 from civic.admin.forms import AuditFilterForm, EmptyForm
 from civic.core import audit
-from civic.core.roles import Role
+from civic.core.permissions import Permission
 from civic.core.time import start_of_taipei_day
 from civic.extensions import db
 from civic.notifications import services as outbox
-from civic.web.access import role_required
+from civic.web.access import permission_required
 from civic.web.downloads import csv_response
 from civic.web.paging import requested_page
 
@@ -29,7 +29,7 @@ PER_PAGE = 50
 
 
 @bp.before_request
-@role_required(Role.admin)
+@permission_required(Permission.read_audit_trail)
 def wall() -> None:
     """Administrators only."""
 
@@ -61,7 +61,7 @@ def _filter_form() -> AuditFilterForm:
 
 
 @bp.get("/audit", endpoint="trail")
-@role_required(Role.admin)
+@permission_required(Permission.read_audit_trail)
 def trail_page():
     """Every audited act as prose: when, what, to which target, who, details. Never editable."""
     form = _filter_form()
@@ -76,7 +76,7 @@ def trail_page():
 
 
 @bp.get("/audit.csv")
-@role_required(Role.admin)
+@permission_required(Permission.read_audit_trail)
 def trail_csv():
     """The filtered trail as the page reads it, as CSV (UTF-8 with BOM for Excel), streamed."""
     form = _filter_form()
@@ -94,7 +94,7 @@ def trail_csv():
 
 
 @bp.get("/outbox")
-@role_required(Role.admin)
+@permission_required(Permission.read_audit_trail)
 def mail():
     """Mail by state, and the failures with their last error."""
     return render_template("admin/outbox.html", counts=outbox.count_by_status(db.session),
@@ -103,12 +103,12 @@ def mail():
 
 @bp.post("/outbox/retry")
 @bp.post("/outbox/<int:message_id>/retry")
-@role_required(Role.admin)
+@permission_required(Permission.send_notifications)
 def retry(message_id: int | None = None):
     """Queue failed mail again: one message, or all."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    count = outbox.retry_failed(db.session, message_id)
+    count = outbox.retry_failed(db.session, message_id, actor=current_user)
     audit.record(db.session, "outbox.retried", actor_id=current_user.id, target_type="outbox",
                  target_id=message_id or "*", count=count)
     db.session.commit()

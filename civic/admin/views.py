@@ -14,27 +14,26 @@ from civic.accounts.queries import list_pending_claims
 from civic.cases import permissions, queries, services
 from civic.cases.forms import BestPracticeForm, ReviewForm
 from civic.cases.thresholds import check_threshold
-from civic.core.errors import DomainError
-from civic.core.roles import Role
+from civic.core.permissions import Permission
 from civic.core.time import utcnow
 from civic.extensions import db
 from civic.feedback import figures as feedback_figures
 from civic.feedback import queries as feedback_queries
 from civic.notifications.services import count_by_status
-from civic.web.access import require, role_required
-from civic.web.forms import attach_error
+from civic.web.access import permission_required, require
+from civic.web.forms import form_status, refusal
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.before_request
-@role_required(Role.admin)
+@permission_required(Permission.use_admin_area)
 def wall() -> None:
     """Every /admin/ URL is for administrators only."""
 
 
 @bp.get("/")
-@role_required(Role.admin)
+@permission_required(Permission.use_admin_area)
 def dashboard():
     """What waits for the authority, each linking to where it is handled."""
     return render_template(
@@ -48,14 +47,14 @@ def dashboard():
 
 
 @bp.get("/cases/applications")
-@role_required(Role.admin)
+@permission_required(Permission.review_applications)
 def applications():
     """Applications for a platform waiting for a decision."""
     return render_template("admin/applications.html", applications=queries.list_applications(db.session))
 
 
 @bp.route("/cases/<slug>/review", methods=["GET", "POST"])
-@role_required(Role.admin)
+@permission_required(Permission.review_applications)
 def review(slug: str):
     """Approve, return or reject one application."""
     require(permissions.can_review(current_user))
@@ -64,14 +63,12 @@ def review(slug: str):
     threshold = check_threshold(case.procurement_kind, case.budget_ntd)
     if not form.validate_on_submit():
         return render_template("admin/review.html", case=case, form=form, threshold=threshold), \
-            422 if form.is_submitted() else 200
+            form_status(form)
     actions = {"approve": services.approve_application, "return": services.return_application,
                "reject": services.reject_application}
-    try:
+    with refusal(field=form.comment) as refused:
         actions[form.decision.data](db.session, case, actor=current_user, comment=form.comment.data or "")
-    except DomainError as error:
-        db.session.rollback()
-        form.comment.errors = [*form.comment.errors, error.message]
+    if refused:
         return render_template("admin/review.html", case=case, form=form, threshold=threshold), 422
     db.session.commit()
     flash(_("Your decision has been recorded."), "success")
@@ -79,7 +76,7 @@ def review(slug: str):
 
 
 @bp.route("/cases/<slug>/best-practice", methods=["GET", "POST"])
-@role_required(Role.admin)
+@permission_required(Permission.feature_cases)
 def best_practice(slug: str):
     """Mark or unmark a case as a best-practice example, with the reasons."""
     require(permissions.can_feature(current_user))
@@ -88,13 +85,11 @@ def best_practice(slug: str):
                             reason_en=case.best_practice_reason_en)
     if not form.validate_on_submit():
         return render_template("admin/best_practice.html", case=case, form=form), \
-            422 if form.is_submitted() else 200
-    try:
+            form_status(form)
+    with refusal(form, "reason_zh") as refused:
         services.set_best_practice(db.session, case, actor=current_user, is_best=form.is_best.data,
                                    reason_zh=form.reason_zh.data or "", reason_en=form.reason_en.data or "")
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, "reason_zh")
+    if refused:
         return render_template("admin/best_practice.html", case=case, form=form), 422
     db.session.commit()
     flash(_("Saved."), "success")

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from civic.agencies.models import DEFAULT_RESPONSE_DAYS
 from civic.agencies.queries import get_agency_by_code
-from civic.agencies.services import CODE_PATTERN, EMAIL_PATTERN, AgencyInput, save_agency
+from civic.agencies.services import CODE_PATTERN, AgencyInput, agency_errors, save_agency
 from civic.core import audit
 from civic.core.errors import DomainError
+from civic.core.permissions import Actor, Permission, guarded
 
 REQUIRED_COLUMNS = ("code", "name_zh")
 COLUMNS = ("code", "name_zh", "name_en", "parent_code", "contact_email", "response_days")
@@ -41,6 +42,14 @@ class ImportPlan:
         return not self.errors and all(not row.errors for row in self.rows)
 
 
+def _days(text: str) -> int:
+    """The answer deadline in a cell: the default when empty, and 0 (which the rule refuses) when
+    not a whole number."""
+    if not text:
+        return DEFAULT_RESPONSE_DAYS
+    return int(text) if text.isascii() and text.isdigit() else 0
+
+
 def parse(session: Session, text: str) -> ImportPlan:
     """Read and check a CSV file without writing anything."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
@@ -58,24 +67,16 @@ def parse(session: Session, text: str) -> ImportPlan:
         values = {key.strip(): (value or "").strip() for key, value in raw.items() if key}
         if not any(values.values()):
             continue
-        days_text = values.get("response_days", "")
         row = ImportRow(line=number, data=AgencyInput(
             code=values.get("code", ""), name_zh=values.get("name_zh", ""), name_en=values.get("name_en", ""),
             parent_code=values.get("parent_code", ""), contact_email=values.get("contact_email", ""),
-            response_days=int(days_text) if days_text.isascii() and days_text.isdigit() else DEFAULT_RESPONSE_DAYS))
-        if not CODE_PATTERN.fullmatch(row.data.code):
-            row.errors.append(_("An agency code is 1 to 20 letters and digits."))
-        elif row.data.code in codes_in_file:
+            response_days=_days(values.get("response_days", ""))))
+        row.errors = [error.message for error in agency_errors(row.data)]
+        if CODE_PATTERN.fullmatch(row.data.code) and row.data.code in codes_in_file:
             row.errors.append(_("Code %(code)s is also on line %(line)d.", code=row.data.code,
                                 line=codes_in_file[row.data.code]))
-        else:
+        elif CODE_PATTERN.fullmatch(row.data.code):
             codes_in_file[row.data.code] = number
-        if not row.data.name_zh:
-            row.errors.append(_("Enter the agency's Chinese name."))
-        if days_text and (not (days_text.isascii() and days_text.isdigit()) or not 1 <= int(days_text) <= 365):
-            row.errors.append(_("The answer deadline must be between 1 and 365 days."))
-        if row.data.contact_email and not EMAIL_PATTERN.fullmatch(row.data.contact_email):
-            row.errors.append(_("Enter the contact address in the right format, like name@example.gov.tw."))
         row.is_new = get_agency_by_code(session, row.data.code) is None if row.data.code else True
         plan.rows.append(row)
     for row in plan.rows:
@@ -89,7 +90,8 @@ def parse(session: Session, text: str) -> ImportPlan:
     return plan
 
 
-def apply(session: Session, plan: ImportPlan, *, actor_id: int | None) -> int:
+@guarded(Permission.manage_agencies)
+def apply(session: Session, plan: ImportPlan, *, actor: Actor) -> int:
     """Write a valid plan: parents before children. Returns how many rows were written."""
     if not plan.is_valid:
         raise DomainError(_("The file has errors; nothing was imported."))
@@ -101,10 +103,10 @@ def apply(session: Session, plan: ImportPlan, *, actor_id: int | None) -> int:
         if not ready:
             raise DomainError(_("Some agencies are each other's parents; nothing was imported."))
         for row in ready:
-            save_agency(session, row.data, agency=get_agency_by_code(session, row.data.code), actor_id=actor_id)
+            save_agency(session, row.data, agency=get_agency_by_code(session, row.data.code), actor=actor)
             session.flush()
             pending.remove(row)
             written += 1
-    audit.record(session, "agency.imported", actor_id=actor_id, target_type="agency", target_id="*",
+    audit.record(session, "agency.imported", actor_id=actor.id, target_type="agency", target_id="*",
                  rows=written)
     return written

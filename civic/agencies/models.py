@@ -13,6 +13,8 @@ from civic.core.time import utcnow
 
 # Days an agency has to answer public input unless it is set otherwise.
 DEFAULT_RESPONSE_DAYS = 14
+# The longest answer deadline an agency may be given: a year.
+MAX_RESPONSE_DAYS = 365
 
 
 class Agency(TimestampMixin, Base):

@@ -13,7 +13,7 @@ from civic.accounts.models import User
 from civic.accounts.queries import list_mail_recipients
 from civic.agencies.models import Agency
 from civic.cases.models import Case, ReviewState
-from civic.core.roles import Role
+from civic.core.permissions import Permission, roles_with
 from civic.notifications.reasons import MailReason
 from civic.notifications.services import enqueue
 
@@ -33,7 +33,7 @@ def submitted(session: Session, case: Case, *, resubmitted: bool = False) -> Non
     """Tell the authority that an application (or a changed one) waits for its decision."""
     agency = session.get(Agency, case.agency_id)
     event = "cases.resubmitted" if resubmitted else "cases.applied"
-    for email, locale in list_mail_recipients(session, User.role == Role.admin):
+    for email, locale in list_mail_recipients(session, User.role.in_(roles_with(Permission.review_applications))):
         enqueue(session, event, to=email, locale=locale,
                 context=_context(case, agency, locale, reason=case.application_reason,
                                  submitted_at=case.submitted_at.isoformat()),
@@ -44,7 +44,8 @@ def decided(session: Session, case: Case) -> None:
     """Tell the applying agency's staff what the authority decided, with its comments."""
     agency = session.get(Agency, case.agency_id)
     event = DECISION_EVENTS[ReviewState(case.review_state)]
-    for email, locale in list_mail_recipients(session, User.role == Role.staff, User.agency_id == case.agency_id):
+    for email, locale in list_mail_recipients(session, User.role.in_(roles_with(Permission.edit_agency_cases)),
+                                              User.agency_id == case.agency_id):
         enqueue(session, event, to=email, locale=locale,
                 context=_context(case, agency, locale, comment=case.review_comment),
                 because=MailReason.applicant_staff)

@@ -39,6 +39,7 @@ from civic.cases.services import (
     validate_risk,
 )
 from civic.core.errors import DomainError, NotFound, PermissionDenied
+from civic.core.permissions import Permission, guarded
 from civic.core.time import utcnow
 
 MILESTONE_TYPES = ("preProcurement", "approval", "engagement", "assessment", "delivery",
@@ -137,6 +138,7 @@ def validate_member(data: MemberInput) -> None:
         raise DomainError(_("Choose the member's role."), field="role")
 
 
+@guarded(Permission.edit_agency_cases, Permission.edit_any_case)
 def add_member(case: Case, data: MemberInput, *, actor: User) -> CaseMember:
     _require_edit(actor, case)
     validate_member(data)
@@ -147,6 +149,7 @@ def add_member(case: Case, data: MemberInput, *, actor: User) -> CaseMember:
     return member
 
 
+@guarded(Permission.edit_agency_cases, Permission.edit_any_case)
 def update_member(case: Case, member_id: int, data: MemberInput, *, actor: User,
                   reason: str = "") -> CaseMember:
     _require_edit(actor, case)
@@ -193,6 +196,7 @@ def _fill_meeting(meeting: Meeting, data: MeetingInput) -> None:
                          for i, d in enumerate(x for x in data.decisions if x.strip())]
 
 
+@guarded(Permission.edit_agency_cases, Permission.edit_any_case)
 def add_meeting(case: Case, data: MeetingInput, *, actor: User) -> Meeting:
     _require_edit(actor, case)
     validate_meeting(case, data)
@@ -203,6 +207,7 @@ def add_meeting(case: Case, data: MeetingInput, *, actor: User) -> Meeting:
     return meeting
 
 
+@guarded(Permission.edit_agency_cases, Permission.edit_any_case)
 def update_meeting(case: Case, meeting_id: int, data: MeetingInput, *, actor: User,
                    reason: str = "") -> Meeting:
     """Change a meeting; a changed statement or decision shows on the meeting as a correction."""
@@ -217,6 +222,7 @@ def update_meeting(case: Case, meeting_id: int, data: MeetingInput, *, actor: Us
 # Risks
 
 
+@guarded(Permission.edit_agency_cases, Permission.edit_any_case)
 def add_risk(case: Case, data: RiskInput, *, actor: User) -> RiskItem:
     _require_edit(actor, case)
     risk = risk_from_input(data)
@@ -225,6 +231,7 @@ def add_risk(case: Case, data: RiskInput, *, actor: User) -> RiskItem:
     return risk
 
 
+@guarded(Permission.edit_agency_cases, Permission.edit_any_case)
 def update_risk(case: Case, risk_id: int, data: RiskInput, *, actor: User, reason: str = "") -> RiskItem:
     _require_edit(actor, case)
     validate_risk(data)
@@ -249,6 +256,7 @@ def validate_milestone(data: MilestoneInput) -> None:
                           field="actual_on")
 
 
+@guarded(Permission.edit_agency_cases, Permission.edit_any_case)
 def add_milestone(case: Case, data: MilestoneInput, *, actor: User) -> Milestone:
     _require_edit(actor, case)
     validate_milestone(data)
@@ -259,6 +267,7 @@ def add_milestone(case: Case, data: MilestoneInput, *, actor: User) -> Milestone
     return milestone
 
 
+@guarded(Permission.edit_agency_cases, Permission.edit_any_case)
 def update_milestone(case: Case, milestone_id: int, data: MilestoneInput, *, actor: User,
                      reason: str = "") -> Milestone:
     _require_edit(actor, case)
@@ -283,6 +292,7 @@ def validate_document(data: DocumentInput) -> None:
         raise DomainError(_("Choose a type from the list."), field="document_type")
 
 
+@guarded(Permission.edit_agency_cases, Permission.edit_any_case)
 def add_document(case: Case, data: DocumentInput, *, actor: User) -> CaseDocument:
     _require_edit(actor, case)
     validate_document(data)
@@ -293,6 +303,7 @@ def add_document(case: Case, data: DocumentInput, *, actor: User) -> CaseDocumen
     return document
 
 
+@guarded(Permission.edit_agency_cases, Permission.edit_any_case)
 def update_document(case: Case, document_id: int, data: DocumentInput, *, actor: User,
                     reason: str = "") -> CaseDocument:
     _require_edit(actor, case)
@@ -326,6 +337,7 @@ def _contract_fields(case: Case, data: ContractInput, actor: User) -> dict[str, 
             "awarded_on": data.awarded_on}
 
 
+@guarded(Permission.edit_agency_cases, Permission.edit_any_case)
 def add_contract(case: Case, data: ContractInput, *, actor: User) -> CaseContract:
     _require_edit(actor, case)
     contract = CaseContract(**_contract_fields(case, data, actor))
@@ -334,6 +346,7 @@ def add_contract(case: Case, data: ContractInput, *, actor: User) -> CaseContrac
     return contract
 
 
+@guarded(Permission.edit_agency_cases, Permission.edit_any_case)
 def update_contract(case: Case, contract_id: int, data: ContractInput, *, actor: User,
                     reason: str = "") -> CaseContract:
     _require_edit(actor, case)
@@ -355,6 +368,7 @@ PART_COLLECTIONS = {
 }
 
 
+@guarded(Permission.edit_agency_cases, Permission.edit_any_case)
 def remove_part(case: Case, collection_name: str, part_id: int, *, actor: User, reason: str = "") -> None:
     """Remove one part of a case (``collection_name`` as in PART_COLLECTIONS' values).
 

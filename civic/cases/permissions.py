@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 from civic.cases.models import Case
-from civic.core.roles import Role
-
-
-def _role(user) -> str | None:
-    return getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
+from civic.core.permissions import Permission, allowed
 
 
 def can_view(user, case: Case) -> bool:
@@ -19,22 +15,21 @@ def can_view(user, case: Case) -> bool:
 
 def can_apply(user) -> bool:
     """Agency staff apply for a platform for their own agency."""
-    return _role(user) == Role.staff and getattr(user, "agency_id", None) is not None
+    return allowed(user, Permission.apply_for_cases) and getattr(user, "agency_id", None) is not None
 
 
 def can_edit(user, case: Case) -> bool:
     """Admins edit any case; staff only their own agency's."""
-    role = _role(user)
-    if role == Role.admin:
+    if allowed(user, Permission.edit_any_case):
         return True
-    return role == Role.staff and user.agency_id == case.agency_id
+    return allowed(user, Permission.edit_agency_cases) and user.agency_id == case.agency_id
 
 
 def can_review(user) -> bool:
     """Only the integrity authority (admins) approves, returns or rejects applications."""
-    return _role(user) == Role.admin
+    return allowed(user, Permission.review_applications)
 
 
 def can_feature(user) -> bool:
     """Only admins choose best-practice cases."""
-    return _role(user) == Role.admin
+    return allowed(user, Permission.feature_cases)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from civic.cases.models import Case, Sector
 from civic.core import audit
 from civic.core.errors import Conflict, DomainError
+from civic.core.permissions import Actor, Permission, guarded
 
 CODE_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 MAX_POSITION = 999
@@ -75,7 +76,8 @@ def _check(data: SectorInput) -> None:
         raise DomainError(_("The position is a number from 0 to %(max)d.", max=MAX_POSITION), field="position")
 
 
-def create_sector(session: Session, data: SectorInput, *, actor_id: int) -> Sector:
+@guarded(Permission.manage_sectors)
+def create_sector(session: Session, data: SectorInput, *, actor: Actor) -> Sector:
     code = data.code.strip()
     if not CODE_PATTERN.fullmatch(code) or len(code) > 40:
         raise DomainError(_("A sector code is up to 40 lowercase letters, digits and hyphens, starting with a "
@@ -87,12 +89,13 @@ def create_sector(session: Session, data: SectorInput, *, actor_id: int) -> Sect
                     oc4ids_code=data.oc4ids_code, position=data.position)
     session.add(sector)
     session.flush()
-    audit.record(session, "sector.created", actor_id=actor_id, target_type="sector", target_id=code,
+    audit.record(session, "sector.created", actor_id=actor.id, target_type="sector", target_id=code,
                  oc4ids_code=sector.oc4ids_code)
     return sector
 
 
-def update_sector(session: Session, sector: Sector, data: SectorInput, *, actor_id: int) -> None:
+@guarded(Permission.manage_sectors)
+def update_sector(session: Session, sector: Sector, data: SectorInput, *, actor: Actor) -> None:
     """Change a sector's names, OC4IDS code and place in the list; its code stays."""
     _check(data)
     changes = {}
@@ -103,15 +106,16 @@ def update_sector(session: Session, sector: Sector, data: SectorInput, *, actor_
             setattr(sector, name, value)
     if changes:
         session.flush()
-        audit.record(session, "sector.changed", actor_id=actor_id, target_type="sector", target_id=sector.code,
+        audit.record(session, "sector.changed", actor_id=actor.id, target_type="sector", target_id=sector.code,
                      changes=changes)
 
 
-def delete_sector(session: Session, sector: Sector, *, actor_id: int) -> None:
+@guarded(Permission.manage_sectors)
+def delete_sector(session: Session, sector: Sector, *, actor: Actor) -> None:
     used = session.scalar(select(func.count()).select_from(Case).where(Case.sector_id == sector.id))
     if used:
         raise Conflict(_("Cases use the sector %(name)s, so it stays in the list.", name=sector.name_zh))
     code = sector.code
     session.delete(sector)
     session.flush()
-    audit.record(session, "sector.deleted", actor_id=actor_id, target_type="sector", target_id=code)
+    audit.record(session, "sector.deleted", actor_id=actor.id, target_type="sector", target_id=code)

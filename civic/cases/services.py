@@ -30,6 +30,7 @@ from civic.cases.models import (
 )
 from civic.cases.regions import COUNTY_CODES
 from civic.core.errors import Conflict, DomainError, PermissionDenied
+from civic.core.permissions import Permission, guarded
 from civic.core.time import utcnow
 
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -149,6 +150,7 @@ def refresh_completeness(case: Case) -> int:
     return case.completeness
 
 
+@guarded(Permission.apply_for_cases)
 def submit_application(session: Session, data: ApplicationInput, *, actor: User) -> Case:
     """An agency applies for an integrity platform for one of its projects.
 
@@ -193,6 +195,7 @@ def validate_risk(data: RiskInput) -> None:
         raise DomainError(_("Choose a status from the list."), field="status")
 
 
+@guarded(Permission.edit_agency_cases, Permission.edit_any_case)
 def resubmit_application(session: Session, case: Case, *, actor: User) -> None:
     """Send a returned application back to the authority once the agency has changed it."""
     if not permissions.can_edit(actor, case):
@@ -206,6 +209,7 @@ def resubmit_application(session: Session, case: Case, *, actor: User) -> None:
     emails.submitted(session, case, resubmitted=True)
 
 
+@guarded(Permission.review_applications)
 def approve_application(session: Session, case: Case, *, actor: User, comment: str = "") -> None:
     """Publish an application: the case becomes public and its agency keeps it up to date."""
     _require_review(actor, case)
@@ -218,6 +222,7 @@ def approve_application(session: Session, case: Case, *, actor: User, comment: s
     emails.decided(session, case)
 
 
+@guarded(Permission.review_applications)
 def return_application(session: Session, case: Case, *, actor: User, comment: str) -> None:
     """Send an application back to its agency with what to change."""
     _require_review(actor, case)
@@ -230,6 +235,7 @@ def return_application(session: Session, case: Case, *, actor: User, comment: st
     emails.decided(session, case)
 
 
+@guarded(Permission.review_applications)
 def reject_application(session: Session, case: Case, *, actor: User, comment: str) -> None:
     """Refuse an application, with the reason."""
     _require_review(actor, case)
@@ -249,6 +255,7 @@ def _require_review(actor: User, case: Case) -> None:
         raise Conflict(_("This application has already been decided."))
 
 
+@guarded(Permission.edit_agency_cases, Permission.edit_any_case)
 def update_case(session: Session, case: Case, data: CaseInput, *, actor: User,
                 reason: str = "") -> bool:
     """Change a case's main fields; each change goes in its public record, with the reason.
@@ -265,6 +272,7 @@ def update_case(session: Session, case: Case, data: CaseInput, *, actor: User,
     return bool(record.entries)
 
 
+@guarded(Permission.feature_cases)
 def set_best_practice(session: Session, case: Case, *, actor: User, is_best: bool,
                       reason_zh: str, reason_en: str) -> None:
     """Mark or unmark a published case as a best-practice example, with the reasons."""

@@ -12,7 +12,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from civic.cases import changes, history, parts, permissions, queries, services
 from civic.cases.forms import (
@@ -32,10 +32,10 @@ from civic.cases.forms import (
 from civic.cases.models import Case
 from civic.cases.thresholds import check_threshold
 from civic.core.errors import DomainError, NotFound
-from civic.core.roles import Role
+from civic.core.permissions import Permission
 from civic.extensions import db
-from civic.web.access import require, role_required
-from civic.web.forms import attach_error
+from civic.web.access import permission_required, require, signed_in
+from civic.web.forms import attach_error, form_status, refusal
 
 bp = Blueprint("cases_manage", __name__)
 
@@ -62,7 +62,7 @@ def case_input(form: CaseEditForm | ApplicationForm) -> services.CaseInput:
 
 
 @bp.get("/staff/cases")
-@role_required(Role.staff)
+@permission_required(Permission.edit_agency_cases)
 def index():
     """The staff member's agency's cases, in every state."""
     return render_template("cases/staff_index.html",
@@ -70,23 +70,21 @@ def index():
 
 
 @bp.route("/staff/cases/apply", methods=["GET", "POST"])
-@role_required(Role.staff)
+@permission_required(Permission.apply_for_cases)
 def apply():
     """Apply for an integrity platform for one of the agency's projects."""
     require(permissions.can_apply(current_user))
     form = ApplicationForm()
     form.set_choices(queries.list_sectors(db.session), str(get_locale()))
     if not form.validate_on_submit():
-        return render_template("cases/apply.html", form=form), 422 if form.is_submitted() else 200
+        return render_template("cases/apply.html", form=form), form_status(form)
     risks = [services.RiskInput(stage=row.stage.data, risk=row.risk.data, mitigation=row.mitigation.data or "")
              for row in form.risks if row.risk.data]
-    try:
+    with refusal(form, "title_zh") as refused:
         case = services.submit_application(
             db.session, services.ApplicationInput(case=case_input(form), reason=form.reason.data, risks=risks),
             actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, "title_zh")
+    if refused:
         return render_template("cases/apply.html", form=form), 422
     db.session.commit()
     flash(_("Your application has been sent to the integrity authority."), "success")
@@ -94,7 +92,7 @@ def apply():
 
 
 @bp.get("/manage/cases/<slug>")
-@login_required
+@signed_in
 def overview(slug: str):
     """Everything about a case that its editors keep up to date."""
     case = load_editable_case(slug)
@@ -104,7 +102,7 @@ def overview(slug: str):
 
 
 @bp.route("/manage/cases/<slug>/edit", methods=["GET", "POST"])
-@login_required
+@signed_in
 def edit(slug: str):
     """Change the main fields of a case."""
     case = load_editable_case(slug)
@@ -113,13 +111,11 @@ def edit(slug: str):
                               "slug": case.slug, "sector": case.sector.code})
     form.set_choices(queries.list_sectors(db.session), str(get_locale()))
     if not form.validate_on_submit():
-        return render_template("cases/edit.html", case=case, form=form), 422 if form.is_submitted() else 200
-    try:
+        return render_template("cases/edit.html", case=case, form=form), form_status(form)
+    with refusal(form, "title_zh") as refused:
         changed = services.update_case(db.session, case, case_input(form), actor=current_user,
                                        reason=form.reason.data or "")
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, "title_zh")
+    if refused:
         return render_template("cases/edit.html", case=case, form=form), 422
     db.session.commit()
     flash(_("The case has been updated.") if changed else _("Nothing was changed."), "success")
@@ -127,18 +123,16 @@ def edit(slug: str):
 
 
 @bp.post("/manage/cases/<slug>/resubmit")
-@login_required
+@signed_in
 def resubmit(slug: str):
     """Send a returned application to the authority again."""
     case = load_editable_case(slug)
     form = DeleteForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with refusal() as refused:
         services.resubmit_application(db.session, case, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if refused:
         return redirect(url_for("cases_manage.overview", slug=slug))
     db.session.commit()
     flash(_("Your application has been sent to the integrity authority."), "success")
@@ -244,7 +238,7 @@ def _find_part(case: Case, kind: str, part_id: int):
 
 @bp.route("/manage/cases/<slug>/<kind>/new", methods=["GET", "POST"])
 @bp.route("/manage/cases/<slug>/<kind>/<int:part_id>/edit", methods=["GET", "POST"])
-@login_required
+@signed_in
 def part_form(slug: str, kind: str, part_id: int | None = None):
     """Add a part to a case, or change one."""
     spec = _kind(kind)
@@ -255,15 +249,13 @@ def part_form(slug: str, kind: str, part_id: int | None = None):
         form = spec.form(data=spec.from_part(part))
     if not form.validate_on_submit():
         return render_template("cases/part_form.html", case=case, form=form, spec=spec, kind=kind,
-                               part=part), 422 if form.is_submitted() else 200
-    try:
+                               part=part), form_status(form)
+    with refusal(form, next(iter(form._fields))) as refused:
         if part is None:
             spec.add(case, spec.to_input(form), actor=current_user)
         else:
             spec.update(case, part.id, spec.to_input(form), actor=current_user, reason=form.reason.data or "")
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, next(iter(form._fields)))
+    if refused:
         return render_template("cases/part_form.html", case=case, form=form, spec=spec, kind=kind,
                                part=part), 422
     db.session.commit()
@@ -272,7 +264,7 @@ def part_form(slug: str, kind: str, part_id: int | None = None):
 
 
 @bp.route("/manage/cases/<slug>/<kind>/<int:part_id>/delete", methods=["GET", "POST"])
-@login_required
+@signed_in
 def delete_part(slug: str, kind: str, part_id: int):
     """Remove a part of a case, after showing what goes and asking why."""
     spec = _kind(kind)
@@ -282,7 +274,7 @@ def delete_part(slug: str, kind: str, part_id: int):
     # What the page shows is read now: a refused removal rolls back and lets go of the parts.
     page = {"case": case, "form": form, "spec": spec, "kind": kind, "fields": describe(case, part)}
     if not form.validate_on_submit():
-        return render_template("cases/remove.html", **page), 422 if form.is_submitted() else 200
+        return render_template("cases/remove.html", **page), form_status(form)
     try:
         parts.remove_part(case, kind, part_id, actor=current_user, reason=form.reason.data or "")
     except NotFound:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from civic.core.roles import Role
+from civic.core.permissions import Permission, allowed
 
 
 def can_manage(user) -> bool:
     """Only the integrity authority (admins) sets commitments, their targets and milestones."""
-    return getattr(user, "is_authenticated", False) and getattr(user, "role", None) == Role.admin
+    return allowed(user, Permission.manage_commitments)

@@ -25,6 +25,7 @@ from civic.commitments.models import (
 )
 from civic.core import audit
 from civic.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from civic.core.permissions import Permission, guarded
 from civic.core.time import to_taipei, utcnow
 
 CODE_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
@@ -64,6 +65,7 @@ def _check_texts(data: CommitmentInput) -> None:
         raise DomainError(_("The position is a number from 0 to %(max)d.", max=MAX_POSITION), field="position")
 
 
+@guarded(Permission.manage_commitments)
 def create_commitment(session: Session, code: str, measure: str, data: CommitmentInput, *, actor) -> Commitment:
     """Add a commitment that tracks one of the measures computed from the data; its code is fixed."""
     _require(actor)
@@ -86,6 +88,7 @@ def create_commitment(session: Session, code: str, measure: str, data: Commitmen
     return commitment
 
 
+@guarded(Permission.manage_commitments)
 def update_commitment(session: Session, commitment: Commitment, data: CommitmentInput, *, actor) -> bool:
     """Change a commitment's titles, descriptions and position; its code and measure stay.
     Returns whether anything changed."""
@@ -105,6 +108,7 @@ def update_commitment(session: Session, commitment: Commitment, data: Commitment
     return bool(changes)
 
 
+@guarded(Permission.manage_commitments)
 def set_target(session: Session, commitment: Commitment, *, year: int | None, target: int | None,
                actor) -> CommitmentTarget:
     """Set the value the commitment's measure should reach in ``year`` (a whole number; a share is
@@ -130,6 +134,7 @@ def set_target(session: Session, commitment: Commitment, *, year: int | None, ta
     return row
 
 
+@guarded(Permission.manage_commitments)
 def remove_target(session: Session, commitment: Commitment, year: int, *, actor) -> None:
     """Take away the target of one year."""
     _require(actor)
@@ -160,6 +165,7 @@ def _milestone_values(data: MilestoneInput) -> dict:
             "done_on": data.done_on}
 
 
+@guarded(Permission.manage_commitments)
 def add_milestone(session: Session, commitment: Commitment, data: MilestoneInput, *, actor) -> CommitmentMilestone:
     """Add a dated step towards the commitment; it may already be done, but not in the future."""
     _require(actor)
@@ -173,6 +179,7 @@ def add_milestone(session: Session, commitment: Commitment, data: MilestoneInput
     return milestone
 
 
+@guarded(Permission.manage_commitments)
 def update_milestone(session: Session, milestone: CommitmentMilestone, data: MilestoneInput, *,
                      commitment: Commitment, actor) -> bool:
     """Change a milestone's titles and dates, or mark it done. Returns whether anything changed."""
@@ -192,6 +199,7 @@ def update_milestone(session: Session, milestone: CommitmentMilestone, data: Mil
     return bool(changes)
 
 
+@guarded(Permission.manage_commitments)
 def remove_milestone(session: Session, milestone: CommitmentMilestone, *, commitment: Commitment, actor) -> None:
     _require(actor)
     session.delete(milestone)

@@ -9,11 +9,13 @@ from civic.commitments.labels import EXPLANATIONS, MEASURES, year_label
 from civic.core.time import to_taipei, utcnow
 from civic.extensions import db
 from civic.web import page_cache
+from civic.web.access import public
 
 bp = Blueprint("commitments", __name__)
 
 
 @bp.get("/commitments")
+@public
 @page_cache.public(tags=lambda args: ("commitments",))
 def index():
     """Each commitment: its measure, year by year target against the value reached, and milestones."""

@@ -77,7 +77,10 @@ class Calendar:
         return current
 
     def due_at(self, received_at: datetime, days: int, *, working: bool = True) -> datetime:
-        """As clock.due_at, on this calendar (which must reach far enough)."""
+        """When an answer is due: received on Taipei day D, due at the end of the ``days``-th
+        working day after D (or calendar day, where a rule counts calendar days). The calendar must
+        reach far enough (``calendar_for``).
+        """
         received_day = to_taipei(received_at).date()
         if not working:
             return end_of_day(received_day + timedelta(days=days))
@@ -99,15 +102,6 @@ def calendar_for(session: Session, start: date, days: int, *, until: date | None
 def end_of_day(day: date) -> datetime:
     """23:59:59 Taipei on ``day``, as an aware UTC datetime."""
     return datetime.combine(day, END_OF_DAY, tzinfo=TAIPEI).astimezone(UTC)
-
-
-def due_at(session: Session, received_at: datetime, days: int, *, working: bool = True) -> datetime:
-    """When an answer is due: received on Taipei day D, due at the end of the ``days``-th
-    working day after D (or calendar day, where a rule counts calendar days).
-    """
-    received_day = to_taipei(received_at).date()
-    calendar = calendar_for(session, received_day, days) if working else Calendar({})
-    return calendar.due_at(received_at, days, working=working)
 
 
 def days_in(session: Session, start: datetime, end: datetime) -> int:

@@ -7,6 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from civic.core import office_calendar
+from civic.core.permissions import SYSTEM
 from civic.extensions import db
 from civic.feedback.deadlines import check_deadlines, import_office_calendar
 
@@ -47,6 +48,6 @@ def import_command(path: str, yes: bool) -> None:
         db.session.rollback()
         click.echo("calendar: nothing imported")
         return
-    changed, moved = import_office_calendar(db.session, calendar_file, actor_id=None)
+    changed, moved = import_office_calendar(db.session, calendar_file, actor=SYSTEM)
     db.session.commit()
     click.echo(f"calendar: imported; {changed} days changed, {moved} open deadlines moved")

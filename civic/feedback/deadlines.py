@@ -17,28 +17,31 @@ from sqlalchemy.orm import Session
 from civic.accounts.models import User
 from civic.core import audit, clock, office_calendar
 from civic.core.errors import Conflict, DomainError
+from civic.core.permissions import Actor, Permission, guarded
 from civic.core.time import format_day, to_taipei, utcnow
 from civic.feedback import emails
-from civic.feedback.clocks import answer_clock_start
+from civic.feedback.clocks import acknowledge_due_on, answer_clock_start, answer_due_on, calendar_for_clocks
 from civic.feedback.models import OPEN_STATUSES, Feedback, FeedbackEvent
 from civic.feedback.queries import list_items_past_deadline, list_open_items
 from civic.feedback.steps import acknowledge_first, record_event, require_handler
 
 
+@guarded(Permission.manage_calendar)
 def import_office_calendar(session: Session, calendar_file: office_calendar.CalendarFile, *,
-                           actor_id: int | None) -> tuple[int, int]:
+                           actor: Actor) -> tuple[int, int]:
     """Put a checked office calendar in force, all of it, and move every open deadline it changes.
 
     Returns the days that changed and the deadlines that moved.
     """
     changed = office_calendar.apply(session, calendar_file)
     moved = recompute_deadlines(session, reason="office_calendar") if changed else 0
-    audit.record(session, "calendar.imported", actor_id=actor_id, target_type="calendar",
+    audit.record(session, "calendar.imported", actor_id=actor.id, target_type="calendar",
                  target_id=f"{calendar_file.rows[0].day.year}-{calendar_file.rows[-1].day.year}",
                  days=len(calendar_file.rows), days_changed=len(changed), deadlines_moved=moved)
     return len(changed), moved
 
 
+@guarded(Permission.answer_feedback)
 def extend_deadline(session: Session, feedback: Feedback, new_day: date | None, *, actor: User,
                     reason: str) -> None:
     """Give an open item more time, once, with a public reason: to the end of ``new_day``, later than
@@ -61,10 +64,9 @@ def extend_deadline(session: Session, feedback: Feedback, new_day: date | None, 
         raise DomainError(_("Choose a day after the current deadline and no later than %(latest)s.",
                             latest=format_day(latest, str(get_locale() or "zh_Hant_TW"))), field="new_due")
     old = feedback.due_at
-    feedback.due_at = feedback.extended_to = clock.end_of_day(new_day)
+    _move_answer_deadline(feedback, clock.end_of_day(new_day))
+    feedback.extended_to = feedback.due_at
     feedback.extension_reason = reason.strip()
-    if feedback.overdue_at is not None and feedback.due_at > utcnow():
-        feedback.overdue_at = feedback.reminded_at = feedback.escalated_at = None
     record_event(session, feedback, "extended", actor=actor, old=old.isoformat(), new=feedback.due_at.isoformat(),
            reason=reason.strip())
     audit.record(session, "feedback.extended", actor_id=actor.id, target_type="feedback",
@@ -72,13 +74,19 @@ def extend_deadline(session: Session, feedback: Feedback, new_day: date | None, 
                  due_after=feedback.due_at.isoformat())
 
 
+def _move_answer_deadline(feedback: Feedback, due: datetime) -> None:
+    """Set the item's answer deadline; one moved into the future takes back its overdue marks, so
+    that the reminder and the escalation come again if it is missed again."""
+    feedback.due_at = due
+    if feedback.overdue_at is not None and due > utcnow():
+        feedback.overdue_at = feedback.reminded_at = feedback.escalated_at = None
+
+
 def recompute_deadlines(session: Session, *, reason: str) -> int:
     """After the office calendar changed, move each open item's deadlines (the answer, and the
     acknowledgement while it waits) to what the calendar now says, and say so on the item.
     Returns how many items had a deadline moved.
     """
-    acknowledge_days = current_app.config["FEEDBACK_ACKNOWLEDGE_WORKING_DAYS"]
-
     def waits_for_acknowledgement(item: Feedback) -> bool:
         return item.acknowledged_at is None and item.acknowledge_by is not None
 
@@ -90,23 +98,17 @@ def recompute_deadlines(session: Session, *, reason: str) -> int:
         return 0
     # One read of the calendar for every item, however many are open.
     days = [to_taipei(moment).date() for item in items for moment in (item.received_at, answer_clock_start(item))]
-    calendar = clock.calendar_for(session, min(days),
-                                  max(acknowledge_days, *(item.agency.response_days for item in items)),
-                                  until=max(days))
+    calendar = calendar_for_clocks(session, [item.agency for item in items], min(days), max(days))
     moved = 0
     for feedback in items:
         # The event names what moved: the answer deadline (old, new), the acknowledgement deadline
         # (acknowledge_old, acknowledge_new), or both.
         change: dict[str, str] = {}
-        agency = feedback.agency
-        due = calendar.due_at(answer_clock_start(feedback), agency.response_days,
-                              working=agency.answers_in_working_days)
+        due = answer_due_on(calendar, feedback.agency, answer_clock_start(feedback))
         if feedback.extended_to is None and due != feedback.due_at:
             change.update(old=feedback.due_at.isoformat(), new=due.isoformat())
-            feedback.due_at = due
-            if feedback.overdue_at is not None and due > utcnow():
-                feedback.overdue_at = feedback.reminded_at = feedback.escalated_at = None
-        acknowledge_by = calendar.due_at(feedback.received_at, acknowledge_days)
+            _move_answer_deadline(feedback, due)
+        acknowledge_by = acknowledge_due_on(calendar, feedback.received_at)
         if waits_for_acknowledgement(feedback) and acknowledge_by != feedback.acknowledge_by:
             change.update(acknowledge_old=feedback.acknowledge_by.isoformat(),
                           acknowledge_new=acknowledge_by.isoformat())

@@ -11,7 +11,7 @@ from civic.accounts.models import User
 from civic.accounts.queries import list_mail_recipients
 from civic.agencies.models import Agency
 from civic.cases.models import Case
-from civic.core.roles import Role
+from civic.core.permissions import Permission, roles_with
 from civic.feedback.models import Comment, Feedback, Subscription
 from civic.notifications.reasons import MailReason
 from civic.notifications.services import enqueue
@@ -26,7 +26,8 @@ def _agency_recipients(session: Session, agency: Agency, *, staff_reason: MailRe
                        contact_reason: MailReason = MailReason.agency_contact
                        ) -> list[tuple[str, str, MailReason]]:
     """The agency's active staff and its contact address, each once, with their language and why."""
-    staff = list_mail_recipients(session, User.agency_id == agency.id, User.role == Role.staff)
+    staff = list_mail_recipients(session, User.agency_id == agency.id,
+                                 User.role.in_(roles_with(Permission.answer_feedback)))
     recipients = {email: (locale, staff_reason) for email, locale in staff}
     if agency.contact_email:
         # The contact address belongs to no account, so it reads the default language.
@@ -153,7 +154,7 @@ def escalation(session: Session, feedback: Feedback) -> dict | None:
         told = {"to": "supervisor", "agency": supervisor.code}
     else:
         # The integrity authority: every administrator account still in use.
-        authority = list_mail_recipients(session, User.role == Role.admin)
+        authority = list_mail_recipients(session, User.role.in_(roles_with(Permission.use_admin_area)))
         if not authority:
             return None
         for email, locale in authority:

@@ -9,7 +9,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Row, and_, case, exists, func, select
+from sqlalchemy import ColumnElement, Row, case, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from civic.agencies.models import Agency
@@ -121,17 +121,17 @@ def overdue_by_age(session: Session, now: datetime) -> OverdueReport:
     """Open items past their deadline: per agency, how many are late by how many working days
     (counted on the office calendar, read once), and the oldest ones. Three queries, however many.
     """
-    open_and_late = (Feedback.status.in_(OPEN_STATUSES), Feedback.due_at < now)
+    open_and_late = Feedback.is_overdue(now)
     # Items share their due moment (the end of a Taipei day), so counting per moment stays small.
     groups = session.execute(
         select(Agency, Feedback.due_at, func.count(Feedback.id)).join(Feedback, Feedback.agency_id == Agency.id)
-        .where(*open_and_late).group_by(Agency.id, Feedback.due_at)
+        .where(open_and_late).group_by(Agency.id, Feedback.due_at)
     ).all()
     if not groups:
         return OverdueReport(agencies=[], oldest=[])
     oldest = session.execute(
         select(Feedback.tracking_number, Feedback.due_at, Feedback.escalated_at, Agency)
-        .join(Agency, Agency.id == Feedback.agency_id).where(*open_and_late)
+        .join(Agency, Agency.id == Feedback.agency_id).where(open_and_late)
         .order_by(Feedback.due_at, Feedback.id).limit(OLDEST_OVERDUE)
     ).all()
     today = to_taipei(now).date()
@@ -157,7 +157,7 @@ def site_totals(session: Session, now: datetime) -> AgencyFigures:
         func.count(Feedback.id),
         func.sum(case((is_answered, 1), else_=0)),
         func.sum(case((Feedback.answered_on_time, 1), else_=0)),
-        func.sum(case((and_(Feedback.status.in_(OPEN_STATUSES), Feedback.due_at < now), 1), else_=0)),
+        func.sum(case((Feedback.is_overdue(now), 1), else_=0)),
     )).one()
     return AgencyFigures(received or 0, answered or 0, on_time or 0, overdue or 0)
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from civic.accounts.models import User
 from civic.core import audit, clock
 from civic.core.errors import Conflict, PermissionDenied
+from civic.core.permissions import Permission, guarded
 from civic.core.text import render_markdown
 from civic.core.time import format_day, to_taipei, utcnow
 from civic.feedback import emails, permissions
@@ -86,6 +87,7 @@ def follow_up(session: Session, feedback: Feedback, body: str, *, actor: User) -
     return record
 
 
+@guarded(Permission.answer_feedback)
 def answer(session: Session, feedback: Feedback, *, actor: User, body: str, unit: str) -> FollowUp:
     """The agency's further answer to the author's follow-up, kept beside its first answer."""
     if feedback.status == FeedbackStatus.closed:

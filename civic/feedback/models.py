@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ColumnElement, ForeignKey, Index, String, Text, UniqueConstraint, and_
-from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civic.accounts.models import User
@@ -138,8 +138,16 @@ class Feedback(Base):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @hybrid_method
     def is_overdue(self, now: datetime) -> bool:
+        """Still open after its answer deadline in force. Also a SQL expression, for the inbox,
+        the cron run and the figures."""
         return self.is_open and self.due_at < now
+
+    @is_overdue.inplace.expression
+    @classmethod
+    def _is_overdue_expression(cls, now: datetime) -> ColumnElement[bool]:
+        return and_(cls.status.in_(OPEN_STATUSES), cls.due_at < now)
 
     @hybrid_property
     def answered_on_time(self) -> bool | None:

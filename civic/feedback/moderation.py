@@ -17,6 +17,7 @@ from civic.agencies.models import Agency
 from civic.cases.models import Case
 from civic.core import audit
 from civic.core.errors import Conflict, DomainError, PermissionDenied
+from civic.core.permissions import Permission, allowed, guarded
 from civic.core.roles import Role
 from civic.core.time import utcnow
 from civic.feedback import emails, permissions
@@ -68,6 +69,7 @@ def _resolve_reports(session: Session, comment: Comment, actor: User, resolution
         .execution_options(synchronize_session=False))
 
 
+@guarded(Permission.moderate_comments)
 def hide_comment(session: Session, comment: Comment, *, actor: User, reason: str) -> None:
     """Hide a comment; the thread shows that a moderator hid it, and why, and the author is mailed."""
     _require_moderator(actor)
@@ -84,6 +86,7 @@ def hide_comment(session: Session, comment: Comment, *, actor: User, reason: str
     emails.comment_hidden(session, comment)
 
 
+@guarded(Permission.moderate_comments)
 def restore_comment(session: Session, comment: Comment, *, actor: User, reason: str) -> None:
     """Show a hidden comment again with a public reason; the author is mailed.
 
@@ -108,6 +111,7 @@ def restore_comment(session: Session, comment: Comment, *, actor: User, reason: 
     emails.comment_restored(session, comment, reason=text, restored_at=restored_at)
 
 
+@guarded(Permission.moderate_comments)
 def dismiss_reports(session: Session, comment: Comment, *, actor: User) -> None:
     """Keep the comment as it is and close its reports."""
     _require_moderator(actor)
@@ -115,19 +119,16 @@ def dismiss_reports(session: Session, comment: Comment, *, actor: User) -> None:
     audit.record(session, "comment.kept", actor_id=actor.id, target_type="comment", target_id=comment.id)
 
 
+@guarded(Permission.moderate_comments)
 def suspend_author(session: Session, user: User, *, actor: User, reason: str) -> None:
     """Suspend an abusive account; every session of it ends at once.
 
     Moderators suspend citizens and suppliers; only admins suspend staff, moderators and admins.
     """
     _require_moderator(actor)
-    if user.role not in (Role.citizen, Role.supplier) and actor.role != Role.admin:
+    if user.role not in (Role.citizen, Role.supplier) and not allowed(actor, Permission.administer_users):
         raise PermissionDenied(_("Only administrators can suspend this account."))
-    if user.suspended_at is not None:
-        raise Conflict(_("This account is already suspended."))
-    if not (reason or "").strip():
-        raise DomainError(_("Say why the account is suspended."), field="reason")
-    accounts.suspend_user(session, user, actor=actor, reason=reason.strip())
+    accounts.suspend_user(session, user, actor=actor, reason=reason)
 
 
 # Following cases and agencies

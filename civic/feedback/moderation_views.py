@@ -7,20 +7,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from civic.accounts.models import User
-from civic.core.errors import DomainError
-from civic.core.roles import Role
+from civic.core.permissions import Permission
 from civic.extensions import db
 from civic.feedback import moderation, permissions, queries
 from civic.feedback.forms import EmptyForm, HideForm, RestoreForm, SuspendForm
 from civic.feedback.models import Comment
-from civic.web.access import require, role_required, safe_next
+from civic.web.access import permission_required, require, safe_next
+from civic.web.forms import form_status, refusal
 from civic.web.paging import requested_page
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
 
 @bp.before_request
-@role_required(Role.moderator, Role.admin)
+@permission_required(Permission.moderate_comments)
 def wall() -> None:
     """Moderation is for moderators and administrators only."""
 
@@ -34,7 +34,7 @@ def _render(status: int = 200, **forms):
 
 
 @bp.get("/")
-@role_required(Role.moderator, Role.admin)
+@permission_required(Permission.moderate_comments)
 def queue():
     """Reported comments waiting for a moderator."""
     require(permissions.can_moderate(current_user))
@@ -42,18 +42,16 @@ def queue():
 
 
 @bp.post("/comments/<int:comment_id>/hide")
-@role_required(Role.moderator, Role.admin)
+@permission_required(Permission.moderate_comments)
 def hide(comment_id: int):
     """Hide a comment with a public reason."""
     comment = db.get_or_404(Comment, comment_id)
     form = HideForm()
     if not form.validate_on_submit():
         return _render(422, hide_form=form, failed=comment_id)
-    try:
+    with refusal(form, "reason") as refused:
         moderation.hide_comment(db.session, comment, actor=current_user, reason=form.reason.data)
-    except DomainError as error:
-        db.session.rollback()
-        form.reason.errors = [*form.reason.errors, error.message]
+    if refused:
         return _render(422, hide_form=form, failed=comment_id)
     db.session.commit()
     flash(_("The comment is hidden."), "success")
@@ -61,7 +59,7 @@ def hide(comment_id: int):
 
 
 @bp.get("/hidden")
-@role_required(Role.moderator, Role.admin)
+@permission_required(Permission.moderate_comments)
 def hidden():
     """Comments hidden by a moderator, newest first, with who hid each, when and why."""
     require(permissions.can_moderate(current_user))
@@ -72,7 +70,7 @@ def hidden():
 
 
 @bp.route("/comments/<int:comment_id>/restore", methods=["GET", "POST"])
-@role_required(Role.moderator, Role.admin)
+@permission_required(Permission.moderate_comments)
 def restore(comment_id: int):
     """Show a hidden comment again, with a public reason that its author is mailed."""
     comment = queries.get_comment_for_moderators(db.session, comment_id) or abort(404)
@@ -84,12 +82,10 @@ def restore(comment_id: int):
     form = RestoreForm()
     if not form.validate_on_submit():
         return render_template("feedback/restore.html", comment=comment, form=form, back=back), \
-            422 if form.is_submitted() else 200
-    try:
+            form_status(form)
+    with refusal(form, "reason") as refused:
         moderation.restore_comment(db.session, comment, actor=current_user, reason=form.reason.data)
-    except DomainError as error:
-        db.session.rollback()
-        form.reason.errors = [*form.reason.errors, error.message]
+    if refused:
         comment = queries.get_comment_for_moderators(db.session, comment_id) or abort(404)
         return render_template("feedback/restore.html", comment=comment, form=form, back=back), 422
     db.session.commit()
@@ -98,7 +94,7 @@ def restore(comment_id: int):
 
 
 @bp.post("/comments/<int:comment_id>/keep")
-@role_required(Role.moderator, Role.admin)
+@permission_required(Permission.moderate_comments)
 def keep(comment_id: int):
     """Keep a reported comment as it is and close its reports."""
     comment = db.get_or_404(Comment, comment_id)
@@ -111,18 +107,16 @@ def keep(comment_id: int):
 
 
 @bp.post("/users/<int:user_id>/suspend")
-@role_required(Role.moderator, Role.admin)
+@permission_required(Permission.moderate_comments)
 def suspend(user_id: int):
     """Suspend an abusive account; all its sessions end at once."""
     user = db.get_or_404(User, user_id)
     form = SuspendForm()
     if not form.validate_on_submit():
         return _render(422, suspend_form=form, failed=user_id)
-    try:
+    with refusal(form, "reason") as refused:
         moderation.suspend_author(db.session, user, actor=current_user, reason=form.reason.data)
-    except DomainError as error:
-        db.session.rollback()
-        form.reason.errors = [*form.reason.errors, error.message]
+    if refused:
         return _render(422, suspend_form=form, failed=user_id)
     db.session.commit()
     flash(_("The account is suspended and signed out everywhere."), "success")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from civic.cases.models import Case
-from civic.core.roles import Role
+from civic.core.permissions import Permission, allowed
 from civic.feedback.models import Comment, Feedback
 
 # Authors may correct a comment for this long after posting it.
@@ -40,7 +40,7 @@ def can_report(user, comment: Comment) -> bool:
 
 def can_handle(user, feedback: Feedback) -> bool:
     """Only the responsible agency's staff assign, note, answer and forward an item."""
-    return _signed_in(user) and user.role == Role.staff and user.agency_id == feedback.agency_id
+    return _signed_in(user) and allowed(user, Permission.answer_feedback) and user.agency_id == feedback.agency_id
 
 
 def can_follow_up(user, feedback: Feedback) -> bool:
@@ -53,7 +53,7 @@ def can_follow_up(user, feedback: Feedback) -> bool:
 
 def can_moderate(user) -> bool:
     """Moderators and administrators hide and restore comments and suspend abusive accounts."""
-    return _signed_in(user) and user.role in (Role.moderator, Role.admin)
+    return _signed_in(user) and allowed(user, Permission.moderate_comments)
 
 
 def can_follow(user) -> bool:

@@ -17,7 +17,7 @@ from civic.agencies.models import Agency
 from civic.cases.models import Case
 from civic.core import audit
 from civic.core.errors import Conflict, DomainError, PermissionDenied
-from civic.core.roles import Role
+from civic.core.permissions import Permission, allowed, guarded
 from civic.core.text import render_markdown
 from civic.core.time import utcnow
 from civic.feedback import emails, follow_ups, permissions
@@ -151,6 +151,7 @@ def delete_comment(session: Session, comment: Comment, *, actor: User) -> None:
 # Handling by the agency
 
 
+@guarded(Permission.answer_feedback)
 def acknowledge(session: Session, feedback: Feedback, *, actor: User) -> bool:
     """Acknowledge (受理) an open item for its agency, by FEEDBACK_ACKNOWLEDGE_WORKING_DAYS working
     days after the day it came; in public. Returns False when it was already acknowledged.
@@ -164,6 +165,7 @@ def acknowledge(session: Session, feedback: Feedback, *, actor: User) -> bool:
     return True
 
 
+@guarded(Permission.answer_feedback)
 def assign(session: Session, feedback: Feedback, assignee_id: int | None, *, actor: User) -> None:
     """Give the item to a colleague of the same agency (or to nobody)."""
     require_handler(actor, feedback)
@@ -171,8 +173,8 @@ def assign(session: Session, feedback: Feedback, assignee_id: int | None, *, act
     assignee = None
     if assignee_id is not None:
         assignee = session.get(User, assignee_id)
-        if (assignee is None or assignee.role != Role.staff or assignee.agency_id != feedback.agency_id
-                or not assignee.is_active):
+        if (assignee is None or not allowed(assignee, Permission.answer_feedback)
+                or assignee.agency_id != feedback.agency_id):
             raise DomainError(_("Choose a colleague of your agency."), field="assignee")
     feedback.assigned_to_id = assignee.id if assignee else None
     record_event(session, feedback, "assigned", actor=actor, public=False,
@@ -181,6 +183,7 @@ def assign(session: Session, feedback: Feedback, assignee_id: int | None, *, act
         _set_status(session, feedback, FeedbackStatus.in_progress, actor=actor)
 
 
+@guarded(Permission.answer_feedback)
 def add_note(session: Session, feedback: Feedback, body: str, *, actor: User) -> FeedbackNote:
     """An internal note for colleagues; never shown to the public."""
     require_handler(actor, feedback)
@@ -199,6 +202,7 @@ ALLOWED_CHANGES = {
 }
 
 
+@guarded(Permission.answer_feedback)
 def change_status(session: Session, feedback: Feedback, status: str, *, actor: User) -> None:
     """Move an item along received → in progress; close it once answered."""
     require_handler(actor, feedback)
@@ -219,6 +223,7 @@ def _set_status(session: Session, feedback: Feedback, status: FeedbackStatus, *,
     emails.status_changed(session, feedback)
 
 
+@guarded(Permission.answer_feedback)
 def publish_response(session: Session, feedback: Feedback, *, actor: User, body: str, unit: str = ""
                      ) -> Response | FollowUp:
     """Publish the agency's official answer (or its further answer to the author's follow-up);
@@ -247,6 +252,7 @@ def publish_response(session: Session, feedback: Feedback, *, actor: User, body:
     return response
 
 
+@guarded(Permission.answer_feedback)
 def forward(session: Session, feedback: Feedback, agency: Agency | None, *, actor: User, reason: str) -> None:
     """Send an item that belongs elsewhere to the right agency, saying why in public.
 

@@ -16,8 +16,7 @@ from wtforms import SelectChoice
 from civic.accounts.models import User
 from civic.agencies.queries import get_agency_by_code, list_active_agencies
 from civic.cases import queries as case_queries
-from civic.core.errors import DomainError
-from civic.core.roles import Role
+from civic.core.permissions import Permission, roles_with
 from civic.core.time import utcnow
 from civic.extensions import db
 from civic.feedback import deadlines, labels, permissions, queries, services
@@ -32,26 +31,27 @@ from civic.feedback.forms import (
     StatusForm,
 )
 from civic.feedback.models import Feedback
-from civic.web.access import role_required
-from civic.web.forms import attach_error
+from civic.web.access import permission_required
+from civic.web.forms import refusal
 from civic.web.paging import requested_page
 
 bp = Blueprint("feedback_staff", __name__, url_prefix="/staff")
 
 
 @bp.before_request
-@role_required(Role.staff)
+@permission_required(Permission.answer_feedback)
 def wall() -> None:
     """The staff area is for agency staff only."""
 
 
 def _colleagues() -> list[User]:
     return list(db.session.scalars(select(User).where(
-        User.agency_id == current_user.agency_id, User.role == Role.staff, User.is_active).order_by(User.display_name)))
+        User.agency_id == current_user.agency_id, User.role.in_(roles_with(Permission.answer_feedback)), User.is_active)
+        .order_by(User.display_name)))
 
 
 @bp.get("/")
-@role_required(Role.staff)
+@permission_required(Permission.answer_feedback)
 def inbox():
     """The agency's feedback, open and most overdue first."""
     form = InboxFilterForm(MultiDict(request.args))
@@ -96,26 +96,24 @@ def render_item(feedback: Feedback, status: int = 200, **forms):
 
 
 @bp.get("/feedback/<tracking_number>")
-@role_required(Role.staff)
+@permission_required(Permission.answer_feedback)
 def item(tracking_number: str):
     """One item for its agency's staff, with the public answer form."""
     return render_item(load_item(tracking_number))
 
 
 @bp.post("/feedback/<tracking_number>")
-@role_required(Role.staff)
+@permission_required(Permission.answer_feedback)
 def respond(tracking_number: str):
     """Publish the agency's official answer."""
     feedback = load_item(tracking_number)
     form = ResponseForm()
     if not form.validate_on_submit():
         return render_item(feedback, 422, response_form=form)
-    try:
+    with refusal(field=form.body) as refused:
         services.publish_response(db.session, feedback, actor=current_user, body=form.body.data,
                                   unit=form.unit.data or "")
-    except DomainError as error:
-        db.session.rollback()
-        form.body.errors = [*form.body.errors, error.message]
+    if refused:
         return render_item(feedback, 422, response_form=form)
     db.session.commit()
     flash(_("Your answer is published and the author has been told."), "success")
@@ -133,11 +131,9 @@ def _act(tracking_number: str, form_class, form_key: str, action, field: str, me
         form.set_colleagues(_colleagues())
     if not form.validate_on_submit():
         return render_item(feedback, 422, **{form_key: form})
-    try:
+    with refusal(form, field) as refused:
         action(feedback, form)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, field)
+    if refused:
         return render_item(feedback, 422, **{form_key: form})
     db.session.commit()
     flash(message, "success")
@@ -147,17 +143,15 @@ def _act(tracking_number: str, form_class, form_key: str, action, field: str, me
 
 
 @bp.post("/feedback/<tracking_number>/acknowledge")
-@role_required(Role.staff)
+@permission_required(Permission.answer_feedback)
 def acknowledge(tracking_number: str):
     """Acknowledge (受理) the item, in public; acknowledging it again changes nothing."""
     feedback = load_item(tracking_number)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    with refusal() as refused:
         done = services.acknowledge(db.session, feedback, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if refused:
         return redirect(url_for("feedback_staff.item", tracking_number=tracking_number))
     db.session.commit()
     flash(_("Acknowledged. The item's public page shows when.") if done
@@ -166,7 +160,7 @@ def acknowledge(tracking_number: str):
 
 
 @bp.post("/feedback/<tracking_number>/assign")
-@role_required(Role.staff)
+@permission_required(Permission.answer_feedback)
 def assign(tracking_number: str):
     """Give the item to a colleague."""
     return _act(tracking_number, AssignForm, "assign_form",
@@ -176,7 +170,7 @@ def assign(tracking_number: str):
 
 
 @bp.post("/feedback/<tracking_number>/note")
-@role_required(Role.staff)
+@permission_required(Permission.answer_feedback)
 def note(tracking_number: str):
     """Add an internal note."""
     return _act(tracking_number, NoteForm, "note_form",
@@ -185,7 +179,7 @@ def note(tracking_number: str):
 
 
 @bp.post("/feedback/<tracking_number>/status")
-@role_required(Role.staff)
+@permission_required(Permission.answer_feedback)
 def status(tracking_number: str):
     """Change the item's status."""
     return _act(tracking_number, StatusForm, "status_form",
@@ -194,7 +188,7 @@ def status(tracking_number: str):
 
 
 @bp.post("/feedback/<tracking_number>/extend")
-@role_required(Role.staff)
+@permission_required(Permission.answer_feedback)
 def extend(tracking_number: str):
     """Give the item more time, once, with a public reason."""
     return _act(tracking_number, ExtendForm, "extend_form",
@@ -204,7 +198,7 @@ def extend(tracking_number: str):
 
 
 @bp.post("/feedback/<tracking_number>/forward")
-@role_required(Role.staff)
+@permission_required(Permission.answer_feedback)
 def forward(tracking_number: str):
     """Send the item to the agency it belongs to, with a public reason."""
     return _act(tracking_number, ForwardForm, "forward_form",

@@ -7,19 +7,19 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from civic.agencies.queries import get_agency_by_code
 from civic.cases import queries as case_queries
 from civic.cases.models import Case
-from civic.core.errors import DomainError
 from civic.core.time import utcnow
 from civic.extensions import db, limiter
 from civic.feedback import follow_ups, labels, moderation, permissions, queries, services
 from civic.feedback.forms import EditCommentForm, EmptyForm, FollowUpForm, ReportForm
 from civic.feedback.models import Comment, Feedback
 from civic.feedback.tracking import normalize
-from civic.web.access import require, safe_next
+from civic.web.access import public, require, safe_next, signed_in
+from civic.web.forms import form_status, refusal
 from civic.web.templating import format_datetime
 
 bp = Blueprint("feedback", __name__)
@@ -38,7 +38,7 @@ def _own_comment(comment_id: int) -> Comment:
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
-@login_required
+@signed_in
 def edit_comment(comment_id: int):
     """Correct one's own comment within 15 minutes of posting it."""
     comment = _own_comment(comment_id)
@@ -46,12 +46,10 @@ def edit_comment(comment_id: int):
     form = EditCommentForm(body=comment.body_source)
     if not form.validate_on_submit():
         return render_template("feedback/edit_comment.html", form=form, comment=comment), \
-            422 if form.is_submitted() else 200
-    try:
+            form_status(form)
+    with refusal(form, "body") as refused:
         services.edit_comment(db.session, comment, form.body.data, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        form.body.errors = [*form.body.errors, error.message]
+    if refused:
         return render_template("feedback/edit_comment.html", form=form, comment=comment), 422
     db.session.commit()
     flash(_("Your comment has been changed."), "success")
@@ -64,7 +62,7 @@ def _comment_url(comment: Comment) -> str:
 
 
 @bp.post("/comments/<int:comment_id>/delete")
-@login_required
+@signed_in
 def delete_comment(comment_id: int):
     """Delete one's own comment; a tombstone stays if others replied."""
     comment = _own_comment(comment_id)
@@ -78,7 +76,7 @@ def delete_comment(comment_id: int):
 
 
 @bp.route("/comments/<int:comment_id>/report", methods=["GET", "POST"])
-@login_required
+@signed_in
 @limiter.limit("20 per hour", methods=["POST"])
 def report_comment(comment_id: int):
     """Ask the moderators to look at a comment."""
@@ -90,12 +88,10 @@ def report_comment(comment_id: int):
     form = ReportForm()
     if not form.validate_on_submit():
         return render_template("feedback/report.html", form=form, comment=comment), \
-            422 if form.is_submitted() else 200
-    try:
+            form_status(form)
+    with refusal(form, "reason") as refused:
         moderation.report_comment(db.session, comment, reporter=current_user, reason=form.reason.data)
-    except DomainError as error:
-        db.session.rollback()
-        form.reason.errors = [*form.reason.errors, error.message]
+    if refused:
         return render_template("feedback/report.html", form=form, comment=comment), 422
     db.session.commit()
     flash(_("Thank you. The moderators will look at this comment."), "success")
@@ -103,6 +99,7 @@ def report_comment(comment_id: int):
 
 
 @bp.get("/feedback/<tracking_number>")
+@public
 def status(tracking_number: str):
     """The public status page of one piece of input: status, dates, answer, history."""
     feedback = queries.get_feedback(db.session, tracking_number)
@@ -129,7 +126,7 @@ def render_status(feedback: Feedback, status: int = 200, follow_up_form: FollowU
 
 
 @bp.post("/feedback/<tracking_number>/follow-up")
-@login_required
+@signed_in
 def follow_up(tracking_number: str):
     """The author says, once, that the answer does not answer the question; the item reopens."""
     feedback = queries.get_feedback(db.session, tracking_number)
@@ -139,11 +136,9 @@ def follow_up(tracking_number: str):
     form = FollowUpForm()
     if not form.validate_on_submit():
         return render_status(feedback, 422, follow_up_form=form)
-    try:
+    with refusal(form, "body") as refused:
         follow_ups.follow_up(db.session, feedback, form.body.data, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        form.body.errors = [*form.body.errors, error.message]
+    if refused:
         return render_status(queries.get_feedback(db.session, tracking_number), 422, follow_up_form=form)
     due = format_datetime(feedback.due_at)
     db.session.commit()
@@ -153,6 +148,7 @@ def follow_up(tracking_number: str):
 
 
 @bp.get("/feedback")
+@public
 def lookup():
     """Find an item by the tracking number someone typed."""
     number = request.args.get("number", "").strip()
@@ -179,7 +175,7 @@ def _follow_target(kind: str, key: str):
 
 
 @bp.post("/<any(cases, agencies):kind>/<key>/follow")
-@login_required
+@signed_in
 def follow(kind: str, key: str):
     """Follow a case or an agency to be mailed its answers to the public."""
     target, back = _follow_target(kind, key)
@@ -193,7 +189,7 @@ def follow(kind: str, key: str):
 
 
 @bp.post("/<any(cases, agencies):kind>/<key>/unfollow")
-@login_required
+@signed_in
 def unfollow(kind: str, key: str):
     """Stop following a case or an agency."""
     target, back = _follow_target(kind, key)
@@ -210,6 +206,7 @@ def unfollow(kind: str, key: str):
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@public
 def unsubscribe(token: str):
     """Stop the mail of one subscription from the link in the mail, without signing in."""
     subscription = queries.get_subscription_by_token(db.session, token)

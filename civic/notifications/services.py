@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from civic.core.permissions import Actor, Permission, guarded
 from civic.core.time import utcnow
 from civic.notifications.models import OutboxMessage, OutboxStatus
 from civic.notifications.reasons import MailReason
@@ -41,7 +42,8 @@ def list_failed(session: Session, limit: int = 100) -> list[OutboxMessage]:
                                 .order_by(OutboxMessage.created_at.desc()).limit(limit)))
 
 
-def retry_failed(session: Session, message_id: int | None = None) -> int:
+@guarded(Permission.send_notifications)
+def retry_failed(session: Session, message_id: int | None = None, *, actor: Actor) -> int:
     """Put one failed message (or all) back in the queue with fresh attempts; return how many."""
     statement = (update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.failed)
                  .values(status=OutboxStatus.pending, attempts=0, next_attempt_at=utcnow())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from civic.core.roles import Role
+from civic.core.permissions import Permission, allowed
 
 
 def _signed_in(user) -> bool:
@@ -15,8 +15,10 @@ def can_sign_for(user, company_ids_confirmed: set[int], company_id: int) -> bool
 
 
 def can_publish_texts(user) -> bool:
-    return _signed_in(user) and user.role == Role.admin
+    """Only the integrity authority publishes the pledge's text."""
+    return _signed_in(user) and allowed(user, Permission.manage_pledges)
 
 
 def can_record_breach(user) -> bool:
-    return _signed_in(user) and user.role == Role.admin
+    """Only the integrity authority records that a signatory broke its pledge."""
+    return _signed_in(user) and allowed(user, Permission.manage_pledges)

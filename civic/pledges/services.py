@@ -16,6 +16,7 @@ from civic.accounts.ubn import is_valid_ubn, normalize
 from civic.cases.models import Case
 from civic.core import audit
 from civic.core.errors import Conflict, DomainError, PermissionDenied
+from civic.core.permissions import Permission, guarded
 from civic.core.time import utcnow
 from civic.pledges import permissions, receipts
 from civic.pledges.models import Pledge, PledgeStatus, PledgeText
@@ -34,6 +35,7 @@ class TextInput:
     body_en: str = ""
 
 
+@guarded(Permission.manage_pledges)
 def publish_text(session: Session, data: TextInput, *, case: Case | None, actor: User) -> PledgeText:
     """Publish a new version of the general text (or of one case's text); earlier versions stay."""
     if not permissions.can_publish_texts(actor):
@@ -184,6 +186,7 @@ def withdraw(session: Session, pledge: Pledge, *, actor: User, reason: str) -> N
     audit.record(session, "pledge.withdrawn", actor_id=actor.id, target_type="pledge", target_id=pledge.receipt)
 
 
+@guarded(Permission.manage_pledges)
 def record_breach(session: Session, pledge: Pledge, *, actor: User, note: str) -> None:
     """The authority records a finding that the pledge was breached, with a public note."""
     if not permissions.can_record_breach(actor):

@@ -5,18 +5,18 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from wtforms import SelectChoice
 
 from civic.agencies.queries import list_active_agencies
 from civic.cases import queries as case_queries
 from civic.core import short_ids
-from civic.core.errors import DomainError
 from civic.extensions import db, limiter
 from civic.pledges import queries, receipts, services
 from civic.pledges.forms import ClaimForm, RegistryFilterForm, SignForm, WithdrawForm
-from civic.web.forms import attach_error
+from civic.web.access import public, signed_in
+from civic.web.forms import form_status, refusal
 from civic.web.paging import requested_page
 
 bp = Blueprint("pledges", __name__)
@@ -37,7 +37,7 @@ def _render_sign(form: SignForm, status: int = 200):
 
 
 @bp.route("/pledges/sign", methods=["GET", "POST"])
-@login_required
+@signed_in
 @limiter.limit("30 per hour", methods=["POST"])
 def sign():
     """Sign the integrity pledge for one's company, optionally for one case."""
@@ -45,18 +45,16 @@ def sign():
     if request.method == "GET" and request.args.get("case"):
         form.case.data = request.args["case"]
     if not form.validate_on_submit():
-        return _render_sign(form, 422 if form.is_submitted() else 200)
+        return _render_sign(form, form_status(form))
     case = case_queries.get_case_with_parts(db.session, form.case.data) if form.case.data else None
     if form.case.data and (case is None or not case.is_published):
         form.case.errors = [_("Choose a published case.")]
         return _render_sign(form, 422)
     data = services.SignInput(ubn=form.ubn.data, signer_name=form.signer_name.data,
                               signer_title=form.signer_title.data, agree=form.agree.data, case=case)
-    try:
+    with refusal(form, "ubn") as refused:
         pledge = services.sign(db.session, data, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, "ubn")
+    if refused:
         return _render_sign(form, 422)
     receipt = pledge.receipt
     db.session.commit()
@@ -65,6 +63,7 @@ def sign():
 
 
 @bp.get("/pledges")
+@public
 def registry():
     """The public registry of pledges, searchable by company, UBN, case, agency and status."""
     locale = str(get_locale())
@@ -83,6 +82,7 @@ def registry():
 
 
 @bp.get("/pledges/<receipt>")
+@public
 def receipt(receipt: str):
     """One pledge and how anyone can check its hash."""
     pledge = queries.get_pledge(db.session, short_ids.normalize(receipt, "P")) or abort(404)
@@ -94,7 +94,7 @@ def receipt(receipt: str):
 
 
 @bp.route("/pledges/<receipt>/withdraw", methods=["GET", "POST"])
-@login_required
+@signed_in
 def withdraw(receipt: str):
     """The signing company withdraws its pledge, with a public reason."""
     pledge = queries.get_pledge(db.session, short_ids.normalize(receipt, "P")) or abort(404)
@@ -103,12 +103,10 @@ def withdraw(receipt: str):
     form = WithdrawForm()
     if not form.validate_on_submit():
         return render_template("pledges/withdraw.html", form=form, pledge=pledge), \
-            422 if form.is_submitted() else 200
-    try:
+            form_status(form)
+    with refusal(form, "reason") as refused:
         services.withdraw(db.session, pledge, actor=current_user, reason=form.reason.data)
-    except DomainError as error:
-        db.session.rollback()
-        form.reason.errors = [*form.reason.errors, error.message]
+    if refused:
         return render_template("pledges/withdraw.html", form=form, pledge=pledge), 422
     db.session.commit()
     flash(_("The pledge is withdrawn; the reason is public."), "success")
@@ -116,6 +114,7 @@ def withdraw(receipt: str):
 
 
 @bp.get("/companies/<ubn>")
+@public
 def company(ubn: str):
     """One company's public pledges."""
     found = services.company_by_ubn(db.session, ubn) or abort(404)
@@ -124,19 +123,17 @@ def company(ubn: str):
 
 
 @bp.route("/account/companies", methods=["GET", "POST"])
-@login_required
+@signed_in
 def companies():
     """The companies one represents, and asking to represent another."""
     form = ClaimForm()
     if not form.validate_on_submit():
         return render_template("pledges/companies.html", form=form,
                                representations=queries.representations(db.session, current_user.id)), \
-            422 if form.is_submitted() else 200
-    try:
+            form_status(form)
+    with refusal(form, "ubn") as refused:
         services.claim_company(db.session, current_user, ubn=form.ubn.data, name=form.name.data)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, "ubn")
+    if refused:
         return render_template("pledges/companies.html", form=form,
                                representations=queries.representations(db.session, current_user.id)), 422
     db.session.commit()

@@ -15,12 +15,14 @@ from civic.core.time import start_of_taipei_day
 from civic.extensions import db
 from civic.search import queries
 from civic.search.forms import SearchForm
+from civic.web.access import public
 from civic.web.paging import requested_page
 
 bp = Blueprint("search", __name__)
 
 
 @bp.get("/search")
+@public
 def index():
     """Full-text search over cases, comments and official answers."""
     locale = str(get_locale())

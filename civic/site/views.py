@@ -12,11 +12,13 @@ from civic.extensions import db, limiter
 from civic.feedback import figures as feedback_figures
 from civic.feedback import queries as feedback_queries
 from civic.web import page_cache
+from civic.web.access import public
 
 bp = Blueprint("site", __name__)
 
 
 @bp.get("/")
+@public
 @page_cache.public(tags=lambda args: ("cases", "agencies", "feedback", "workshops"))
 def home():
     """The front page: best-practice cases, the latest official answers, headline figures."""
@@ -30,6 +32,7 @@ def home():
 
 
 @bp.get("/healthz")
+@public
 def healthz():
     """Answer 200 while the database answers, 503 otherwise (for load balancers).
 

@@ -1,17 +1,22 @@
-"""Form pieces every domain shares: whole numbers as people type them, and showing a domain
-rule's refusal next to the field it concerns.
+"""Form pieces every domain shares: whole numbers as people type them, the status of a form page,
+and showing a domain rule's refusal next to the field it concerns.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import StringField
 
 from civic.core.errors import DomainError
+from civic.extensions import db
 
 # Digits and separators typed with a Chinese input method come out full width.
 FULL_WIDTH = str.maketrans("０１２３４５６７８９，．：－", "0123456789,.:-")
@@ -91,3 +96,45 @@ def attach_error(form, error: DomainError, default_field: str) -> None:
     """Add ``error``'s message to the field it names (or ``default_field``) of ``form``."""
     field = getattr(form, error.field or default_field, None) or getattr(form, default_field)
     field.errors = [*field.errors, error.message]
+
+
+def form_status(form) -> int:
+    """The status of a form page that is shown again: 422 when it was sent and refused, 200 when
+    it is merely asked for."""
+    return 422 if form.is_submitted() else 200
+
+
+@dataclass
+class Refusal:
+    """What ``refusal`` caught: true when the service refused, with its error."""
+
+    error: DomainError | None = None
+
+    def __bool__(self) -> bool:
+        return self.error is not None
+
+
+@contextmanager
+def refusal(form=None, default_field: str | None = None, *, field=None) -> Iterator[Refusal]:
+    """Run a service call; when a rule refuses it (``DomainError``), undo the session's changes and
+    put the message where the person looks: beside the field it names (or ``default_field``) of
+    ``form``; beside ``field`` whatever the error names; or, with neither, in a flash message. The
+    view then shows its page with 422, or redirects::
+
+        with refusal(form, "body") as refused:
+            item = services.submit_comment(case, author=current_user, body=form.body.data)
+        if refused:
+            return render_case(case, comment_form=form), 422
+    """
+    caught = Refusal()
+    try:
+        yield caught
+    except DomainError as error:
+        db.session.rollback()
+        caught.error = error
+        if field is not None:
+            field.errors = [*field.errors, error.message]
+        elif form is not None:
+            attach_error(form, error, default_field)
+        else:
+            flash(error.message, "error")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from civic.accounts.models import User
 from civic.core import audit
 from civic.core.errors import Conflict, DomainError, PermissionDenied
+from civic.core.permissions import Permission, guarded
 from civic.core.time import TAIPEI, utcnow
 from civic.workshops import emails, permissions, queries, seats
 from civic.workshops.models import ACTIVE, SEATED, RegistrationStatus, Workshop
@@ -25,6 +26,7 @@ def attendance_opens(workshop: Workshop) -> datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+@guarded(Permission.hold_workshops)
 def record_attendance(session: Session, workshop: Workshop, attended_ids: set[int], *, actor: User,
                       now: datetime | None = None) -> tuple[int, int]:
     """Mark who came among those holding a seat; unmarked seated people are 'confirmed' again.
@@ -62,6 +64,7 @@ AUDIENCES = {
 }
 
 
+@guarded(Permission.hold_workshops)
 def message_participants(session: Session, workshop: Workshop, *, actor: User, audience: str, subject: str,
                          body: str) -> int:
     """Mail the agency's message to the chosen participants through the outbox; return how many."""
@@ -89,6 +92,7 @@ def message_participants(session: Session, workshop: Workshop, *, actor: User, a
     return count
 
 
+@guarded(Permission.hold_workshops)
 def record_export(session: Session, workshop: Workshop, *, actor: User) -> None:
     """Note in the audit trail that the attendee list left the site (personal data)."""
     if not permissions.can_manage(actor, workshop):

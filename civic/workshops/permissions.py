@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from civic.core.roles import Role
+from civic.core.permissions import Permission, allowed
 from civic.workshops.models import Workshop
 
 
 def _staff_agency_id(user) -> int | None:
     if not getattr(user, "is_authenticated", False) or not user.is_active or not user.is_verified:
         return None
-    return user.agency_id if user.role == Role.staff else None
+    return user.agency_id if allowed(user, Permission.hold_workshops) else None
 
 
 def can_create(user) -> bool:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy.orm import Session
 
+import config as settings
 from civic.core import audit
 from civic.core.time import utcnow
 from civic.workshops import queries
@@ -18,11 +19,10 @@ from civic.workshops.services import new_token
 
 log = logging.getLogger(__name__)
 
-DEFAULT_RETENTION_DAYS = 180
-
 
 def retention_days() -> int:
-    return int(current_app.config.get("WORKSHOP_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
+    """Config.WORKSHOP_RETENTION_DAYS, also where the app's config has lost the key."""
+    return current_app.config.get("WORKSHOP_RETENTION_DAYS", settings.Config.WORKSHOP_RETENTION_DAYS)
 
 
 @dataclass

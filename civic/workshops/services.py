@@ -26,6 +26,7 @@ from civic.cases.models import Case
 from civic.cases.queries import get_case_with_parts
 from civic.core import audit
 from civic.core.errors import Conflict, DomainError, PermissionDenied
+from civic.core.permissions import Permission, guarded
 from civic.core.text import render_markdown
 from civic.core.time import utcnow
 from civic.workshops import emails, permissions, queries, seats
@@ -142,6 +143,7 @@ def _check_workshop(session: Session, data: WorkshopInput, *, agency_id: int, no
                     case, accessibility, questions)
 
 
+@guarded(Permission.hold_workshops)
 def create_workshop(session: Session, data: WorkshopInput, *, actor: User, now: datetime | None = None,
                     is_demo: bool = False) -> Workshop:
     """Hold a workshop for the actor's agency."""
@@ -163,6 +165,7 @@ def create_workshop(session: Session, data: WorkshopInput, *, actor: User, now: 
     return workshop
 
 
+@guarded(Permission.hold_workshops)
 def update_workshop(session: Session, workshop: Workshop, data: WorkshopInput, *, actor: User,
                     now: datetime | None = None) -> list[Registration]:
     """Change a workshop. More seats go to the waitlist in order; fewer than are taken is refused.
@@ -203,6 +206,7 @@ def update_workshop(session: Session, workshop: Workshop, data: WorkshopInput, *
     return promoted
 
 
+@guarded(Permission.hold_workshops)
 def cancel_workshop(session: Session, workshop: Workshop, *, actor: User, reason: str) -> int:
     """Call the workshop off with a reason; everyone signed up is told. Returns how many."""
     if not permissions.can_manage(actor, workshop):

@@ -17,13 +17,13 @@ from flask_login import current_user
 from civic.accounts.reauth import recent_sign_in_required_to_read
 from civic.cases import queries as case_queries
 from civic.core.errors import DomainError
-from civic.core.roles import Role
+from civic.core.permissions import Permission
 from civic.core.text import parse_id
 from civic.core.time import isoformat, utcnow
 from civic.extensions import db
-from civic.web.access import require, role_required
+from civic.web.access import permission_required, require
 from civic.web.downloads import csv_response
-from civic.web.forms import attach_error
+from civic.web.forms import form_status, refusal
 from civic.workshops import labels, participants, permissions, queries, services
 from civic.workshops.forms import CancelWorkshopForm, EmptyForm, MessageForm, WorkshopForm
 from civic.workshops.models import Registration, Workshop
@@ -33,7 +33,7 @@ bp = Blueprint("workshops_staff", __name__, url_prefix="/staff/workshops")
 
 
 @bp.before_request
-@role_required(Role.staff)
+@permission_required(Permission.hold_workshops)
 def wall() -> None:
     """The agency's workshop screens are for agency staff only."""
 
@@ -64,7 +64,7 @@ def _form_with_cases(form: WorkshopForm) -> WorkshopForm:
 
 
 @bp.get("/")
-@role_required(Role.staff)
+@permission_required(Permission.hold_workshops)
 def index():
     """The agency's workshops, latest first, with seats taken and waiting."""
     workshops = queries.list_agency_workshops(db.session, current_user.agency_id)
@@ -72,18 +72,16 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required(Role.staff)
+@permission_required(Permission.hold_workshops)
 def new():
     """Hold a new workshop for the staff member's agency."""
     require(permissions.can_create(current_user))
     form = _form_with_cases(WorkshopForm(case=request.args.get("case", "")))
     if not form.validate_on_submit():
-        return render_template("workshops/form.html", form=form, workshop=None), 422 if form.is_submitted() else 200
-    try:
+        return render_template("workshops/form.html", form=form, workshop=None), form_status(form)
+    with refusal(form, "title") as refused:
         workshop = services.create_workshop(db.session, _workshop_input(form), actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, "title")
+    if refused:
         return render_template("workshops/form.html", form=form, workshop=None), 422
     workshop_id = workshop.id
     db.session.commit()
@@ -92,7 +90,7 @@ def new():
 
 
 @bp.route("/<int:workshop_id>/edit", methods=["GET", "POST"])
-@role_required(Role.staff)
+@permission_required(Permission.hold_workshops)
 def edit(workshop_id: int):
     """Change a workshop; people signed up hear of a new time or place."""
     workshop = load_own_workshop(workshop_id)
@@ -107,12 +105,10 @@ def edit(workshop_id: int):
     _form_with_cases(form)
     if not form.validate_on_submit():
         return render_template("workshops/form.html", form=form, workshop=workshop), \
-            422 if form.is_submitted() else 200
-    try:
+            form_status(form)
+    with refusal(form, "title") as refused:
         promoted = services.update_workshop(db.session, workshop, _workshop_input(form), actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, "title")
+    if refused:
         return render_template("workshops/form.html", form=form, workshop=load_own_workshop(workshop_id)), 422
     db.session.commit()
     flash(_("Saved.") if not promoted else
@@ -135,14 +131,14 @@ def render_manage(workshop: Workshop, status: int = 200, **forms):
 
 
 @bp.get("/<int:workshop_id>")
-@role_required(Role.staff)
+@permission_required(Permission.hold_workshops)
 def manage(workshop_id: int):
     """The attendee list of one of the agency's workshops, with attendance and actions."""
     return render_manage(load_own_workshop(workshop_id))
 
 
 @bp.post("/<int:workshop_id>/attendance")
-@role_required(Role.staff)
+@permission_required(Permission.hold_workshops)
 def attendance(workshop_id: int):
     """Record who came."""
     workshop = load_own_workshop(workshop_id)
@@ -164,7 +160,7 @@ def attendance(workshop_id: int):
 
 
 @bp.post("/<int:workshop_id>/registrations/<int:registration_id>/cancel")
-@role_required(Role.staff)
+@permission_required(Permission.hold_workshops)
 def cancel_registration(workshop_id: int, registration_id: int):
     """Cancel one person's registration for them (e.g. they phoned); the waitlist moves up."""
     workshop = load_own_workshop(workshop_id)
@@ -186,7 +182,7 @@ def cancel_registration(workshop_id: int, registration_id: int):
 
 
 @bp.get("/<int:workshop_id>/attendees.csv")
-@role_required(Role.staff)
+@permission_required(Permission.hold_workshops)
 @recent_sign_in_required_to_read
 def export(workshop_id: int):
     """The attendee list as CSV, UTF-8 with a BOM so Excel reads the Chinese; audited."""
@@ -205,20 +201,18 @@ def export(workshop_id: int):
 
 
 @bp.route("/<int:workshop_id>/message", methods=["GET", "POST"])
-@role_required(Role.staff)
+@permission_required(Permission.hold_workshops)
 def message(workshop_id: int):
     """Write to the workshop's participants by mail (through the outbox)."""
     workshop = load_own_workshop(workshop_id)
     form = MessageForm()
     if not form.validate_on_submit():
         return render_template("workshops/message.html", workshop=workshop, form=form), \
-            422 if form.is_submitted() else 200
-    try:
+            form_status(form)
+    with refusal(form, "body") as refused:
         count = participants.message_participants(db.session, workshop, actor=current_user, audience=form.audience.data,
                                               subject=form.subject.data, body=form.body.data)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, "body")
+    if refused:
         return render_template("workshops/message.html", workshop=load_own_workshop(workshop_id), form=form), 422
     db.session.commit()
     flash(ngettext("Your message is on its way to %(num)d person.", "Your message is on its way to %(num)d people.",
@@ -227,19 +221,17 @@ def message(workshop_id: int):
 
 
 @bp.route("/<int:workshop_id>/cancel", methods=["GET", "POST"])
-@role_required(Role.staff)
+@permission_required(Permission.hold_workshops)
 def cancel(workshop_id: int):
     """Call the workshop off with a public reason; everyone signed up is told."""
     workshop = load_own_workshop(workshop_id)
     form = CancelWorkshopForm()
     if not form.validate_on_submit():
         return render_template("workshops/cancel_workshop.html", workshop=workshop, form=form), \
-            422 if form.is_submitted() else 200
-    try:
+            form_status(form)
+    with refusal(form, "reason") as refused:
         told = services.cancel_workshop(db.session, workshop, actor=current_user, reason=form.reason.data)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, "reason")
+    if refused:
         return render_template("workshops/cancel_workshop.html", workshop=load_own_workshop(workshop_id),
                                form=form), 409
     db.session.commit()

@@ -17,12 +17,13 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+import config as settings
 from civic.core.errors import DomainError
 from civic.core.time import isoformat, to_taipei, utcnow
 from civic.extensions import db, limiter
-from civic.web.access import require
+from civic.web.access import public, require
 from civic.web.errors import how_to_check_if_stored
-from civic.web.forms import attach_error
+from civic.web.forms import refusal
 from civic.web.paging import requested_page
 from civic.web.templating import format_datetime, time_tag
 from civic.workshops import calendars, labels, permissions, queries, services
@@ -79,6 +80,7 @@ def upcoming_workshops(limit: int = 3) -> list[Workshop]:
 
 
 @bp.get("/workshops")
+@public
 def index():
     """Every workshop, upcoming first; filters by agency and case; past ones stay listed."""
     locale = str(get_locale())
@@ -111,16 +113,18 @@ def render_detail(workshop: Workshop, form: SignupForm | None = None, status: in
 
 
 @bp.get("/workshops/<int:workshop_id>")
+@public
 def detail(workshop_id: int):
     """One workshop: when, where, seats left, and the sign-up form while sign-ups are open."""
     return render_detail(load_workshop(workshop_id))
 
 
 def _signup_limit() -> str:
-    return current_app.config.get("WORKSHOP_SIGNUP_RATE_LIMIT", "30 per minute")
+    return current_app.config.get("WORKSHOP_SIGNUP_RATE_LIMIT", settings.Config.WORKSHOP_SIGNUP_RATE_LIMIT)
 
 
 @bp.post("/workshops/<int:workshop_id>")
+@public
 @limiter.limit(_signup_limit)
 def sign_up(workshop_id: int):
     """Sign up: a seat when one is free, otherwise a place on the waitlist."""
@@ -132,12 +136,10 @@ def sign_up(workshop_id: int):
     data = services.SignupInput(name=form.name.data, email=form.email.data, phone=form.phone.data,
                                 consent=bool(form.consent.data), answers=form.answers())
     user = current_user if current_user.is_authenticated else None
-    try:
+    with refusal(form, "name") as refused:
         result = services.sign_up(db.session, workshop, data, user=user, locale=str(get_locale()))
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error, "name")
-        return render_detail(load_workshop(workshop_id), form, 409 if error.code == "conflict" else 422)
+    if refused:
+        return render_detail(load_workshop(workshop_id), form, 409 if refused.error.code == "conflict" else 422)
     token = result.registration.cancel_token
     how_to_check_if_stored(_("If your sign-up was stored, we will send you a mail about it. Signing up again "
                              "with the same email address is safe: we will tell you if you are already signed "
@@ -168,6 +170,7 @@ def _calendar(workshops, name: str, *, online_for: Workshop | None = None) -> by
 
 
 @bp.get("/workshops.ics")
+@public
 def feed():
     """Every upcoming workshop as an iCalendar feed to subscribe to (no personal data, no links)."""
     workshops = queries.list_upcoming_workshops(db.session, utcnow())
@@ -175,6 +178,7 @@ def feed():
 
 
 @bp.get("/workshops/<int:workshop_id>.ics")
+@public
 def calendar(workshop_id: int):
     """One workshop as an iCalendar file."""
     workshop = load_workshop(workshop_id)
@@ -190,6 +194,7 @@ def _link_problem():
 
 
 @bp.get("/workshops/registrations/<token>")
+@public
 def registration(token: str):
     """A person's own registration: status, waitlist place, online link once seated, cancel link."""
     person = load_registration(token)
@@ -200,6 +205,7 @@ def registration(token: str):
 
 
 @bp.get("/workshops/registrations/<token>/calendar.ics")
+@public
 def my_calendar(token: str):
     """The person's own calendar file: with the online link once they hold a seat."""
     person = load_registration(token)
@@ -211,6 +217,7 @@ def my_calendar(token: str):
 
 
 @bp.route("/workshops/registrations/<token>/cancel", methods=["GET", "POST"])
+@public
 def cancel(token: str):
     """Cancel one's own registration from the link in the mail, after confirming."""
     person = load_registration(token)

@@ -262,7 +262,8 @@ def test_an_action_or_target_without_words_is_shown_not_refused(app, admin_clien
 
 def test_the_csv_has_the_columns_of_the_page_in_taipei_time_and_safe_from_formulas(app, admin_client, admin):
     with app.test_request_context():
-        agencies.create_agency(db.session, code="Z00000009", name_zh="=HYPERLINK(\"http://x\")", actor_id=admin.id)
+        agencies.create_agency(db.session, code="Z00000009", name_zh="=HYPERLINK(\"http://x\")",
+                               actor=db.session.get(User, admin.id))
         db.session.commit()
     response = admin_client.get("/admin/audit.csv?action=agency.created")
     assert response.status_code == 200
@@ -283,9 +284,10 @@ def test_the_csv_has_the_columns_of_the_page_in_taipei_time_and_safe_from_formul
 
 def test_the_csv_reads_details_and_deleted_targets(app, admin_client, admin):
     with app.test_request_context():
-        agency = agencies.create_agency(db.session, code="Z00000010", name_zh="舊名", actor_id=admin.id)
+        acting = db.session.get(User, admin.id)
+        agency = agencies.create_agency(db.session, code="Z00000010", name_zh="舊名", actor=acting)
         agencies.save_agency(db.session, agencies.AgencyInput(code="Z00000010", name_zh="新名"), agency=agency,
-                             actor_id=admin.id)
+                             actor=acting)
         db.session.commit()
     rows = list(csv.reader(io.StringIO(admin_client.get("/admin/audit.csv?target_id=Z00000010")
                                        .get_data(as_text=True)[1:])))
@@ -306,7 +308,7 @@ def test_the_trail_runs_the_same_queries_for_few_or_many_rows(app, admin_client,
         for number in range(first, first + count):
             with app.test_request_context():
                 agencies.create_agency(db.session, code=f"Q{number:08d}", name_zh=f"機關 {number}",
-                                       actor_id=admin.id)
+                                       actor=db.session.get(User, admin.id))
                 db.session.commit()
             make_account(app, f"person{number}@example.tw", "citizen")
             case_factories.apply(app, staff, slug=f"case-{number}")

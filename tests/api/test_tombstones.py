@@ -17,6 +17,7 @@ from civic.api.serializers import iso
 from civic.cases import services as cases
 from civic.cases.models import Case, ReviewState
 from civic.cases.queries import get_case_with_parts
+from civic.core.permissions import SYSTEM
 from civic.core.time import utcnow
 from civic.extensions import db
 from civic.feedback import moderation
@@ -192,12 +193,12 @@ def test_a_case_that_was_never_published_is_never_named(app, client):
 def test_a_deleted_agency_and_a_code_given_up_are_tombstones(app, client):
     since = _now()
     with app.test_request_context():
-        doomed = agencies.create_agency(db.session, code="Z00000001", name_zh="裁撤機關", actor_id=None)
-        renamed = agencies.create_agency(db.session, code="Z00000002", name_zh="改碼機關", actor_id=None)
+        doomed = agencies.create_agency(db.session, code="Z00000001", name_zh="裁撤機關", actor=SYSTEM)
+        renamed = agencies.create_agency(db.session, code="Z00000002", name_zh="改碼機關", actor=SYSTEM)
         db.session.commit()
-        agencies.delete_agency(db.session, doomed, actor_id=None)
+        agencies.delete_agency(db.session, doomed, actor=SYSTEM)
         agencies.save_agency(db.session, agencies.AgencyInput(code="Z00000003", name_zh="改碼機關"),
-                             agency=renamed, actor_id=None)
+                             agency=renamed, actor=SYSTEM)
         db.session.commit()
 
     changed = _changed(client, "/api/v1/agencies", since)
@@ -212,9 +213,9 @@ def test_a_deleted_agency_and_a_code_given_up_are_tombstones(app, client):
 def test_a_closed_agency_stays_listed_as_a_change_not_a_tombstone(app, client):
     since = _now()
     with app.test_request_context():
-        agency = agencies.create_agency(db.session, code="Z00000004", name_zh="停用機關", actor_id=None)
+        agency = agencies.create_agency(db.session, code="Z00000004", name_zh="停用機關", actor=SYSTEM)
         db.session.commit()
-        agencies.set_active(db.session, agency, active=False, actor_id=None)
+        agencies.set_active(db.session, agency, active=False, actor=SYSTEM)
         db.session.commit()
     closed = _find(_changed(client, "/api/v1/agencies", since), "code", "Z00000004")
     assert closed["is_active"] is False and "deleted" not in closed
@@ -224,13 +225,13 @@ def test_a_closed_agency_stays_listed_as_a_change_not_a_tombstone(app, client):
 def test_a_walk_through_objects_and_tombstones_misses_nothing_and_repeats_nothing(app, client, limit):
     since = _now()
     with app.test_request_context():
-        made = [agencies.create_agency(db.session, code=f"Y0000000{n}", name_zh=f"機關{n}", actor_id=None)
+        made = [agencies.create_agency(db.session, code=f"Y0000000{n}", name_zh=f"機關{n}", actor=SYSTEM)
                 for n in range(6)]
         db.session.commit()
         for agency in made[::2]:
-            agencies.delete_agency(db.session, agency, actor_id=None)
+            agencies.delete_agency(db.session, agency, actor=SYSTEM)
             db.session.commit()
-        agencies.set_active(db.session, get_agency_by_code(db.session, "Y00000001"), active=False, actor_id=None)
+        agencies.set_active(db.session, get_agency_by_code(db.session, "Y00000001"), active=False, actor=SYSTEM)
         db.session.commit()
     comments = [_comment(app, f"第 {n} 個問題：工期多久？")[0] for n in range(4)]
     with app.test_request_context():

@@ -17,6 +17,7 @@ from civic.api.serializers import iso
 from civic.cases import services as cases
 from civic.cases.models import Case
 from civic.cases.queries import get_case_with_parts
+from civic.core.permissions import SYSTEM
 from civic.core.time import utcnow
 from civic.extensions import db
 from civic.feedback import moderation
@@ -148,13 +149,13 @@ def test_deactivating_and_reactivating_an_agency_each_move_its_updated_at_forwar
         return found
 
     with app.test_request_context():
-        agencies.create_agency(db.session, code="X00000001", name_zh="輪替機關", actor_id=None)
+        agencies.create_agency(db.session, code="X00000001", name_zh="輪替機關", actor=SYSTEM)
         db.session.commit()
     stamps = [_at(listed())]
     for active in (False, True):
         with app.test_request_context():
             agencies.set_active(db.session, get_agency_by_code(db.session, "X00000001"), active=active,
-                                actor_id=None)
+                                actor=SYSTEM)
             db.session.commit()
         assert listed()["is_active"] is active
         stamps.append(_at(listed()))

@@ -76,7 +76,7 @@ def test_staff_apply_below_the_threshold_and_the_authority_approves(demo, page: 
 
     admin = browser.new_context(locale="zh-TW", base_url=demo.url).new_page()
     sign_in_as(admin, "admin@demo.civic.tw")
-    admin.get_by_role("link", name="管理").click()
+    admin.get_by_role("link", name="管理", exact=True).click()
     admin.get_by_role("link", name="平臺申請等待決定").click()
     admin.get_by_role("link", name="捷運站體無障礙改善").click()
     expect(admin.get_by_text("低於工程的巨額採購門檻")).to_be_visible()

@@ -18,6 +18,7 @@ from civic.accounts.models import User
 from civic.agencies.queries import get_agency_by_code
 from civic.agencies.services import create_agency
 from civic.core.audit import AuditEntry
+from civic.core.permissions import SYSTEM
 from civic.core.roles import Role
 from civic.core.time import TAIPEI, format_datetime, isoformat, to_taipei
 from civic.extensions import db
@@ -168,7 +169,7 @@ def test_an_item_of_a_top_level_agency_goes_to_the_administrators_in_their_langu
 def test_a_supervisor_with_nobody_to_tell_leaves_the_item_to_the_administrators(
         app, client, citizen, staff, admin, published_case, mailbox):
     with app.test_request_context():
-        create_agency(db.session, code="P00000002", name_zh="無人機關", actor_id=None)
+        create_agency(db.session, code="P00000002", name_zh="無人機關", actor=SYSTEM)
         db.session.commit()
     place_under(app, "A00000001", "P00000002")
     number = receive(app, citizen, published_case)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from civic.accounts.models import User
 from civic.agencies import services as agency_services
 from civic.agencies.models import Agency
+from civic.core.permissions import SYSTEM
 from civic.core.time import TAIPEI, utcnow
 from civic.extensions import db
 from civic.feedback import deadlines, periods, queries, services
@@ -248,7 +249,7 @@ def test_the_agencies_pages_run_a_fixed_number_of_queries_however_many_agencies(
         with app.app_context():
             for i, number in enumerate(numbers):
                 agency = agency_services.create_agency(db.session, code=f"C{start + i:08d}",
-                                                       name_zh=f"測試機關 {start + i}", actor_id=None)
+                                                       name_zh=f"測試機關 {start + i}", actor=SYSTEM)
                 db.session.flush()
                 db.session.scalar(select(Feedback).where(Feedback.tracking_number == number)).agency_id = agency.id
             db.session.commit()

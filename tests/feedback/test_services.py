@@ -12,6 +12,7 @@ from civic.cases import queries as case_queries
 from civic.core import clock
 from civic.core.audit import AuditEntry
 from civic.core.errors import Conflict, DomainError, PermissionDenied
+from civic.core.permissions import SYSTEM
 from civic.core.time import to_taipei, utcnow
 from civic.extensions import db
 from civic.feedback import deadlines, moderation, queries, services, steps
@@ -174,7 +175,7 @@ def test_deadlines_mark_overdue_remind_once_and_escalate_after_the_grace_period(
 
     agency = get_agency_by_code(db.session, staff.agency_code)
     agency.parent = create_agency(db.session, code="P00000001", name_zh="上級機關",
-                                  contact_email="boss@gov.tw", actor_id=None)
+                                  contact_email="boss@gov.tw", actor=SYSTEM)
     db.session.commit()
     due = item_of(item).due_at
     assert deadlines.check_deadlines(db.session, now=due - timedelta(hours=1)).overdue == 0

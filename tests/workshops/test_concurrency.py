@@ -32,6 +32,7 @@ from sqlalchemy import func, select
 from civic.accounts import services as accounts
 from civic.accounts.models import User
 from civic.agencies import services as agencies
+from civic.core.permissions import SYSTEM
 from civic.core.roles import Role
 from civic.core.time import utcnow
 from civic.extensions import db
@@ -162,7 +163,7 @@ def cancel_action(visitor, token: str):
 
 def make_staff(app: Flask) -> int:
     with app.test_request_context():
-        agency = agencies.create_agency(db.session, code="C00000001", name_zh="併發測試機關", actor_id=None)
+        agency = agencies.create_agency(db.session, code="C00000001", name_zh="併發測試機關", actor=SYSTEM)
         user = accounts.create_user(db.session, email="staff@concurrency.gov.tw", password=PASSWORD,
                                     display_name="承辦人", role=Role.staff, agency=agency, verified=True)
         db.session.commit()

@@ -1,0 +1,227 @@
+"""Every service that changes state checks its actor: a guard from the permission map, or a reason
+written here why the check is the object's own (one's own account, a secret token) or why no one
+acts (a scheduled job, a read, a pure rule).
+
+A new public function in one of MODULES fails the first test until it is guarded or listed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Iterable, Mapping
+from inspect import Parameter
+from types import ModuleType
+
+import pytest
+
+from civic.accounts.models import User
+from civic.core.errors import PermissionDenied
+from civic.core.permissions import ROLE_PERMISSIONS, SYSTEM, Permission, guarded
+from civic.core.roles import Role
+from civic.extensions import db
+
+# Every module whose public functions change state: each domain's services, and the rule modules
+# that outgrew them.
+MODULES = [
+    "civic.accounts.services",
+    "civic.accounts.administration",
+    "civic.agencies.services",
+    "civic.agencies.importing",
+    "civic.cases.services",
+    "civic.cases.parts",
+    "civic.cases.sectors",
+    "civic.commitments.services",
+    "civic.feedback.services",
+    "civic.feedback.deadlines",
+    "civic.feedback.follow_ups",
+    "civic.feedback.moderation",
+    "civic.notifications.services",
+    "civic.pledges.services",
+    "civic.workshops.services",
+    "civic.workshops.participants",
+]
+
+OWN_ACCOUNT = "a person acting on their own account; the service checks it is theirs"
+TOKEN = "the secret token from the mail is the key"
+READ = "reads only"
+RULE = "a pure rule: checks input, writes nothing"
+INSIDE = "called only from inside guarded services, after their check"
+SCHEDULE = "a scheduled job run by the command line, with no actor"
+
+UNGUARDED = {
+    "civic.accounts.services.register": "anyone may register an account",
+    "civic.accounts.services.resend_verification": TOKEN,
+    "civic.accounts.services.verify_email": TOKEN,
+    "civic.accounts.services.request_password_reset": "anyone may ask; the mail goes to the owner",
+    "civic.accounts.services.check_reset_token": TOKEN,
+    "civic.accounts.services.reset_password": TOKEN,
+    "civic.accounts.services.start_session": "signing in: the password (and code) was checked just before",
+    "civic.accounts.services.load_session": TOKEN,
+    "civic.accounts.services.end_session": TOKEN,
+    "civic.accounts.services.end_session_by_id": OWN_ACCOUNT,
+    "civic.accounts.services.end_all_sessions": OWN_ACCOUNT,
+    "civic.accounts.services.end_other_sessions": OWN_ACCOUNT,
+    "civic.accounts.services.change_password": OWN_ACCOUNT,
+    "civic.accounts.services.update_profile": OWN_ACCOUNT,
+    "civic.accounts.services.delete_account": OWN_ACCOUNT,
+    "civic.accounts.services.create_user": "the command line and accepted invitations create accounts",
+    "civic.accounts.services.get_or_create_company": INSIDE,
+    "civic.accounts.services.get_or_add_unnamed_company": INSIDE,
+    "civic.accounts.administration.check_invitation": TOKEN,
+    "civic.accounts.administration.accept_invitation": TOKEN,
+    "civic.agencies.services.agency_errors": RULE,
+    "civic.agencies.services.validate_agency": RULE,
+    "civic.agencies.importing.parse": READ,
+    "civic.cases.services.validate_amount": RULE,
+    "civic.cases.services.validate_risk": RULE,
+    "civic.cases.services.risk_from_input": RULE,
+    "civic.cases.services.refresh_completeness": INSIDE,
+    "civic.cases.parts.case_session": READ,
+    "civic.cases.parts.validate_member": RULE,
+    "civic.cases.parts.validate_meeting": RULE,
+    "civic.cases.parts.validate_milestone": RULE,
+    "civic.cases.parts.validate_document": RULE,
+    "civic.cases.sectors.case_counts": READ,
+    "civic.feedback.services.submit_comment": "any verified person comments; can_comment checks the author",
+    "civic.feedback.services.edit_comment": "the author only; can_edit_comment checks it",
+    "civic.feedback.services.delete_comment": "the author only; can_delete_comment checks it",
+    "civic.feedback.deadlines.recompute_deadlines": INSIDE,
+    "civic.feedback.deadlines.check_deadlines": SCHEDULE,
+    "civic.feedback.follow_ups.follow_up": "the item's author only; can_follow_up checks it",
+    "civic.feedback.follow_ups.follow_up_until": READ,
+    "civic.feedback.moderation.report_comment": "anyone signed in; can_report checks the reporter",
+    "civic.feedback.moderation.follow": OWN_ACCOUNT,
+    "civic.feedback.moderation.unfollow": "the unsubscribe link's secret token is the key",
+    "civic.notifications.services.enqueue": INSIDE,
+    "civic.notifications.services.count_by_status": READ,
+    "civic.notifications.services.list_failed": READ,
+    "civic.pledges.services.claim_company": OWN_ACCOUNT,
+    "civic.pledges.services.sign": "a confirmed representative only; can_sign_for checks it",
+    "civic.pledges.services.withdraw": "a confirmed representative only; the service checks it",
+    "civic.pledges.services.content_of": READ,
+    "civic.pledges.services.company_by_ubn": READ,
+    "civic.workshops.services.new_token": RULE,
+    "civic.workshops.services.sign_up": "anyone may sign up; can_sign_up refuses suspended accounts",
+    "civic.workshops.services.cancel_registration": "the token holder, or the holding agency's staff (can_manage)",
+    "civic.workshops.services.send_reminders": SCHEDULE,
+    "civic.workshops.participants.attendance_opens": READ,
+}
+
+
+def public_functions(module: ModuleType) -> Iterable[tuple[str, object]]:
+    for name, function in inspect.getmembers(module, inspect.isfunction):
+        if not name.startswith("_") and function.__module__ == module.__name__:
+            yield f"{module.__name__}.{name}", function
+
+
+def unchecked(modules: Iterable[ModuleType], unguarded: Mapping[str, str]) -> list[str]:
+    """Name each public function with neither a guard nor a listed reason."""
+    return [name for module in modules for name, function in public_functions(module)
+            if getattr(function, "guard", None) is None and name not in unguarded]
+
+
+def guarded_functions() -> list[tuple[str, object]]:
+    return [(name, function) for module in map(importlib.import_module, MODULES)
+            for name, function in public_functions(module) if getattr(function, "guard", None) is not None]
+
+
+def test_every_service_that_changes_state_checks_its_actor():
+    missing = unchecked(map(importlib.import_module, MODULES), UNGUARDED)
+    assert missing == [], f"guard these with @guarded(...) or say why not in UNGUARDED: {missing}"
+
+
+def test_the_list_of_exceptions_names_only_unguarded_functions_that_exist():
+    functions = dict(name_function for module in map(importlib.import_module, MODULES)
+                     for name_function in public_functions(module))
+    assert [name for name in UNGUARDED if name not in functions] == []
+    assert [name for name in UNGUARDED if getattr(functions[name], "guard", None) is not None] == []
+
+
+def test_the_check_names_a_state_change_without_a_guard():
+    module = ModuleType("civic.example.services")
+
+    @guarded(Permission.manage_agencies)
+    def rename_agency(session, *, actor):
+        """A guarded change."""
+
+    def delete_everything(session, *, actor):
+        """A change that forgot its guard."""
+
+    def list_things(session):
+        """A read, listed with its reason."""
+
+    for function in (rename_agency, delete_everything, list_things):
+        function.__module__ = module.__name__
+        setattr(module, function.__name__, function)
+    assert unchecked([module], {"civic.example.services.list_things": READ}) == [
+        "civic.example.services.delete_everything"]
+
+
+def test_a_guard_needs_a_keyword_only_actor_and_a_permission():
+    with pytest.raises(TypeError):
+        guarded(Permission.manage_agencies)(lambda session, actor: None)
+    with pytest.raises(TypeError):
+        guarded()
+
+
+def _call(function, actor) -> None:
+    """Call ``function`` with placeholders: the guard refuses before its body reads any of them."""
+    parameters = inspect.signature(function).parameters.values()
+    positional = [None for p in parameters if p.kind is Parameter.POSITIONAL_OR_KEYWORD and p.default is p.empty]
+    keywords = {p.name: None for p in parameters
+                if p.kind is Parameter.KEYWORD_ONLY and p.default is p.empty and p.name != "actor"}
+    function(*positional, **keywords, actor=actor)
+
+
+@pytest.mark.parametrize(("name", "function"), guarded_functions(), ids=lambda value: str(value).rsplit(".")[-1])
+def test_each_guard_refuses_citizens_suppliers_and_nobody(app, citizen, supplier, name, function):
+    with app.test_request_context():
+        for account in (citizen, supplier):
+            with pytest.raises(PermissionDenied):
+                _call(function, db.session.get(User, account.id))
+        with pytest.raises(PermissionDenied):
+            _call(function, None)
+
+
+@pytest.mark.parametrize(("name", "function"), guarded_functions(), ids=lambda value: str(value).rsplit(".")[-1])
+def test_each_guard_refuses_every_role_without_its_permission(app, staff, moderator, admin, name, function):
+    with app.test_request_context():
+        for account in (staff, moderator, admin):
+            user = db.session.get(User, account.id)
+            if not function.guard & ROLE_PERMISSIONS[Role(user.role)]:
+                with pytest.raises(PermissionDenied):
+                    _call(function, user)
+
+
+def test_a_guard_refuses_a_suspended_administrator(app, admin):
+    from civic.agencies.services import create_agency
+
+    with app.test_request_context():
+        user = db.session.get(User, admin.id)
+        user.suspended_at = user.created_at
+        with pytest.raises(PermissionDenied):
+            create_agency(db.session, code="S00000001", name_zh="停權者建立", actor=user)
+
+
+def test_the_system_actor_passes_every_guard_and_is_recorded_as_no_one(app):
+    from civic.agencies.queries import get_agency_by_code
+    from civic.agencies.services import create_agency
+    from civic.core.audit import AuditEntry
+
+    with app.test_request_context():
+        create_agency(db.session, code="S00000002", name_zh="排程建立", actor=SYSTEM)
+        assert get_agency_by_code(db.session, "S00000002") is not None
+        entry = db.session.query(AuditEntry).filter_by(action="agency.created", target_id="S00000002").one()
+        assert entry.actor_id is None
+
+
+def test_staff_of_another_agency_pass_the_guard_but_not_the_object_check(app, staff, other_agency_staff,
+                                                                          application):
+    from civic.cases import queries as case_queries
+    from civic.cases.services import resubmit_application
+
+    with app.test_request_context():
+        case = case_queries.get_case_by_slug(db.session, application)
+        with pytest.raises(PermissionDenied):
+            resubmit_application(db.session, case, actor=db.session.get(User, other_agency_staff.id))
