@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# Test processes: one per core, each with its own databases and mail server; the browser tests
+# all run in one of them, in order (tests/conftest.py). TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= auto
 FLASK := $(BIN)/flask --app civic
 
 CSS := static/css/civic.css
@@ -89,16 +92,21 @@ run: $(VENV)/.installed-run assets translations
 	$(FLASK) demo load --if-empty
 	$(FLASK) search reindex --if-empty
 	@echo "Serving on http://127.0.0.1:$(PORT) - mail is printed in this terminal (see README)."
+# The mail worker, the bulk-file builder and the server run side by side. Ctrl-C (or a TERM) stops
+# the shell's wait; it then ends exactly those three and waits for them, and make stops quietly.
+# (Started with &, they ignore Ctrl-C themselves; `kill 0` would signal make and this shell too.)
 	@export SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"; \
-	  trap 'kill 0' INT TERM EXIT; \
-	  $(FLASK) mail send --watch --interval 2 & \
-	  $(FLASK) exports build --watch --interval 5 & \
-	  $(FLASK) run --host 127.0.0.1 --port $(PORT)
+	  trap 'kill $$mail $$exports $$server 2>/dev/null; wait' EXIT; \
+	  trap 'exit 0' INT TERM; \
+	  $(FLASK) mail send --watch --interval 2 & mail=$$!; \
+	  $(FLASK) exports build --watch --interval 5 & exports=$$!; \
+	  $(FLASK) run --host 127.0.0.1 --port $(PORT) & server=$$!; \
+	  wait $$server
 
 test: audit $(VENV)/.installed-test assets translations
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # Load test of the case pages at 10k and 100k cases on PostgreSQL (see bench/README.md).
 bench: $(VENV)/.installed-run translations

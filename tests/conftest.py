@@ -53,6 +53,14 @@ def fresh_postgres_database(admin_url: str) -> Iterator[str]:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """With several test processes (make test), the browser tests all run in one of them, in the
+    order they are written: they share one demo site, whose data each flow changes."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "database_kind" in metafunc.fixturenames:
         metafunc.parametrize("database_kind", ["sqlite", "postgresql"], scope="session")

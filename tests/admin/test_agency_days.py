@@ -20,13 +20,6 @@ FORM = {"code": "C00000009", "name_zh": "測試機關", "name_en": "Test Agency"
         "contact_email": "", "response_days": "10"}
 
 
-@pytest.fixture
-def admin_client(app, admin):
-    client = app.test_client()
-    login(client, admin)
-    return client
-
-
 def test_admins_choose_calendar_days_and_the_agency_page_says_which(app, admin_client):
     response = post_form(admin_client, "/admin/agencies/new", {**FORM, "counts_calendar_days": "y"})
     assert response.status_code == 302

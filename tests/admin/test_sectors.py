@@ -16,13 +16,6 @@ VALID = {"code": "water-resources", "name_zh": "水資源", "name_en": "Water re
          "oc4ids_code": "waterAndWaste", "position": "15"}
 
 
-@pytest.fixture
-def admin_client(app, admin):
-    client = app.test_client()
-    login(client, admin)
-    return client
-
-
 def sector(app, code: str) -> Sector | None:
     with app.app_context():
         return db.session.scalar(select(Sector).where(Sector.code == code))

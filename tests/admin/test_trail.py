@@ -159,6 +159,9 @@ def test_details_read_as_key_value_lines_in_the_pages_language(app):
 # The page and the CSV.
 
 
+INLINE = {"a", "abbr", "b", "code", "em", "i", "mark", "small", "span", "strong", "time"}
+
+
 def visible_text(html: str) -> str:
     """The words a person sees: text outside tags, without scripts and styles."""
 
@@ -170,9 +173,16 @@ def visible_text(html: str) -> str:
 
         def handle_starttag(self, tag, attrs):
             self.skip += tag in ("script", "style")
+            self._part(tag)
 
         def handle_endtag(self, tag):
             self.skip -= tag in ("script", "style")
+            self._part(tag)
+
+        def _part(self, tag):
+            # A cell, a line or a break parts words; a span or a link inside a line does not.
+            if tag not in INLINE:
+                self.parts.append(" ")
 
         def handle_data(self, data):
             if not self.skip:
@@ -180,7 +190,7 @@ def visible_text(html: str) -> str:
 
     collector = Collector()
     collector.feed(html)
-    return " ".join(" ".join(collector.parts).split())
+    return " ".join("".join(collector.parts).split())
 
 
 def rows_text(response) -> str:
@@ -188,13 +198,6 @@ def rows_text(response) -> str:
     page = response.get_data(as_text=True)
     assert '<tbody class="govuk-table__body">' in page
     return visible_text(page.split('<tbody class="govuk-table__body">', 1)[1].split("</tbody>", 1)[0])
-
-
-@pytest.fixture
-def admin_client(app, admin):
-    client = app.test_client()
-    login(client, admin)
-    return client
 
 
 @pytest.fixture

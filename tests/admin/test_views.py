@@ -26,13 +26,6 @@ def page_of(response) -> str:
     return response.get_data(as_text=True)
 
 
-@pytest.fixture
-def admin_client(app, admin):
-    client = app.test_client()
-    login(client, admin)
-    return client
-
-
 @pytest.mark.parametrize("role", ["citizen", "supplier", "staff", "moderator"])
 def test_every_admin_page_refuses_other_roles(app, request, role):
     client = app.test_client()
