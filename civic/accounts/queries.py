@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from civic.accounts import devices
 from civic.accounts.models import Company, CompanyRepresentative, Invitation, User, UserSession
 from civic.agencies.models import Agency
-from civic.core.pagination import Page
+from civic.core.pagination import Page, paginate
 from civic.core.roles import Role
 from civic.core.time import utcnow
 
@@ -58,10 +58,8 @@ def list_users(session: Session, filters: UserFilters, *, page: int, per_page: i
         statement = statement.where(User.verified_at.is_(None))
     elif filters.status == "active":
         statement = statement.where(User.suspended_at.is_(None), User.verified_at.is_not(None))
-    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    rows = session.scalars(statement.order_by(User.created_at.desc(), User.id.desc())
-                           .limit(per_page).offset((page - 1) * per_page)).all()
-    return Page(list(rows), page, per_page, total)
+    return paginate(session, statement.order_by(User.created_at.desc(), User.id.desc()),
+                    page=page, per_page=per_page)
 
 
 def list_pending_invitations(session: Session) -> list[Invitation]:

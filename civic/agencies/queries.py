@@ -6,7 +6,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from civic.agencies.models import Agency
-from civic.core.pagination import Page
+from civic.core.pagination import Page, paginate
 
 
 def get_agency_by_code(session: Session, code: str) -> Agency | None:
@@ -33,7 +33,5 @@ def list_agencies(session: Session, *, q: str | None, page: int, per_page: int =
         pattern = f"%{q.strip().lower()}%"
         statement = statement.where(or_(func.lower(Agency.code).like(pattern), Agency.name_zh.like(pattern),
                                         func.lower(Agency.name_en).like(pattern)))
-    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    rows = session.scalars(statement.options(selectinload(Agency.parent)).order_by(Agency.code)
-                           .limit(per_page).offset((page - 1) * per_page)).all()
-    return Page(list(rows), page, per_page, total)
+    return paginate(session, statement.options(selectinload(Agency.parent)).order_by(Agency.code),
+                    page=page, per_page=per_page)

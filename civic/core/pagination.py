@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from math import ceil
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+
+from flask_sqlalchemy.pagination import SelectPagination
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 
@@ -27,3 +31,12 @@ class Page(Generic[T]):
     @property
     def has_next(self) -> bool:
         return self.number < self.pages
+
+
+def paginate(session: Session, statement: Select[Any], *, page: int, per_page: int) -> Page[Any]:
+    """Page ``page`` of the rows ``statement`` selects (one entity, in its order) and their count,
+    through Flask-SQLAlchemy's pagination. A page past the end is empty, never an error: the
+    caller has already checked the number (civic.web.paging.page_number)."""
+    found = SelectPagination(select=statement, session=session, page=page, per_page=per_page,
+                             max_per_page=None, error_out=False, count=True)
+    return Page(list(found.items), page, per_page, found.total or 0)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from civic.accounts.models import Company, CompanyRepresentative
 from civic.agencies.models import Agency
 from civic.cases.models import Case, CaseContract
-from civic.core.pagination import Page
+from civic.core.pagination import Page, paginate
 from civic.pledges.models import Pledge, PledgeStatus, PledgeText
 
 
@@ -62,10 +62,8 @@ def list_pledges(session: Session, filters: PledgeFilters, *, page: int, per_pag
             statement = statement.join(Agency, Agency.id == Case.agency_id).where(Agency.code == filters.agency)
     if filters.status:
         statement = statement.where(Pledge.status == filters.status)
-    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    rows = session.scalars(_options(statement).order_by(Pledge.signed_at.desc(), Pledge.id.desc())
-                           .limit(per_page).offset((page - 1) * per_page)).all()
-    return Page(list(rows), page, per_page, total)
+    return paginate(session, _options(statement).order_by(Pledge.signed_at.desc(), Pledge.id.desc()),
+                    page=page, per_page=per_page)
 
 
 def list_company_pledges(session: Session, company_id: int) -> list[Pledge]:

@@ -6,6 +6,10 @@ this module is the other half, from a changed object to those tags:
 - ``case:<slug>``: the pages of one case (its page and its history);
 - ``case-record:<slug>``: the case's own record (its fields, parts and history, without what
   people add to it: comments, sign-ups, pledges), the fragment a signed-in view reuses;
+- ``case-thread:<slug>``: the case's thread (comments, their items and answers), the fragment a
+  visitor who is not signed in gets;
+- ``case-taking-part:<slug>``: the case's workshops with their seats and its suppliers' pledges,
+  so that a sign-up remakes that fragment and not the record or the thread beside it;
 - ``agency:<code>``: the pages of one agency (its page, chart, figures and report cards);
 - ``cases``: what lists cases or counts them (/cases, the home page, /agencies);
 - ``agencies``: every page that shows agency names (nearly all of them; agencies rarely change);
@@ -69,6 +73,8 @@ class _Change:
     tags: set[str] = field(default_factory=set)
     case_ids: set[int] = field(default_factory=set)
     record_ids: set[int] = field(default_factory=set)  # cases whose own record changed
+    thread_ids: set[int] = field(default_factory=set)  # cases whose thread changed
+    taking_part_ids: set[int] = field(default_factory=set)  # cases whose workshops or pledges changed
     agency_ids: set[int] = field(default_factory=set)
     meeting_ids: set[int] = field(default_factory=set)
     comment_ids: set[int] = field(default_factory=set)
@@ -87,7 +93,9 @@ def _values(obj: object, name: str) -> list:
 
 def _case(obj: Case, change: _Change) -> None:
     slugs = _values(obj, "slug")
-    change.tags |= {f"case:{slug}" for slug in slugs} | {f"case-record:{slug}" for slug in slugs}
+    # The title and the agency show in every part of the page.
+    change.tags |= {f"{tag}:{slug}" for slug in slugs
+                    for tag in ("case", "case-record", "case-thread", "case-taking-part")}
     change.tags |= {"cases", "commitments"}
     change.agency_ids.update(_values(obj, "agency_id"))
 
@@ -96,6 +104,12 @@ def _case_part(obj: object, change: _Change) -> None:
     case_ids = _values(obj, "case_id")
     change.case_ids.update(case_ids)
     change.record_ids.update(case_ids)
+
+
+def _contract(obj: CaseContract, change: _Change) -> None:
+    # A contract's supplier is counted in the case's pledge coverage too.
+    _case_part(obj, change)
+    change.taking_part_ids.update(_values(obj, "case_id"))
 
 
 def _meeting_part(obj: MeetingStatement | MeetingDecision, change: _Change) -> None:
@@ -107,7 +121,7 @@ def _agency(obj: Agency, change: _Change) -> None:
 
 
 def _comment(obj: Comment, change: _Change) -> None:
-    change.case_ids.update(_values(obj, "case_id"))
+    change.thread_ids.update(_values(obj, "case_id"))
 
 
 def _comment_revision(obj: CommentRevision, change: _Change) -> None:
@@ -115,7 +129,7 @@ def _comment_revision(obj: CommentRevision, change: _Change) -> None:
 
 
 def _feedback(obj: Feedback, change: _Change) -> None:
-    change.case_ids.update(_values(obj, "case_id"))
+    change.thread_ids.update(_values(obj, "case_id"))
     change.agency_ids.update(_values(obj, "agency_id"))
     change.tags |= {"feedback", "commitments"}
 
@@ -126,7 +140,7 @@ def _about_feedback(obj: Response | FollowUp, change: _Change) -> None:
 
 
 def _workshop(obj: Workshop, change: _Change) -> None:
-    change.case_ids.update(_values(obj, "case_id"))
+    change.taking_part_ids.update(_values(obj, "case_id"))
     change.tags.add("workshops")
 
 
@@ -137,7 +151,7 @@ def _registration(obj: Registration, change: _Change) -> None:
 
 def _pledge(obj: Pledge | PledgeText, change: _Change) -> None:
     # The case page counts the case's pledged suppliers; the pledge registry pages are not cached.
-    change.case_ids.update(_values(obj, "case_id"))
+    change.taking_part_ids.update(_values(obj, "case_id"))
 
 
 def _tags(*tags: str) -> Callable[[object, _Change], None]:
@@ -151,7 +165,7 @@ def _nothing(_obj: object, _change: _Change) -> None:
 RULES: dict[type, Callable] = {
     Case: _case,
     CaseMember: _case_part, Meeting: _case_part, RiskItem: _case_part, Milestone: _case_part,
-    CaseDocument: _case_part, CaseContract: _case_part, HistoryEntry: _case_part,
+    CaseDocument: _case_part, CaseContract: _contract, HistoryEntry: _case_part,
     MeetingStatement: _meeting_part, MeetingDecision: _meeting_part,
     # Sector names are on every case page and list.
     Sector: _tags(ALL),
@@ -185,17 +199,18 @@ def changed(session: Session, objects: Iterable[object]) -> set[str]:
         change.case_ids.add(case_id)
         change.record_ids.add(case_id)
     for case_id, in lookup.columns(Comment, (Comment.case_id,), change.comment_ids):
-        change.case_ids.add(case_id)
+        change.thread_ids.add(case_id)
     for case_id, agency_id in lookup.columns(Feedback, (Feedback.case_id, Feedback.agency_id), change.feedback_ids):
-        change.case_ids.add(case_id)
+        change.thread_ids.add(case_id)
         change.agency_ids.add(agency_id)
     for case_id, in lookup.columns(Workshop, (Workshop.case_id,), change.workshop_ids):
-        if case_id is not None:
-            change.case_ids.add(case_id)
-    for case_id, slug in lookup.columns(Case, (Case.id, Case.slug), change.case_ids | change.record_ids):
+        change.taking_part_ids.add(case_id)
+    parts = {"case-record": change.record_ids, "case-thread": change.thread_ids,
+             "case-taking-part": change.taking_part_ids}
+    every_case = set().union(change.case_ids, *parts.values()) - {None}
+    for case_id, slug in lookup.columns(Case, (Case.id, Case.slug), every_case):
         change.tags.add(f"case:{slug}")
-        if case_id in change.record_ids:
-            change.tags.add(f"case-record:{slug}")
+        change.tags |= {f"{part}:{slug}" for part, case_ids in parts.items() if case_id in case_ids}
     change.tags |= {f"agency:{code}" for code, in lookup.columns(Agency, (Agency.code,), change.agency_ids)}
     return change.tags
 

@@ -7,14 +7,18 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
+import pytest
 from flask import template_rendered
 
+from civic.extensions import cache
 from tests.cases import factories as case_factories
 from tests.support import login, post_form
+from tests.workshops.conftest import hold
 
 RECORD = "cases/_record.html"
 LISTING = "cases/_listing.html"
 PARTICIPATION = "cases/_participation.html"
+TAKING_PART = "cases/_taking_part.html"
 
 
 @contextlib.contextmanager
@@ -144,3 +148,50 @@ def test_a_reader_not_signed_in_reuses_the_whole_page_body_until_someone_comment
     with rendered(app) as templates:
         page = reader.get(path).get_data(as_text=True)
     assert PARTICIPATION in templates and RECORD not in templates and "交通維持計畫" in page
+
+
+def test_a_sign_up_remakes_the_workshops_and_keeps_the_record_and_the_thread(app, shared_pages, published_case,
+                                                                             staff, citizen):
+    path = f"/cases/{published_case}"
+    workshop = hold(app, staff, case_slug=published_case, capacity=30)
+    reader = app.test_client()
+    reader.get("/cases?lang=zh_Hant_TW")  # a cookie: the page is made anew from its fragments
+    assert "尚餘 30 個名額" in reader.get(path).get_data(as_text=True)
+    with rendered(app) as templates:
+        reader.get(path)
+    assert not {RECORD, PARTICIPATION, TAKING_PART} & set(templates)
+    response = post_form(app.test_client(), f"/workshops/{workshop}", {
+        "name": "林美玲", "email": "meiling.lin@example.tw", "phone": "0912-345-678", "consent": "y"})
+    assert response.status_code == 302
+    with rendered(app) as templates:
+        page = reader.get(path).get_data(as_text=True)
+    assert TAKING_PART in templates and RECORD not in templates and PARTICIPATION not in templates
+    assert "尚餘 29 個名額" in page
+    # A comment remakes the thread, not the workshops.
+    commenter = signed_in(app, citizen)
+    post_form(commenter, f"{path}/comments", {"body": "請問施工期間的交通維持計畫？"}, form_page=path)
+    with rendered(app) as templates:
+        page = reader.get(path).get_data(as_text=True)
+    assert PARTICIPATION in templates and TAKING_PART not in templates and "交通維持計畫" in page
+
+
+def test_a_case_page_made_anew_reads_all_its_kept_parts_in_two_round_trips(app, shared_pages, published_case,
+                                                                           monkeypatch):
+    if shared_pages != "RedisCache":
+        pytest.skip("the in-process store makes no round trips (its get_many calls get for each key)")
+    path = f"/cases/{published_case}"
+    reader = app.test_client()
+    reader.get("/cases?lang=zh_Hant_TW")  # a cookie: the page is made anew from its fragments
+    first = reader.get(path).get_data(as_text=True)
+    backend = app.extensions["cache"][cache]
+    calls: list[str] = []
+    for name in ("get", "get_many", "set", "add"):
+        method = getattr(backend, name)
+        monkeypatch.setattr(backend, name, lambda *args, _name=name, _method=method, **kwargs: (
+            calls.append(_name), _method(*args, **kwargs))[1])
+    with rendered(app) as templates:
+        again = reader.get(path).get_data(as_text=True)
+    # The tags' generations, then the record, the workshops, the thread and its count at once.
+    assert calls == ["get_many", "get_many"]
+    assert not {RECORD, PARTICIPATION, TAKING_PART} & set(templates)
+    assert again == first
