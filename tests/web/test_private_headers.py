@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from civic.web.security import SAME_FOR_EVERYONE
 from tests.support import login
 
 
 def _plain_get_paths(app):
+    """Every page without arguments, but the files that are the same for everyone (the stylesheet,
+    the favicon), which stay cacheable."""
     for rule in app.url_map.iter_rules():
-        if rule.endpoint != "static" and "GET" in (rule.methods or ()) and not rule.arguments:
+        if rule.endpoint not in SAME_FOR_EVERYONE and "GET" in (rule.methods or ()) and not rule.arguments:
             yield rule.rule
 
 
@@ -30,9 +33,10 @@ def test_pages_to_anonymous_visitors_may_be_kept(app, client):
     assert "no-store" not in response.headers.get("Cache-Control", "")
 
 
-def test_static_files_stay_cacheable_when_signed_in(app, client, citizen):
+@pytest.mark.parametrize("path", ["/static/css/civic.css", "/favicon.ico"])
+def test_static_files_stay_cacheable_when_signed_in(app, client, citizen, path):
     login(client, citizen)
-    response = client.get("/static/css/civic.css")
+    response = client.get(path)
     response.close()
     assert response.status_code == 200
     assert "no-store" not in response.headers.get("Cache-Control", "")
