@@ -14,6 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
+from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
     DateField,
@@ -26,12 +27,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms import Form as PlainForm
 from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from civic.cases import labels
+from civic.cases.models import Case
 from civic.cases.regions import COUNTIES
-from civic.web.forms import WholeNumberField, strip
+from civic.cases.services import CaseInput, case_errors
+from civic.web.forms import FULL_WIDTH, PlainForm, WholeNumberField, attach_rule_errors, strip
 
 
 def choices(table: dict, *, blank: str | None = None) -> list[SelectChoice]:
@@ -126,7 +128,26 @@ class CaseForm(FlaskForm):
                                validators=[Length(max=4000, message=_l("At most 4,000 characters."))])
     summary_en = TextAreaField(_l("Summary in English"), widget=GovTextArea(), filters=[strip],
                                validators=[Length(max=4000, message=_l("At most 4,000 characters."))])
-    platform_established_on = DateInput(_l("Platform set up on (YYYY-MM-DD)"), validators=[Optional()])
+    platform_established_on = DateInput(_l("Platform set up on"), validators=[Optional()])
+
+    # The case being changed (handed in by the edit view): a published one keeps its address.
+    existing: Case | None = None
+
+    def case_input(self) -> CaseInput:
+        """What was typed, as the case services take it."""
+        return CaseInput(
+            slug=self.slug.data or "", title_zh=self.title_zh.data or "", title_en=self.title_en.data or "",
+            sector_code=self.sector.data or "", procurement_kind=self.procurement_kind.data or "",
+            status=self.status.data or "", county=self.county.data or "", address=self.address.data or "",
+            latitude=self.latitude.data, longitude=self.longitude.data, budget_ntd=self.budget_ntd.data,
+            contract_value_ntd=self.contract_value_ntd.data, summary_zh=self.summary_zh.data or "",
+            summary_en=self.summary_en.data or "", platform_established_on=self.platform_established_on.data)
+
+    def validate(self, extra_validators=None) -> bool:
+        """The field shapes, then the case rules (the address's letters, both coordinates, ...) on
+        each field that has no error yet: every problem in one submission."""
+        valid = super().validate(extra_validators)
+        return attach_rule_errors(self, case_errors(self.case_input(), case=self.existing), "title_zh") and valid
 
     def set_choices(self, sectors, locale: str) -> None:
         self.sector.choices = [SelectChoice("", _l("Choose a sector"))] + [
@@ -171,7 +192,7 @@ class MemberForm(FlaskForm):
 
 
 class MeetingForm(FlaskForm):
-    held_on = DateInput(_l("Date held (YYYY-MM-DD)"),
+    held_on = DateInput(_l("Date held"),
                         validators=[InputRequired(message=_l("Enter the date of the meeting."))])
     title = StringField(_l("Title"), widget=GovTextInput(), filters=[strip],
                         validators=[DataRequired(message=_l("Enter the title of the meeting.")),
@@ -222,8 +243,8 @@ class MilestoneForm(FlaskForm):
                            validators=[Length(max=200, message=_l("At most 200 characters."))])
     milestone_type = SelectField(_l("Type"), widget=GovSelect(), choices=choices(labels.MILESTONE_TYPES),
                                  default="delivery")
-    planned_on = DateInput(_l("Planned date (YYYY-MM-DD)"), validators=[Optional()])
-    actual_on = DateInput(_l("Actual date (YYYY-MM-DD)"), validators=[Optional()])
+    planned_on = DateInput(_l("Planned date"), validators=[Optional()])
+    actual_on = DateInput(_l("Actual date"), validators=[Optional()])
     reason = reason_field()
 
 
@@ -257,7 +278,7 @@ class ContractForm(FlaskForm):
                                            Length(max=200, message=_l("At most 200 characters."))])
     award_value_ntd = AmountField(_l("Award value (NT dollars)"),
                                   validators=[InputRequired(message=_l("Enter the award value.")), no_negative])
-    awarded_on = DateInput(_l("Awarded on (YYYY-MM-DD)"), validators=[Optional()])
+    awarded_on = DateInput(_l("Awarded on"), validators=[Optional()])
     reason = reason_field()
 
 
@@ -303,6 +324,47 @@ def statements(text: str | None) -> list[tuple[str, str]]:
     return result
 
 
+# The first option of every filter: no filter.
+ALL = _l("All")
+# The units a budget filter is typed in, and how many NT dollars each is.
+BUDGET_UNITS = {"yi": (_l("NT$100 million (億元)"), 100_000_000), "wan": (_l("NT$10,000 (萬元)"), 10_000),
+                "ntd": (_l("NT$ (元)"), 1)}
+# Typed after the number, a unit wins over the one chosen: 50億, 3000萬元.
+TYPED_UNITS = {"億": "yi", "亿": "yi", "萬": "wan", "万": "wan"}
+# More than any budget (a quadrillion NT dollars); the column holds up to about 9.2e18.
+MAX_BUDGET = 10**15
+_BUDGET = re.compile(r"(\d{1,16}(?:\.\d{1,8})?)([億亿萬万])?元?")
+
+
+class BudgetField(StringField):
+    """A budget typed in the unit chosen beside it (億元, 萬元 or 元): digits with commas and at most
+    one decimal point, full-width ones too, optionally followed by 億 or 萬 (which then wins over
+    the unit chosen). ``data`` is the number as typed (a Decimal), ``typed_unit`` the unit typed."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs) -> None:
+        super().__init__(label, validators or [Optional()], **kwargs)
+        self.typed_unit: str | None = None
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        self.typed_unit = None
+        text = (valuelist[0] if valuelist else "").translate(FULL_WIDTH).replace(",", "").replace(" ", "").strip()
+        if not text:
+            return
+        found = _BUDGET.fullmatch(text)
+        if found is None:
+            raise ValueError(str(_l("Enter the budget as a number, like 50 or 2.5, and choose its unit.")))
+        self.data = Decimal(found.group(1))
+        self.typed_unit = TYPED_UNITS.get(found.group(2) or "")
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
+
+
 class CaseFilterForm(PlainForm):
     """The filters of /cases, read from the query string (no CSRF: it changes nothing)."""
 
@@ -311,12 +373,14 @@ class CaseFilterForm(PlainForm):
     agency = SelectField(_l("Agency"), widget=GovSelect(), validators=[Optional()])
     sector = SelectField(_l("Sector"), widget=GovSelect(), validators=[Optional()])
     status = SelectField(_l("Status"), widget=GovSelect(), validators=[Optional()],
-                         choices=choices(labels.STATUSES, blank=""))
+                         choices=choices(labels.STATUSES, blank=ALL))
     kind = SelectField(_l("Procurement kind"), widget=GovSelect(), validators=[Optional()],
-                       choices=choices(labels.PROCUREMENT_KINDS, blank=""))
+                       choices=choices(labels.PROCUREMENT_KINDS, blank=ALL))
     year = SelectField(_l("Year"), widget=GovSelect(), validators=[Optional()])
-    min_value = AmountField(_l("Budget from (NT$)"), validators=[Optional(), no_negative])
-    max_value = AmountField(_l("Budget up to (NT$)"), validators=[Optional(), no_negative])
+    min_value = BudgetField(_l("Budget from"))
+    max_value = BudgetField(_l("Budget up to"))
+    unit = SelectField(_l("Unit"), widget=GovSelect(), default="yi", validators=[Optional()],
+                       choices=[SelectChoice(code, label) for code, (label, _size) in BUDGET_UNITS.items()])
     best = BooleanField(_l("Best practice only"), widget=GovCheckboxInput())
     sort = SelectField(_l("Order"), widget=GovSelect(), default="recent",
                        choices=[SelectChoice("recent", _l("Newest first")),
@@ -325,13 +389,47 @@ class CaseFilterForm(PlainForm):
                                 SelectChoice("title", _l("By title"))],
                        validators=[Optional()])
 
-    def set_choices(self, agencies, sectors, years, locale: str) -> None:
-        self.agency.choices = [SelectChoice("", "")] + [
-            SelectChoice(a.code, a.name(locale)) for a in agencies]
-        self.sector.choices = [SelectChoice("", "")] + [
-            SelectChoice(s.code, s.name(locale)) for s in sectors]
-        self.year.choices = [SelectChoice("", "")] + [SelectChoice(str(y), str(y)) for y in years]
+    @classmethod
+    def from_query(cls, args: MultiDict) -> CaseFilterForm:
+        """The filters of a query string. An address from before amounts had a unit (amounts
+        without ``unit``) meant whole NT dollars, and still does."""
+        args = MultiDict(args)
+        if "unit" not in args and (args.get("min_value") or args.get("max_value")):
+            args["unit"] = "ntd"
+        return cls(args)
 
-    def validate_max_value(self, field: Field) -> None:
-        if field.data is not None and self.min_value.data is not None and field.data < self.min_value.data:
+    def set_choices(self, agencies, sectors, years, locale: str) -> None:
+        self.agency.choices = [SelectChoice("", ALL)] + [
+            SelectChoice(a.code, a.name(locale)) for a in agencies]
+        self.sector.choices = [SelectChoice("", ALL)] + [
+            SelectChoice(s.code, s.name(locale)) for s in sectors]
+        self.year.choices = [SelectChoice("", ALL)] + [SelectChoice(str(y), str(y)) for y in years]
+
+    def amount(self, field: BudgetField) -> int | None:
+        """What ``field`` says in whole NT dollars: its number times its unit (the one typed after
+        it, else the one chosen). Only for a field without errors."""
+        if field.data is None:
+            return None
+        return int(field.data * self._unit_size(field))
+
+    def validate_min_value(self, field: BudgetField) -> None:
+        self._check_amount(field)
+
+    def validate_max_value(self, field: BudgetField) -> None:
+        self._check_amount(field)
+        if self.min_value.errors or self.min_value.data is None or field.data is None:
+            return
+        if self.amount(field) < self.amount(self.min_value):
             raise ValidationError(str(_l("The upper budget must not be below the lower one.")))
+
+    def _unit_size(self, field: BudgetField) -> int:
+        return BUDGET_UNITS.get(field.typed_unit or self.unit.data or "yi", BUDGET_UNITS["yi"])[1]
+
+    def _check_amount(self, field: BudgetField) -> None:
+        if field.data is None:
+            return
+        value = field.data * self._unit_size(field)
+        if value != value.to_integral_value():
+            raise ValidationError(str(_l("Use fewer decimal places: the budget comes to less than one NT dollar.")))
+        if value >= MAX_BUDGET:
+            raise ValidationError(str(_l("That budget is too large: enter it in the unit chosen, like 50 for 50 億.")))

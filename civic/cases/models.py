@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import case as sql_case
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -53,6 +54,8 @@ class MemberRole(StrEnum):
 
 
 class RiskStage(StrEnum):
+    """The stages of a procurement, in the order they happen (規劃設計, 招標, 決標, 履約)."""
+
     planning = "planning"
     tendering = "tendering"
     award = "award"
@@ -136,8 +139,7 @@ class Case(TimestampMixin, Base):
         back_populates="case", cascade="all, delete-orphan",
         order_by="(Meeting.held_on.desc(), Meeting.id)", lazy="raise")
     risks: Mapped[list[RiskItem]] = relationship(
-        back_populates="case", cascade="all, delete-orphan", order_by="(RiskItem.stage, RiskItem.id)",
-        lazy="raise")
+        back_populates="case", cascade="all, delete-orphan", order_by=lambda: _risk_order(), lazy="raise")
     milestones: Mapped[list[Milestone]] = relationship(
         back_populates="case", cascade="all, delete-orphan",
         order_by="(Milestone.planned_on, Milestone.id)", lazy="raise")
@@ -245,6 +247,13 @@ class RiskItem(Base):
     status: Mapped[str] = mapped_column(String(12), default=RiskStatus.open)
 
     case: Mapped[Case] = relationship(back_populates="risks", lazy="raise")
+
+
+def _risk_order() -> tuple:
+    """Risks in the order of their procurement stage (not of the stage's code), then as entered."""
+    stage = sql_case({code.value: position for position, code in enumerate(RiskStage)}, value=RiskItem.stage,
+                 else_=len(RiskStage))
+    return stage, RiskItem.id
 
 
 class Milestone(Base):

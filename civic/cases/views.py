@@ -3,13 +3,13 @@ which shows what other domains add to a case, is composed in civic/site/case_pag
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
-from werkzeug.datastructures import MultiDict
 
 from civic.agencies.queries import list_active_agencies
 from civic.cases import changes, labels, permissions, queries
@@ -65,8 +65,8 @@ def index():
     page_number = requested_page() or abort(400)
     query = urlencode(sorted(request.args.items(multi=True)))
     try:
-        listing = fragments.cached("case-list", tags=("cases", "agencies"), vary=(query,),
-                                   make=lambda: _listing(page_number))
+        listing = fragments.cached(fragments.Fragment("case-list", ("cases", "agencies"), (query,)),
+                                   lambda: _listing(page_number))
     except _FiltersRefused as refused:
         return render_template("cases/index.html", listing=refused.listing, refused=True), 400
     return render_template("cases/index.html", listing=listing, refused=False)
@@ -81,23 +81,56 @@ class _FiltersRefused(Exception):
 
 def _listing(page_number: int) -> str:
     locale = str(get_locale())
-    form = CaseFilterForm(MultiDict(request.args))
+    form = CaseFilterForm.from_query(request.args)
     form.set_choices(list_active_agencies(db.session), queries.list_sectors(db.session),
                      queries.list_years(db.session), locale)
     if request.args and not form.validate():
-        raise _FiltersRefused(render_template("cases/_listing.html", form=form, page=None))
+        raise _FiltersRefused(render_template("cases/_listing.html", form=form, page=None, active=[]))
     filters = queries.CaseFilters(
         agency=form.agency.data or None, sector=form.sector.data or None,
         status=form.status.data or None, kind=form.kind.data or None,
         year=int(form.year.data) if form.year.data else None,
-        min_value=form.min_value.data, max_value=form.max_value.data,
+        min_value=form.amount(form.min_value), max_value=form.amount(form.max_value),
         best=bool(form.best.data), q=form.q.data or None, sort=form.sort.data or "recent",
     )
     page = queries.list_published_cases(db.session, filters, page=page_number,
                                         per_page=current_app.config["CASES_PER_PAGE"])
     if page_number > 1 and page_number > page.pages:
         abort(404)
-    return render_template("cases/_listing.html", form=form, page=page)
+    return render_template("cases/_listing.html", form=form, page=page, active=_active_filters(form))
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    """A filter in use, shown above the results with a link that drops it."""
+
+    label: str
+    value: str
+    remove_url: str
+
+
+def _active_filters(form: CaseFilterForm) -> list[ActiveFilter]:
+    """The filters a valid query uses, in the form's order, each with the address without it."""
+    locale = str(get_locale())
+    shown = []
+    for field in (form.q, form.agency, form.sector, form.status, form.kind, form.year):
+        if field.data:
+            value = field.data if field is form.q else next(
+                (str(choice.label) for choice in field.choices if choice.value == field.data), field.data)
+            shown.append(ActiveFilter(str(field.label.text), value, _without(field.name)))
+    for field in (form.min_value, form.max_value):
+        if field.data is not None:
+            shown.append(ActiveFilter(str(field.label.text), format_ntd(form.amount(field), locale),
+                                      _without(field.name)))
+    if form.best.data:
+        shown.append(ActiveFilter(str(form.best.label.text), "", _without(form.best.name)))
+    return shown
+
+
+def _without(name: str) -> str:
+    """This address of /cases without the filter ``name`` (and back on the first page)."""
+    kept = [(key, value) for key, value in request.args.items(multi=True) if key not in (name, "page")]
+    return url_for("cases.index") + ("?" + urlencode(kept) if kept else "")
 
 
 # The changes a history page shows.

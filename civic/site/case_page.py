@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from itertools import groupby
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -20,7 +21,7 @@ from markupsafe import Markup
 from civic.cases import changes, completeness
 from civic.cases import permissions as case_permissions
 from civic.cases import queries as case_queries
-from civic.cases.models import Case
+from civic.cases.models import Case, RiskItem, RiskStage
 from civic.core.text import parse_id
 from civic.core.time import utcnow
 from civic.extensions import db, limiter
@@ -33,6 +34,7 @@ from civic.pledges import queries as pledge_queries
 from civic.web import fragments, page_cache
 from civic.web.access import public, require, signed_in
 from civic.web.forms import refusal
+from civic.web.fragments import Fragment
 from civic.web.paging import page_number
 from civic.workshops import queries as workshop_queries
 
@@ -100,18 +102,61 @@ def _target(about: str | None) -> tuple[int | None, int | None]:
 
 def render_case(case: Case, *, status: int = 200, comment_form: CommentForm | None = None):
     """The case page; ``comment_form`` is a refused comment shown again with its errors."""
+    comments_page = page_number(request.args.get("comments", "1")) or 1
+    kept = [_record_fragment(case)]
+    if case.is_published:
+        kept += [_taking_part_fragment(case), _comment_count_fragment(case)]
+        if not current_user.is_authenticated:
+            kept.append(_participation_fragment(case, comments_page))
+    fragments.prefetch(*kept)
     page = render_template("cases/detail.html", case=case, record=_record(case),
                            can_edit=case_permissions.can_edit(current_user, case),
                            can_feature=case_permissions.can_feature(current_user),
-                           participation=_participation(case, comment_form) if case.is_published else None)
+                           taking_part=_taking_part(case, utcnow()) if case.is_published else None,
+                           participation=_participation(case, comments_page, comment_form)
+                           if case.is_published else None,
+                           comment_count=_comment_count(case) if case.is_published else 0,
+                           following=case.is_published and _following(case))
     return page, status
+
+
+# The parts of a case page kept for everyone (civic/web/fragments.py), each with the tags of what
+# it shows (civic/site/page_tags.py).
+
+def _record_fragment(case: Case) -> Fragment:
+    return Fragment("case-record", (f"case-record:{case.slug}", "agencies"), (case.id,))
+
+
+def _taking_part_fragment(case: Case) -> Fragment:
+    return Fragment("case-taking-part", (f"case-taking-part:{case.slug}", "agencies"), (case.id,))
+
+
+def _comment_count_fragment(case: Case) -> Fragment:
+    return Fragment("case-comment-count", (f"case-thread:{case.slug}",), (case.id,))
+
+
+def _participation_fragment(case: Case, comments_page: int) -> Fragment:
+    return Fragment("case-participation", (f"case-thread:{case.slug}", "agencies"), (case.id, comments_page))
+
+
+def _comment_count(case: Case) -> int:
+    """How many comments the case's thread holds, for the contents at the top of the page; kept
+    beside the thread's fragment and made anew with it."""
+    return int(fragments.cached(_comment_count_fragment(case),
+                                lambda: str(feedback_queries.count_comments(db.session, case.id))))
+
+
+def _following(case: Case) -> bool:
+    """Whether the signed-in visitor follows the case (the button at the top of its page)."""
+    return current_user.is_authenticated and feedback_queries.get_subscription(
+        db.session, current_user.id, case_id=case.id) is not None
 
 
 def _record(case: Case) -> str:
     """The case's own sections (its facts and parts, its completeness and its newest changes),
     rendered once per language until the case or one of its parts changes."""
-    return fragments.cached("case-record", tags=(f"case-record:{case.slug}", "agencies"), vary=(case.id,),
-                            make=lambda: render_template("cases/_record.html", **_record_data(case)))
+    return fragments.cached(_record_fragment(case),
+                            lambda: render_template("cases/_record.html", **_record_data(case)))
 
 
 def _record_data(case: Case) -> dict[str, Any]:
@@ -120,6 +165,7 @@ def _record_data(case: Case) -> dict[str, Any]:
     return {
         "case": case,
         "assessment": completeness.assess(case),
+        "risk_stages": _risks_by_stage(case.risks),
         "latest_changes": changes.read(db.session, case, latest, str(get_locale())),
         # Entries are numbered 1, 2, 3... without gaps: the newest one says how many there are, and
         # its hash is the head of the chain.
@@ -129,19 +175,25 @@ def _record_data(case: Case) -> dict[str, Any]:
     }
 
 
-def _participation(case: Case, comment_form: CommentForm | None) -> Markup:
-    """What a published case adds: its workshops, its pledge coverage and one page of its thread,
-    with what the visitor may do there.
+def _risks_by_stage(risks: list[RiskItem]) -> list[tuple[str, list[RiskItem]]]:
+    """The risk register grouped by procurement stage, in the order a procurement goes through
+    them (planning, tendering, award, contract implementation), each stage's risks as entered."""
+    order = {stage.value: position for position, stage in enumerate(RiskStage)}
+    ordered = sorted(risks, key=lambda risk: (order.get(risk.stage, len(order)), risk.id))
+    return [(stage, list(items)) for stage, items in groupby(ordered, key=lambda risk: risk.stage)]
+
+
+def _participation(case: Case, comments_page: int, comment_form: CommentForm | None) -> Markup:
+    """One page of a published case's thread, with what the visitor may do there.
 
     Someone who is not signed in may only read it, so theirs is the same for everyone and kept as
-    a fragment until a comment, an answer, a sign-up or a pledge changes the case's pages.
+    a fragment until a comment or an answer changes the thread (not when someone signs up for a
+    workshop: that is the taking-part fragment beside it).
     """
-    comments_page = page_number(request.args.get("comments", "1")) or 1
     if current_user.is_authenticated:
         return _render_participation(case, comments_page, comment_form)
-    return fragments.cached("case-participation", tags=(f"case:{case.slug}", "agencies"),
-                            vary=(case.id, comments_page),
-                            make=lambda: _render_participation(case, comments_page, None))
+    return fragments.cached(_participation_fragment(case, comments_page),
+                            lambda: _render_participation(case, comments_page, None))
 
 
 def _render_participation(case: Case, comments_page: int, comment_form: CommentForm | None) -> Markup:
@@ -154,17 +206,15 @@ def _render_participation(case: Case, comments_page: int, comment_form: CommentF
         comment_form = CommentForm(formdata=None)
         comment_form.set_targets(case, str(get_locale()))
     return Markup(render_template(  # noqa: S704 - a rendered template
-        "cases/_participation.html", case=case, taking_part=_taking_part(case, now), thread=thread,
-        comment_actions=_comment_actions(_with_replies(thread.page.items), now), comment_form=comment_form,
-        following=signed_in and feedback_queries.get_subscription(
-            db.session, current_user.id, case_id=case.id) is not None))
+        "cases/_participation.html", case=case, thread=thread,
+        comment_actions=_comment_actions(_with_replies(thread.page.items), now), comment_form=comment_form))
 
 
 def _taking_part(case: Case, now: datetime) -> str:
     """The case's workshops (with their seats) and its suppliers' pledges, kept until one changes."""
     return fragments.cached(
-        "case-taking-part", tags=(f"case:{case.slug}",), vary=(case.id,),
-        make=lambda: render_template("cases/_taking_part.html", case=case, now=now,
+        _taking_part_fragment(case),
+        lambda: render_template("cases/_taking_part.html", case=case, now=now,
                                      workshops=workshop_queries.list_case_workshops(db.session, case.id),
                                      coverage=pledge_queries.case_coverage(db.session, case)))
 

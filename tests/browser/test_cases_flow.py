@@ -21,6 +21,7 @@ def test_a_visitor_browses_and_filters_cases_on_a_phone(demo, phone_page: Page):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, "40-cases-phone-zh")
 
+    page.get_by_text("篩選", exact=True).click()
     page.get_by_label("領域").select_option("rail")
     page.get_by_role("button", name="顯示案件").click()
     expect(page.get_by_role("status")).to_contain_text("3 件案件")
@@ -116,7 +117,8 @@ def test_staff_correct_a_meetings_decisions_and_the_record_shows_it_in_both_lang
     page.get_by_role("button", name="儲存").click()
     expect(page.get_by_text("已儲存")).to_be_visible()
 
-    page.goto("/cases/taipei-mrt-wanda-line")
+    # A link to the meeting opens its folded section and the meeting itself.
+    page.goto(f"/cases/taipei-mrt-wanda-line#meeting-{meeting_id}")
     meeting = page.locator(f"section[aria-labelledby='meeting-{meeting_id}']")
     expect(meeting.locator(".civic-correction")).to_contain_text("更正於 民國")
     expect(meeting.locator(".civic-correction")).to_contain_text("會議紀錄確認時更正決議文字")
@@ -131,7 +133,7 @@ def test_staff_correct_a_meetings_decisions_and_the_record_shows_it_in_both_lang
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, "45-meeting-correction-history-phone-zh")
 
-    page.goto("/cases/taipei-mrt-wanda-line?lang=en")
+    page.goto(f"/cases/taipei-mrt-wanda-line?lang=en#meeting-{meeting_id}")
     meeting = page.locator(f"section[aria-labelledby='meeting-{meeting_id}']")
     expect(meeting.locator(".civic-correction")).to_contain_text("Corrected on")
     meeting.get_by_role("link", name="See the earlier wording").click()
