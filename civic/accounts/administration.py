@@ -32,15 +32,30 @@ def _require_admin(actor: User) -> None:
         raise PermissionDenied(_("Only administrators can do this."))
 
 
-def _check_role_and_agency(role: str, agency: Agency | None) -> None:
-    if role not in {r.value for r in Role}:
-        raise DomainError(_("Choose a role from the list."), field="role")
+def role_errors(role: str, agency: Agency | None, *, invited: bool = False) -> list[DomainError]:
+    """Every rule a role and its agency break: a role from the list (staff, moderator or admin
+    when invited); an active agency for staff and none for anyone else.
+
+    The one statement of these rules: the admin forms show them beside the other fields'
+    problems, ``invite`` and ``change_role`` refuse with the first.
+    """
+    roles = INVITED_ROLES if invited else Role
+    if role not in {r.value for r in roles}:
+        message = _("Invite staff, moderators or administrators.") if invited else _("Choose a role from the list.")
+        return [DomainError(message, field="role")]
     if role == Role.staff and agency is None:
-        raise DomainError(_("Staff accounts need an agency."), field="agency")
+        return [DomainError(_("Staff accounts need an agency."), field="agency")]
     if role == Role.staff and not agency.is_active:
-        raise DomainError(_("This agency is inactive."), field="agency")
+        return [DomainError(_("This agency is inactive."), field="agency")]
     if role != Role.staff and agency is not None:
-        raise DomainError(_("Only staff accounts belong to an agency."), field="agency")
+        return [DomainError(_("Only staff accounts belong to an agency."), field="agency")]
+    return []
+
+
+def _check_role_and_agency(role: str, agency: Agency | None, *, invited: bool = False) -> None:
+    errors = role_errors(role, agency, invited=invited)
+    if errors:
+        raise errors[0]
 
 
 @guarded(Permission.administer_users)
@@ -48,9 +63,7 @@ def invite(session: Session, *, email: str, role: str, agency: Agency | None, ac
     """Invite someone to be staff of an agency, a moderator or an admin, by mail."""
     _require_admin(actor)
     email = normalize_email(email)
-    if role not in {r.value for r in INVITED_ROLES}:
-        raise DomainError(_("Invite staff, moderators or administrators."), field="role")
-    _check_role_and_agency(role, agency)
+    _check_role_and_agency(role, agency, invited=True)
     if get_user_by_email(session, email) is not None:
         raise Conflict(_("This address already has an account; change its role instead."), field="email")
     pending = session.scalar(select(Invitation.id).where(

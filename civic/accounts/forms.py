@@ -9,7 +9,8 @@ from wtforms import EmailField, PasswordField, RadioField, SelectChoice, StringF
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
 from civic.accounts.passwords import MAX_LENGTH, MIN_LENGTH
-from civic.web.forms import strip
+from civic.accounts.services import password_errors
+from civic.web.forms import attach_rule_errors, strip
 
 EMAIL_REQUIRED = _l("Enter your email address.")
 EMAIL_FORMAT = _l("Enter an email address in the right format, like name@example.tw.")
@@ -68,7 +69,21 @@ def name_field() -> StringField:
     )
 
 
-class RegisterForm(FlaskForm):
+class PasswordRules:
+    """A form with a new ``password``: after the shapes, the password rules for the account's
+    address (its ``email`` field, or ``account_email`` handed in by the view)."""
+
+    account_email: str | None = None
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        email = self.account_email or (self.email.data if hasattr(self, "email") else None)
+        if not email:
+            return valid
+        return attach_rule_errors(self, password_errors(self.password.data or "", email), "password") and valid
+
+
+class RegisterForm(PasswordRules, FlaskForm):
     name = name_field()
     email = email_field()
     password = new_password_field()
@@ -91,7 +106,7 @@ class EmailForm(FlaskForm):
     email = email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(PasswordRules, FlaskForm):
     password = new_password_field(_l("New password"))
     password_confirm = confirm_field()
 
@@ -106,7 +121,7 @@ class ProfileForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(PasswordRules, FlaskForm):
     current_password = PasswordField(
         _l("Current password"),
         widget=GovPasswordInput(),
@@ -125,7 +140,7 @@ class DeleteAccountForm(FlaskForm):
     )
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(PasswordRules, FlaskForm):
     name = name_field()
     password = new_password_field()
     password_confirm = confirm_field()

@@ -30,19 +30,23 @@ from civic.core.time import utcnow
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
 
 
-def _check_password_rules(password: str, email: str) -> None:
+def password_errors(password: str, email: str) -> list[DomainError]:
+    """A password is MIN_LENGTH to MAX_LENGTH characters and is not the account's email address.
+    The password forms and the services both ask here."""
     if len(password) < passwords.MIN_LENGTH:
-        raise DomainError(
-            _("Choose a password of at least %(n)d characters.", n=passwords.MIN_LENGTH),
-            field="password",
-        )
+        return [DomainError(_("Choose a password of at least %(n)d characters.", n=passwords.MIN_LENGTH),
+                            field="password")]
     if len(password) > passwords.MAX_LENGTH:
-        raise DomainError(
-            _("Choose a password of at most %(n)d characters.", n=passwords.MAX_LENGTH),
-            field="password",
-        )
-    if normalize_email(password) == normalize_email(email):
-        raise DomainError(_("Your password cannot be your email address."), field="password")
+        return [DomainError(_("Choose a password of at most %(n)d characters.", n=passwords.MAX_LENGTH),
+                            field="password")]
+    if email and normalize_email(password) == normalize_email(email):
+        return [DomainError(_("Your password cannot be your email address."), field="password")]
+    return []
+
+
+def _check_password_rules(password: str, email: str) -> None:
+    for error in password_errors(password, email):
+        raise error
 
 
 def create_user(
@@ -347,11 +351,18 @@ def get_or_add_unnamed_company(session: Session, ubn: str, *, actor_id: int | No
     return _company(session, normalize(ubn), "", actor_id=actor_id)
 
 
-def _company(session: Session, ubn: str, name: str, *, actor_id: int | None) -> Company:
+def ubn_errors(ubn: str) -> list[DomainError]:
+    """A 統一編號 passes the Ministry of Finance checksum (``ubn.is_valid_ubn``); forms ask here too,
+    so a wrong number shows beside the other fields' problems."""
+    ubn = normalize(ubn or "")
     if not is_valid_ubn(ubn):
-        raise DomainError(
-            _("%(ubn)s is not a valid unified business number (統一編號).", ubn=ubn), field="ubn"
-        )
+        return [DomainError(_("%(ubn)s is not a valid unified business number (統一編號).", ubn=ubn), field="ubn")]
+    return []
+
+
+def _company(session: Session, ubn: str, name: str, *, actor_id: int | None) -> Company:
+    for error in ubn_errors(ubn):
+        raise error
     company = get_company_by_ubn(session, ubn)
     if company is None:
         company = Company(ubn=ubn, name=name)

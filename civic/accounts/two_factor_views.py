@@ -40,7 +40,7 @@ PENDING_SECONDS = 300
 # What a person who must set up the second step may still reach before they have.
 OPEN_WHILE_ENROLLING = frozenset({
     "two_factor.setup", "two_factor.enrol", "two_factor.confirm", "accounts.logout", "static",
-    "site.healthz",
+    "site.healthz", "site.status", "site.accessibility", "site.favicon",
 })
 # Open data reads the same for everyone, signed in or not.
 OPEN_DATA_BLUEPRINTS = frozenset({"api", "feeds"})

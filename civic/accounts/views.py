@@ -156,11 +156,12 @@ def reset_request():
 def reset_password(token: str):
     """Choose a new password from the link in the reset mail."""
     try:
-        services.check_reset_token(db.session, token)
+        person = services.check_reset_token(db.session, token)
     except DomainError as error:
         return render_template("accounts/link_problem.html", message=error.message,
                                reset=True), 400
     form = ResetPasswordForm()
+    form.account_email = person.email
     if not form.validate_on_submit():
         status = form_status(form)
         return render_template("accounts/reset_password.html", form=form), status
@@ -218,6 +219,7 @@ def update_profile():
 def change_password():
     """Change the password; other signed-in browsers are signed out."""
     form = ChangePasswordForm(prefix="password")
+    form.account_email = current_user.email
     if not form.validate_on_submit():
         return _render_profile(password_form=form), 422
     with refusal(form, "password") as refused:
@@ -300,6 +302,7 @@ def accept_invitation(token: str):
     except DomainError as error:
         return render_template("accounts/link_problem.html", message=error.message), 400
     form = InvitationForm()
+    form.account_email = invitation.email
     if not form.validate_on_submit():
         return render_template("accounts/invitation.html", form=form, invitation=invitation), \
             form_status(form)

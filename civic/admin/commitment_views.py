@@ -108,6 +108,7 @@ def set_target(code: str):
     """Set, or change, the target of one year."""
     commitment = _commitment(code)
     form = TargetForm()
+    form.commitment = commitment
     if not form.validate_on_submit():
         return _render_manage(commitment, form, 422)
     with refusal(form, "target") as refused:
@@ -151,8 +152,7 @@ def milestone(code: str, milestone_id: int | None = None):
         status = form_status(form)
         return render_template("admin/commitment_milestone.html", form=form, commitment=commitment,
                                milestone=found), status
-    data = services.MilestoneInput(title_zh=form.title_zh.data, title_en=form.title_en.data or "",
-                                   due_on=form.due_on.data, done_on=form.done_on.data)
+    data = form.milestone_input()
     with refusal(form, "title_zh") as refused:
         if found is None:
             services.add_milestone(db.session, commitment, data, actor=current_user)

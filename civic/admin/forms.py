@@ -14,14 +14,14 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, EmailField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms import Form as PlainForm
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
+from civic.accounts.administration import role_errors
 from civic.agencies.models import DEFAULT_RESPONSE_DAYS
 from civic.agencies.services import AgencyInput, agency_errors
 from civic.cases.sectors import CODE_PATTERN as SECTOR_CODE
 from civic.core.roles import Role
-from civic.web.forms import DayField, WholeNumberField, strip
+from civic.web.forms import DayField, PlainForm, WholeNumberField, attach_rule_errors, strip
 from civic.web.templating import ROLE_LABELS
 
 NO_AGENCY = _l("None")
@@ -63,12 +63,7 @@ class AgencyForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         """The field shapes, then the agency rules on each field that has no error yet."""
         valid = super().validate(extra_validators)
-        for error in agency_errors(self.agency_input()):
-            field = getattr(self, error.field)
-            if not field.errors:
-                field.errors = [*field.errors, error.message]
-                valid = False
-        return valid
+        return attach_rule_errors(self, agency_errors(self.agency_input()), "code") and valid
 
 
 class ImportForm(FlaskForm):
@@ -87,7 +82,7 @@ class CalendarImportForm(FlaskForm):
 
 class InviteForm(FlaskForm):
     email = EmailField(_l("Email address"), widget=GovTextInput(), filters=[strip],
-                       validators=[DataRequired(message=_l("Enter your email address.")),
+                       validators=[DataRequired(message=_l("Enter the person's email address.")),
                                    Email(message=_l("Enter an email address in the right format, "
                                                     "like name@example.tw."), check_deliverability=False),
                                    Length(max=254, message=_l("At most 254 characters."))])
@@ -96,6 +91,16 @@ class InviteForm(FlaskForm):
                                for r in (Role.staff, Role.moderator, Role.admin)],
                       validators=[InputRequired(message=_l("Choose a role from the list."))])
     agency = SelectField(_l("Agency (for staff)"), widget=GovSelect(), validators=[Optional()])
+
+    # The agency chosen, as the view loaded it (forms never query).
+    chosen_agency = None
+
+    def validate(self, extra_validators=None) -> bool:
+        """The field shapes, then the rules on role and agency: a bad address and a missing agency
+        show together."""
+        valid = super().validate(extra_validators)
+        errors = role_errors(self.role.data or "", self.chosen_agency, invited=True)
+        return attach_rule_errors(self, errors, "role") and valid
 
 
 class RoleForm(FlaskForm):
@@ -136,8 +141,8 @@ class AuditFilterForm(PlainForm):
                               validators=[Optional(), Length(max=32)])
     target_id = StringField(_l("Target"), widget=GovTextInput(), filters=[strip],
                             validators=[Optional(), Length(max=64)])
-    since = DayField(_l("From (YYYY-MM-DD)"), validators=[Optional()])
-    until = DayField(_l("Until (YYYY-MM-DD)"), validators=[Optional()])
+    since = DayField(_l("From"), validators=[Optional()])
+    until = DayField(_l("Until"), validators=[Optional()])
 
     def set_choices(self, actions: list[tuple[str, str]], target_types: list[tuple[str, str]]) -> None:
         """The actions and target types to choose from; a value asked for outside them stays shown."""

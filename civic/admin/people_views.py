@@ -76,9 +76,9 @@ def _invite_form() -> InviteForm:
 def invite():
     """Invite a staff member, moderator or admin by email."""
     form = _invite_form()
+    agency = form.chosen_agency = get_agency_by_code(db.session, form.agency.data) if form.agency.data else None
     if not form.validate_on_submit():
         return render_template("admin/invite.html", form=form), form_status(form)
-    agency = get_agency_by_code(db.session, form.agency.data) if form.agency.data else None
     with refusal(form, "email") as refused:
         administration.invite(db.session, email=form.email.data, role=form.role.data, agency=agency,
                               actor=current_user)

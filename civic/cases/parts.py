@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session, object_session
 
@@ -33,14 +34,14 @@ from civic.cases.models import (
 )
 from civic.cases.services import (
     RiskInput,
+    amount_errors,
     refresh_completeness,
     risk_from_input,
-    validate_amount,
     validate_risk,
 )
 from civic.core.errors import DomainError, NotFound, PermissionDenied
 from civic.core.permissions import Permission, guarded
-from civic.core.time import utcnow
+from civic.core.time import format_day, utcnow
 
 MILESTONE_TYPES = ("preProcurement", "approval", "engagement", "assessment", "delivery",
                    "reporting", "financing", "payment", "procurement", "contractClose")
@@ -164,23 +165,30 @@ def update_member(case: Case, member_id: int, data: MemberInput, *, actor: User,
 # Meetings
 
 
-def validate_meeting(case: Case, data: MeetingInput) -> None:
-    if data.held_on is None:
-        raise DomainError(_("Enter the date of the meeting."), field="held_on")
-    if data.held_on > utcnow().date():
-        raise DomainError(_("Record meetings once they have been held."), field="held_on")
+def meeting_errors(case: Case, data: MeetingInput) -> list[DomainError]:
+    """A meeting was held, not before the platform was set up; it has a title; each statement
+    names its speaker. The part form and the services both ask here."""
+    errors = []
     established = case.platform_established_on
-    if established and data.held_on < established:
-        raise DomainError(
+    if data.held_on is None:
+        errors.append(DomainError(_("Enter the date of the meeting."), field="held_on"))
+    elif data.held_on > utcnow().date():
+        errors.append(DomainError(_("Record meetings once they have been held."), field="held_on"))
+    elif established and data.held_on < established:
+        errors.append(DomainError(
             _("The platform was set up on %(date)s; its meetings cannot be earlier.",
-              date=established.isoformat()), field="held_on")
-    if not data.title.strip():
-        raise DomainError(_("Enter the title of the meeting."), field="title")
-    for speaker, content in data.statements:
-        if not speaker.strip() or not content.strip():
-            raise DomainError(
-                _("Write each statement as “speaker: what was said”, one per line."),
-                field="statements")
+              date=format_day(established, str(get_locale() or "zh_Hant_TW"))), field="held_on"))
+    if not (data.title or "").strip():
+        errors.append(DomainError(_("Enter the title of the meeting."), field="title"))
+    if any(not speaker.strip() or not content.strip() for speaker, content in data.statements):
+        errors.append(DomainError(_("Write each statement as “speaker: what was said”, one per line."),
+                                  field="statements"))
+    return errors
+
+
+def validate_meeting(case: Case, data: MeetingInput) -> None:
+    for error in meeting_errors(case, data):
+        raise error
 
 
 def _fill_meeting(meeting: Meeting, data: MeetingInput) -> None:
@@ -245,15 +253,24 @@ def update_risk(case: Case, risk_id: int, data: RiskInput, *, actor: User, reaso
 # Milestones
 
 
-def validate_milestone(data: MilestoneInput) -> None:
+def milestone_errors(case: Case | None, data: MilestoneInput) -> list[DomainError]:
+    """A milestone has a Chinese title, a type from the list, and no actual date in the future.
+    The part form and the services both ask here."""
     # Planned and actual dates are not ordered: a milestone may be reached early.
-    if not data.title_zh.strip():
-        raise DomainError(_("Enter the milestone in Chinese."), field="title_zh")
+    errors = []
+    if not (data.title_zh or "").strip():
+        errors.append(DomainError(_("Enter the milestone in Chinese."), field="title_zh"))
     if data.milestone_type not in MILESTONE_TYPES:
-        raise DomainError(_("Choose a type from the list."), field="milestone_type")
+        errors.append(DomainError(_("Choose a type from the list."), field="milestone_type"))
     if data.actual_on and data.actual_on > utcnow().date():
-        raise DomainError(_("An actual date cannot be in the future; use the planned date."),
-                          field="actual_on")
+        errors.append(DomainError(_("An actual date cannot be in the future; use the planned date."),
+                                  field="actual_on"))
+    return errors
+
+
+def validate_milestone(data: MilestoneInput) -> None:
+    for error in milestone_errors(None, data):
+        raise error
 
 
 @guarded(Permission.edit_agency_cases, Permission.edit_any_case)
@@ -282,14 +299,23 @@ def update_milestone(case: Case, milestone_id: int, data: MilestoneInput, *, act
 # Documents
 
 
-def validate_document(data: DocumentInput) -> None:
-    if not data.title.strip():
-        raise DomainError(_("Enter the document's title."), field="title")
-    parts = urlsplit(data.url.strip())
+def document_errors(case: Case | None, data: DocumentInput) -> list[DomainError]:
+    """A document has a title, a web address (http or https) and a type from the list, if any.
+    The part form and the services both ask here."""
+    errors = []
+    if not (data.title or "").strip():
+        errors.append(DomainError(_("Enter the document's title."), field="title"))
+    parts = urlsplit((data.url or "").strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise DomainError(_("Enter a web address starting with https:// or http://."), field="url")
+        errors.append(DomainError(_("Enter a web address starting with https:// or http://."), field="url"))
     if data.document_type and data.document_type not in DOCUMENT_TYPES:
-        raise DomainError(_("Choose a type from the list."), field="document_type")
+        errors.append(DomainError(_("Choose a type from the list."), field="document_type"))
+    return errors
+
+
+def validate_document(data: DocumentInput) -> None:
+    for error in document_errors(None, data):
+        raise error
 
 
 @guarded(Permission.edit_agency_cases, Permission.edit_any_case)
@@ -318,14 +344,23 @@ def update_document(case: Case, document_id: int, data: DocumentInput, *, actor:
 # Contracts
 
 
-def _contract_fields(case: Case, data: ContractInput, actor: User) -> dict[str, Any]:
-    if not data.title.strip():
-        raise DomainError(_("Enter the contract's title."), field="title")
+def contract_errors(case: Case, data: ContractInput) -> list[DomainError]:
+    """A contract has a title, an award value in range, no award date in the future, and a
+    supplier number that passes the checksum. The part form and the services both ask here."""
+    errors = []
+    if not (data.title or "").strip():
+        errors.append(DomainError(_("Enter the contract's title."), field="title"))
     if data.award_value_ntd is None:
-        raise DomainError(_("Enter the award value."), field="award_value_ntd")
-    validate_amount(data.award_value_ntd, "award_value_ntd")
+        errors.append(DomainError(_("Enter the award value."), field="award_value_ntd"))
+    errors += amount_errors(data.award_value_ntd, "award_value_ntd")
     if data.awarded_on and data.awarded_on > utcnow().date():
-        raise DomainError(_("The award date cannot be in the future."), field="awarded_on")
+        errors.append(DomainError(_("The award date cannot be in the future."), field="awarded_on"))
+    return errors + accounts.ubn_errors(data.ubn)
+
+
+def _contract_fields(case: Case, data: ContractInput, actor: User) -> dict[str, Any]:
+    for error in contract_errors(case, data):
+        raise error
     try:
         company = accounts.get_or_create_company(
             case_session(case), accounts.CompanyInput(ubn=data.ubn, name=data.company_name),

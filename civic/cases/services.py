@@ -84,53 +84,74 @@ class ApplicationInput:
     is_demo: bool = False
 
 
+def amount_errors(value: int | None, field_name: str) -> list[DomainError]:
+    """An amount in NTD is not negative and not beyond any project (MAX_AMOUNT_NTD)."""
+    if value is not None and value < 0:
+        return [DomainError(_("Amounts cannot be negative."), field=field_name)]
+    if value is not None and value > MAX_AMOUNT_NTD:
+        return [DomainError(_("This amount is larger than any project; check the number of zeros."),
+                            field=field_name)]
+    return []
+
+
 def validate_amount(value: int | None, field_name: str) -> None:
-    if value is None:
-        return
-    if value < 0:
-        raise DomainError(_("Amounts cannot be negative."), field=field_name)
-    if value > MAX_AMOUNT_NTD:
-        raise DomainError(_("This amount is larger than any project; check the number of zeros."),
-                          field=field_name)
+    for error in amount_errors(value, field_name):
+        raise error
+
+
+def case_errors(data: CaseInput, *, case: Case | None) -> list[DomainError]:
+    """Every rule a case's own fields break, the first per field: a web address of lower-case
+    letters, digits and hyphens, kept once published; a Chinese title; the codes from their
+    lists; amounts above zero when known; both coordinates or neither, on the globe; a platform
+    not set up in the future.
+
+    The one statement of these rules: the case forms show them all at once, the services refuse
+    with the first (the sector and a web address taken by another case are checked there).
+    """
+    errors = []
+    if not SLUG_PATTERN.fullmatch(data.slug or ""):
+        errors.append(DomainError(
+            _("Use lower-case letters, digits and hyphens for the web address, like taipei-mrt-wanda."),
+            field="slug"))
+    elif case is not None and case.is_published and data.slug != case.slug:
+        # Links, mirrors of the open data and signed pledges name the case by its address.
+        errors.append(DomainError(_("A published case keeps its web address: links, open data and pledges use it."),
+                                  field="slug"))
+    if not (data.title_zh or "").strip():
+        errors.append(DomainError(_("Enter the title in Chinese."), field="title_zh"))
+    if data.procurement_kind not in ProcurementKind.__members__:
+        errors.append(DomainError(_("Choose works, goods or services."), field="procurement_kind"))
+    if data.status not in CaseStatus.__members__:
+        errors.append(DomainError(_("Choose a status from the list."), field="status"))
+    if data.county and data.county not in COUNTY_CODES:
+        errors.append(DomainError(_("Choose a county or city from the list."), field="county"))
+    for name in ("budget_ntd", "contract_value_ntd"):
+        errors += amount_errors(getattr(data, name), name)
+        if getattr(data, name) == 0:
+            errors.append(DomainError(_("Enter an amount above zero, or leave it empty if it is not known yet."),
+                                      field=name))
+    if (data.latitude is None) != (data.longitude is None):
+        errors.append(DomainError(_("Enter both latitude and longitude, or neither."), field="latitude"))
+    if data.latitude is not None and not (-90 <= data.latitude <= 90):
+        errors.append(DomainError(_("Latitude must be between -90 and 90."), field="latitude"))
+    if data.longitude is not None and not (-180 <= data.longitude <= 180):
+        errors.append(DomainError(_("Longitude must be between -180 and 180."), field="longitude"))
+    if data.platform_established_on and data.platform_established_on > utcnow().date():
+        errors.append(DomainError(_("The platform cannot have been set up in the future."),
+                                  field="platform_established_on"))
+    return errors
 
 
 def _validate(session: Session, data: CaseInput, *, case: Case | None) -> Sector:
-    if not SLUG_PATTERN.fullmatch(data.slug or ""):
-        raise DomainError(
-            _("Use lower-case letters, digits and hyphens for the web address, like taipei-mrt-wanda."),
-            field="slug")
-    if case is not None and case.is_published and data.slug != case.slug:
-        # Links, mirrors of the open data and signed pledges name the case by its address.
-        raise DomainError(_("A published case keeps its web address: links, open data and pledges use it."),
-                          field="slug")
+    errors = case_errors(data, case=case)
+    if errors:
+        raise errors[0]
     clash = session.scalar(select(Case.id).where(Case.slug == data.slug))
     if clash is not None and (case is None or clash != case.id):
         raise Conflict(_("Another case already uses this web address."), field="slug")
-    if not data.title_zh.strip():
-        raise DomainError(_("Enter the title in Chinese."), field="title_zh")
     sector = session.scalar(select(Sector).where(Sector.code == data.sector_code))
     if sector is None:
         raise DomainError(_("Choose a sector from the list."), field="sector")
-    if data.procurement_kind not in ProcurementKind.__members__:
-        raise DomainError(_("Choose works, goods or services."), field="procurement_kind")
-    if data.status not in CaseStatus.__members__:
-        raise DomainError(_("Choose a status from the list."), field="status")
-    if data.county and data.county not in COUNTY_CODES:
-        raise DomainError(_("Choose a county or city from the list."), field="county")
-    for name in ("budget_ntd", "contract_value_ntd"):
-        validate_amount(getattr(data, name), name)
-        if getattr(data, name) == 0:
-            raise DomainError(_("Enter an amount above zero, or leave it empty if it is not known yet."),
-                              field=name)
-    if (data.latitude is None) != (data.longitude is None):
-        raise DomainError(_("Enter both latitude and longitude, or neither."), field="latitude")
-    if data.latitude is not None and not (-90 <= data.latitude <= 90):
-        raise DomainError(_("Latitude must be between -90 and 90."), field="latitude")
-    if data.longitude is not None and not (-180 <= data.longitude <= 180):
-        raise DomainError(_("Longitude must be between -180 and 180."), field="longitude")
-    if data.platform_established_on and data.platform_established_on > utcnow().date():
-        raise DomainError(_("The platform cannot have been set up in the future."),
-                          field="platform_established_on")
     return sector
 
 

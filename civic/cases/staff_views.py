@@ -35,7 +35,7 @@ from civic.core.errors import DomainError, NotFound
 from civic.core.permissions import Permission
 from civic.extensions import db
 from civic.web.access import permission_required, require, signed_in
-from civic.web.forms import attach_error, form_status, refusal
+from civic.web.forms import attach_error, attach_rule_errors, form_status, refusal
 
 bp = Blueprint("cases_manage", __name__)
 
@@ -48,17 +48,6 @@ def load_editable_case(slug: str) -> Case:
     if not permissions.can_edit(current_user, case):
         abort(403 if case.is_published else 404)
     return case
-
-
-def case_input(form: CaseEditForm | ApplicationForm) -> services.CaseInput:
-    return services.CaseInput(
-        slug=form.slug.data, title_zh=form.title_zh.data, title_en=form.title_en.data or "",
-        sector_code=form.sector.data, procurement_kind=form.procurement_kind.data,
-        status=form.status.data, county=form.county.data or "", address=form.address.data or "",
-        latitude=form.latitude.data, longitude=form.longitude.data, budget_ntd=form.budget_ntd.data,
-        contract_value_ntd=form.contract_value_ntd.data, summary_zh=form.summary_zh.data or "",
-        summary_en=form.summary_en.data or "", platform_established_on=form.platform_established_on.data,
-    )
 
 
 @bp.get("/staff/cases")
@@ -82,7 +71,7 @@ def apply():
              for row in form.risks if row.risk.data]
     with refusal(form, "title_zh") as refused:
         case = services.submit_application(
-            db.session, services.ApplicationInput(case=case_input(form), reason=form.reason.data, risks=risks),
+            db.session, services.ApplicationInput(case=form.case_input(), reason=form.reason.data, risks=risks),
             actor=current_user)
     if refused:
         return render_template("cases/apply.html", form=form), 422
@@ -109,11 +98,12 @@ def edit(slug: str):
     # The form is filled from the case's values, its sector by code (the choices are codes).
     form = CaseEditForm(data={**{name: getattr(case, name) for name in services.CASE_FIELDS},
                               "slug": case.slug, "sector": case.sector.code})
+    form.existing = case
     form.set_choices(queries.list_sectors(db.session), str(get_locale()))
     if not form.validate_on_submit():
         return render_template("cases/edit.html", case=case, form=form), form_status(form)
     with refusal(form, "title_zh") as refused:
-        changed = services.update_case(db.session, case, case_input(form), actor=current_user,
+        changed = services.update_case(db.session, case, form.case_input(), actor=current_user,
                                        reason=form.reason.data or "")
     if refused:
         return render_template("cases/edit.html", case=case, form=form), 422
@@ -150,6 +140,9 @@ class PartKind:
     update: Any
     to_input: Any
     from_part: Any
+    # The part's rules (parts.<kind>_errors), asked with the form's own checks so that one
+    # submission shows every problem; the services ask them again.
+    errors: Any = None
 
 
 def _member_input(form):
@@ -208,14 +201,14 @@ PART_KINDS: dict[str, PartKind] = {
     "members": PartKind(_l("Platform member"), MemberForm, parts.add_member, parts.update_member,
                         _member_input, _attributes),
     "meetings": PartKind(_l("Meeting"), MeetingForm, parts.add_meeting, parts.update_meeting,
-                         _meeting_input, _meeting_data),
+                         _meeting_input, _meeting_data, parts.meeting_errors),
     "risks": PartKind(_l("Risk"), RiskForm, parts.add_risk, parts.update_risk, _risk_input, _attributes),
     "milestones": PartKind(_l("Milestone"), MilestoneForm, parts.add_milestone, parts.update_milestone,
-                           _milestone_input, _attributes),
+                           _milestone_input, _attributes, parts.milestone_errors),
     "documents": PartKind(_l("Document"), DocumentForm, parts.add_document, parts.update_document,
-                          _document_input, _attributes),
+                          _document_input, _attributes, parts.document_errors),
     "contracts": PartKind(_l("Contract"), ContractForm, parts.add_contract, parts.update_contract,
-                          _contract_input, _contract_data),
+                          _contract_input, _contract_data, parts.contract_errors),
 }
 
 
@@ -247,7 +240,10 @@ def part_form(slug: str, kind: str, part_id: int | None = None):
     form = spec.form()
     if part is not None and not form.is_submitted():
         form = spec.form(data=spec.from_part(part))
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if form.is_submitted() and spec.errors is not None:
+        valid = attach_rule_errors(form, spec.errors(case, spec.to_input(form)), next(iter(form._fields))) and valid
+    if not valid:
         return render_template("cases/part_form.html", case=case, form=form, spec=spec, kind=kind,
                                part=part), form_status(form)
     with refusal(form, next(iter(form._fields))) as refused:

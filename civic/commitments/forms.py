@@ -9,9 +9,9 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from civic.cases.forms import DateInput
-from civic.commitments.models import FIRST_YEAR, LAST_YEAR
-from civic.commitments.services import CODE_PATTERN
-from civic.web.forms import WholeNumberField, strip
+from civic.commitments.models import FIRST_YEAR, LAST_YEAR, Commitment
+from civic.commitments.services import CODE_PATTERN, MilestoneInput, milestone_errors, target_errors
+from civic.web.forms import WholeNumberField, attach_rule_errors, strip
 
 YEAR_MESSAGE = _l("The year is a number from %(first)d to %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)
 
@@ -62,6 +62,17 @@ class TargetForm(FlaskForm):
                               max_digits=6,
                               validators=[InputRequired(message=_l("Enter the target."))])
 
+    # The commitment the target is for (handed in by the view): a share goes up to 100.
+    commitment: Commitment | None = None
+
+    def validate(self, extra_validators=None) -> bool:
+        """The field shapes, then the target's rules on each field that has no error yet."""
+        valid = super().validate(extra_validators)
+        if self.commitment is None:
+            return valid
+        errors = target_errors(self.commitment, year=self.year.data, target=self.target.data)
+        return attach_rule_errors(self, errors, "target") and valid
+
 
 class MilestoneForm(FlaskForm):
     title_zh = StringField(_l("Milestone in Chinese"), widget=GovTextInput(), filters=[strip],
@@ -69,10 +80,21 @@ class MilestoneForm(FlaskForm):
                                        Length(max=200, message=_l("At most 200 characters."))])
     title_en = StringField(_l("Milestone in English"), widget=GovTextInput(), filters=[strip],
                            validators=[Length(max=200, message=_l("At most 200 characters."))])
-    due_on = DayInput(_l("Due on (YYYY-MM-DD)"),
+    due_on = DayInput(_l("Due on"),
                        validators=[InputRequired(message=_l("Enter the date the milestone is due."))])
-    done_on = DayInput(_l("Done on (YYYY-MM-DD)"), description=_l("Leave empty while it is not done."),
+    done_on = DayInput(_l("Done on"), description=_l("Leave empty while it is not done."),
                         validators=[Optional()])
+
+    def milestone_input(self) -> MilestoneInput:
+        """What was typed, as the commitment services take it."""
+        return MilestoneInput(title_zh=self.title_zh.data or "", title_en=self.title_en.data or "",
+                              due_on=self.due_on.data, done_on=self.done_on.data)
+
+    def validate(self, extra_validators=None) -> bool:
+        """The field shapes, then the milestone's rules (a due year in range, not done in the future)
+        on each field that has no error yet."""
+        valid = super().validate(extra_validators)
+        return attach_rule_errors(self, milestone_errors(self.milestone_input()), "title_zh") and valid
 
 
 class RemoveForm(FlaskForm):

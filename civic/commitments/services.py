@@ -108,18 +108,27 @@ def update_commitment(session: Session, commitment: Commitment, data: Commitment
     return bool(changes)
 
 
+def target_errors(commitment: Commitment, *, year: int | None, target: int | None) -> list[DomainError]:
+    """A target's year lies from FIRST_YEAR to LAST_YEAR; the target is a whole number up to 100
+    for a share, up to MAX_COUNT for a count. The admin form and ``set_target`` both ask here."""
+    errors = []
+    if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
+        errors.append(DomainError(_("The year is a number from %(first)d to %(last)d.", first=FIRST_YEAR,
+                                    last=LAST_YEAR), field="year"))
+    highest = MAX_SHARE if commitment.is_percentage else MAX_COUNT
+    if target is None or not 0 <= target <= highest:
+        errors.append(DomainError(_("The target is a whole number from 0 to %(max)d.", max=highest), field="target"))
+    return errors
+
+
 @guarded(Permission.manage_commitments)
 def set_target(session: Session, commitment: Commitment, *, year: int | None, target: int | None,
                actor) -> CommitmentTarget:
     """Set the value the commitment's measure should reach in ``year`` (a whole number; a share is
     0 to 100), replacing the year's earlier target."""
     _require(actor)
-    if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
-        raise DomainError(_("The year is a number from %(first)d to %(last)d.", first=FIRST_YEAR, last=LAST_YEAR),
-                          field="year")
-    highest = MAX_SHARE if commitment.is_percentage else MAX_COUNT
-    if target is None or not 0 <= target <= highest:
-        raise DomainError(_("The target is a whole number from 0 to %(max)d.", max=highest), field="target")
+    for error in target_errors(commitment, year=year, target=target):
+        raise error
     row = session.scalar(select(CommitmentTarget).where(CommitmentTarget.commitment_id == commitment.id,
                                                         CommitmentTarget.year == year))
     before = row.target if row is not None else None
@@ -148,16 +157,25 @@ def remove_target(session: Session, commitment: Commitment, year: int, *, actor)
                  target_id=commitment.code, year=year, old=row.target)
 
 
-def _check_milestone(data: MilestoneInput) -> None:
-    if not data.title_zh.strip():
-        raise DomainError(_("Enter the milestone in Chinese."), field="title_zh")
+def milestone_errors(data: MilestoneInput) -> list[DomainError]:
+    """A milestone has a Chinese title and a due date from FIRST_YEAR to LAST_YEAR, and is not done
+    in the future. The admin form and the services both ask here."""
+    errors = []
+    if not (data.title_zh or "").strip():
+        errors.append(DomainError(_("Enter the milestone in Chinese."), field="title_zh"))
     if data.due_on is None:
-        raise DomainError(_("Enter the date the milestone is due."), field="due_on")
-    if not FIRST_YEAR <= data.due_on.year <= LAST_YEAR:
-        raise DomainError(_("The year is a number from %(first)d to %(last)d.", first=FIRST_YEAR, last=LAST_YEAR),
-                          field="due_on")
+        errors.append(DomainError(_("Enter the date the milestone is due."), field="due_on"))
+    elif not FIRST_YEAR <= data.due_on.year <= LAST_YEAR:
+        errors.append(DomainError(_("The year is a number from %(first)d to %(last)d.", first=FIRST_YEAR,
+                                    last=LAST_YEAR), field="due_on"))
     if data.done_on is not None and data.done_on > to_taipei(utcnow()).date():
-        raise DomainError(_("A milestone cannot be done in the future."), field="done_on")
+        errors.append(DomainError(_("A milestone cannot be done in the future."), field="done_on"))
+    return errors
+
+
+def _check_milestone(data: MilestoneInput) -> None:
+    for error in milestone_errors(data):
+        raise error
 
 
 def _milestone_values(data: MilestoneInput) -> dict:

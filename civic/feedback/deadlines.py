@@ -41,6 +41,36 @@ def import_office_calendar(session: Session, calendar_file: office_calendar.Cale
     return len(changed), moved
 
 
+@dataclass(frozen=True)
+class ExtensionWindow:
+    """The days an item's deadline may be moved to: after ``after`` and no later than ``latest``."""
+
+    after: date
+    latest: date
+
+
+def extension_window(session: Session, feedback: Feedback) -> ExtensionWindow:
+    """From the day after the deadline to FEEDBACK_EXTENSION_MAX_WORKING_DAYS working days past it."""
+    due_day = to_taipei(feedback.due_at).date()
+    cap = current_app.config["FEEDBACK_EXTENSION_MAX_WORKING_DAYS"]
+    return ExtensionWindow(due_day, clock.calendar_for(session, due_day, cap).add_working_days(due_day, cap))
+
+
+def extension_errors(window: ExtensionWindow, new_day: date | None, reason: str) -> list[DomainError]:
+    """An extension says publicly why, and names a day inside the window. The extend form and
+    ``extend_deadline`` both ask here."""
+    errors = []
+    if not (reason or "").strip():
+        errors.append(DomainError(_("Say publicly why the agency needs more time."), field="reason"))
+    if new_day is None:
+        errors.append(DomainError(_("Enter the new deadline."), field="new_due"))
+    elif not window.after < new_day <= window.latest:
+        errors.append(DomainError(_("Choose a day after the current deadline and no later than %(latest)s.",
+                                    latest=format_day(window.latest, str(get_locale() or "zh_Hant_TW"))),
+                                  field="new_due"))
+    return errors
+
+
 @guarded(Permission.answer_feedback)
 def extend_deadline(session: Session, feedback: Feedback, new_day: date | None, *, actor: User,
                     reason: str) -> None:
@@ -53,16 +83,8 @@ def extend_deadline(session: Session, feedback: Feedback, new_day: date | None, 
         raise Conflict(_("Only items waiting for an answer can be given more time."), field="new_due")
     if feedback.extended_to is not None:
         raise Conflict(_("This item's deadline has already been extended once."), field="new_due")
-    if not reason.strip():
-        raise DomainError(_("Say publicly why the agency needs more time."), field="reason")
-    if new_day is None:
-        raise DomainError(_("Enter the new deadline."), field="new_due")
-    due_day = to_taipei(feedback.due_at).date()
-    cap = current_app.config["FEEDBACK_EXTENSION_MAX_WORKING_DAYS"]
-    latest = clock.calendar_for(session, due_day, cap).add_working_days(due_day, cap)
-    if not due_day < new_day <= latest:
-        raise DomainError(_("Choose a day after the current deadline and no later than %(latest)s.",
-                            latest=format_day(latest, str(get_locale() or "zh_Hant_TW"))), field="new_due")
+    for error in extension_errors(extension_window(session, feedback), new_day, reason):
+        raise error
     old = feedback.due_at
     _move_answer_deadline(feedback, clock.end_of_day(new_day))
     feedback.extended_to = feedback.due_at

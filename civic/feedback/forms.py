@@ -12,13 +12,13 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms import Form as PlainForm
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from civic.cases.forms import DateInput
+from civic.feedback.deadlines import ExtensionWindow, extension_errors
 from civic.feedback.moderation import REPORT_MAX_LENGTH, RESTORE_REASON_MAX_LENGTH
 from civic.feedback.steps import COMMENT_MAX_LENGTH, RESPONSE_MAX_LENGTH
-from civic.web.forms import strip
+from civic.web.forms import PlainForm, attach_rule_errors, strip
 
 
 def body_field(label, limit: int) -> TextAreaField:
@@ -105,6 +105,18 @@ class ExtendForm(FlaskForm):
                            validators=[DataRequired(message=_l("Say publicly why the agency needs more time.")),
                                        Length(max=2000, message=_l("Keep it under %(limit)d characters.",
                                                                    limit=2000))])
+
+    # The days the deadline may move to (handed in by the view, from the office calendar).
+    window: ExtensionWindow | None = None
+
+    def validate(self, extra_validators=None) -> bool:
+        """The field shapes, then the day's window: a day out of range and a missing reason show
+        together."""
+        valid = super().validate(extra_validators)
+        if self.window is None:
+            return valid
+        errors = extension_errors(self.window, self.new_due.data, self.reason.data or "")
+        return attach_rule_errors(self, errors, "new_due") and valid
 
 
 class HideForm(FlaskForm):

@@ -129,6 +129,8 @@ def _act(tracking_number: str, form_class, form_key: str, action, field: str, me
         form.set_agencies(list_active_agencies(db.session), feedback.agency_id, str(get_locale()))
     if form_class is AssignForm:
         form.set_colleagues(_colleagues())
+    if form_class is ExtendForm:
+        form.window = deadlines.extension_window(db.session, feedback)
     if not form.validate_on_submit():
         return render_item(feedback, 422, **{form_key: form})
     with refusal(form, field) as refused:

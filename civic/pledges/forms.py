@@ -6,10 +6,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovTextArea, GovTextInput
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms import Form as PlainForm
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from civic.web.forms import strip
+from civic.accounts.services import ubn_errors
+from civic.web.forms import PlainForm, attach_rule_errors, strip
 
 
 class SignForm(FlaskForm):
@@ -53,6 +53,12 @@ class ClaimForm(FlaskForm):
     name = StringField(_l("Registered company name"), widget=GovTextInput(), filters=[strip],
                        validators=[DataRequired(message=_l("Enter the company's registered name.")),
                                    Length(max=200, message=_l("At most 200 characters."))])
+
+    def validate(self, extra_validators=None) -> bool:
+        """The field shapes, then the 統一編號's checksum: a wrong number and a missing name show
+        together."""
+        valid = super().validate(extra_validators)
+        return attach_rule_errors(self, ubn_errors(self.ubn.data or ""), "ubn") and valid
 
 
 class TextForm(FlaskForm):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from civic.core.permissions import Permission, allowed
-from civic.workshops.models import Workshop
+from civic.workshops.models import Registration, Workshop
 
 
 def _staff_agency_id(user) -> int | None:
@@ -32,3 +32,11 @@ def can_sign_up(user) -> bool:
     if getattr(user, "is_authenticated", False):
         return bool(user.is_active)
     return True
+
+
+def can_cancel_registration(user, registration: Registration, workshop: Workshop) -> bool:
+    """A signed-in person cancels their own sign-up (from their activity page); the holding
+    agency's staff cancel anyone's. Without an account, the secret link in the mail is the key."""
+    own = (getattr(user, "is_authenticated", False) and user.is_active
+           and registration.user_id is not None and registration.user_id == user.id)
+    return own or can_manage(user, workshop)

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from civic.agencies.models import Agency
 from civic.cases.models import Case
-from civic.core.pagination import Page
+from civic.core.pagination import Page, paginate
 from civic.workshops.models import ACTIVE, Registration, RegistrationStatus, Workshop, WorkshopStatus
 
 PAGE_SIZE = 20
@@ -46,16 +46,12 @@ def list_workshops(session: Session, filters: WorkshopFilters, *, page: int, now
     Four queries whatever the page size: the count, the page, its agencies and its cases.
     """
     statement = _filtered(filters)
-    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     is_past = case((Workshop.ends_at <= now, 1), else_=0)
     # Upcoming rows sort by start ascending; past rows share NULL here and sort by start descending.
     upcoming_start = case((Workshop.ends_at <= now, None), else_=Workshop.starts_at)
-    rows = session.scalars(
-        _with_owners(statement)
-        .order_by(is_past, upcoming_start, Workshop.starts_at.desc(), Workshop.id)
-        .limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return Page(list(rows), page, per_page, total)
+    return paginate(session, _with_owners(statement)
+                    .order_by(is_past, upcoming_start, Workshop.starts_at.desc(), Workshop.id),
+                    page=page, per_page=per_page)
 
 
 def list_upcoming_workshops(session: Session, now: datetime, *, limit: int | None = None,
@@ -151,6 +147,49 @@ def waitlist_place(session: Session, registration: Registration) -> int | None:
         Registration.status == RegistrationStatus.waitlisted,
         Registration.position < registration.position)) or 0
     return ahead + 1
+
+
+def waitlist_places(session: Session, registrations: list[Registration]) -> dict[int, int]:
+    """Where each waitlisted one of ``registrations`` stands now, by registration id (1 is next
+    in line); one query whatever their number."""
+    waiting = [r.id for r in registrations if r.status == RegistrationStatus.waitlisted and r.position is not None]
+    if not waiting:
+        return {}
+    ahead = aliased(Registration)
+    rows = session.execute(
+        select(Registration.id, func.count(ahead.id))
+        .join(ahead, (ahead.workshop_id == Registration.workshop_id)
+              & (ahead.status == RegistrationStatus.waitlisted) & (ahead.position <= Registration.position))
+        .where(Registration.id.in_(waiting))
+        .group_by(Registration.id))
+    return {registration_id: place for registration_id, place in rows}
+
+
+def list_registrations_of_user(session: Session, user_id: int, *, now: datetime, page: int, per_page: int
+                               ) -> Page[Registration]:
+    """A signed-in person's own sign-ups, with their workshops: upcoming ones first, the soonest
+    first, then past ones, the latest first. Purged ones are gone. Three queries."""
+    mine = (Registration.user_id == user_id) & Registration.purged_at.is_(None)
+    total = session.scalar(select(func.count(Registration.id)).where(mine)) or 0
+    if not total:
+        return Page([], page, per_page, 0)
+    upcoming = Workshop.ends_at >= now
+    rows = session.scalars(
+        select(Registration).join(Workshop, Workshop.id == Registration.workshop_id).where(mine)
+        .options(selectinload(Registration.workshop))
+        .order_by(case((upcoming, 0), else_=1), case((upcoming, Workshop.starts_at)),
+                  Workshop.starts_at.desc(), Registration.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Page(list(rows), page, per_page, total)
+
+
+def get_own_registration(session: Session, user_id: int, registration_id: int) -> Registration | None:
+    """The registration if it is ``user_id``'s own and not purged, with its workshop; else None."""
+    return session.scalar(
+        select(Registration).where(Registration.id == registration_id, Registration.user_id == user_id,
+                                   Registration.purged_at.is_(None))
+        .options(selectinload(Registration.workshop)))
 
 
 @dataclass(frozen=True)

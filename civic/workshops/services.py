@@ -84,63 +84,81 @@ class _Checked:
     questions: list[str]
 
 
-def _check_workshop(session: Session, data: WorkshopInput, *, agency_id: int, now: datetime,
-                    existing: Workshop | None = None) -> _Checked:
+def workshop_errors(data: WorkshopInput, *, now: datetime, existing: Workshop | None = None) -> list[DomainError]:
+    """Every rule a workshop's own fields break, the first per field, in the order of the form: a
+    title; a start in the future (unless it stays as it was); an end after the start, at most
+    MAX_DURATION later; sign-ups closing by the start; 1 to MAX_CAPACITY seats and no fewer than
+    are taken; an address, a web link, or both; short texts; at most MAX_QUESTIONS questions.
+
+    The one statement of these rules: the staff form shows them all at once, and the services
+    refuse with the first (the case is checked there, against the database).
+    """
+    errors: list[DomainError] = []
     title = (data.title or "").strip()
     if not title:
-        raise DomainError(_("Enter the workshop's title."), field="title")
-    if len(title) > TITLE_MAX_LENGTH:
-        raise DomainError(_("Keep the title under %(limit)d characters.", limit=TITLE_MAX_LENGTH), field="title")
-    if data.starts_at is None:
-        raise DomainError(_("Enter when the workshop starts, like 2026-03-19T14:00."), field="starts_at")
-    if data.ends_at is None:
-        raise DomainError(_("Enter when the workshop ends, like 2026-03-19T16:00."), field="ends_at")
-    starts_changed = existing is None or existing.starts_at != data.starts_at
-    if starts_changed and data.starts_at <= now:
-        raise DomainError(_("The workshop must start in the future."), field="starts_at")
-    if data.ends_at <= data.starts_at:
-        raise DomainError(_("The workshop must end after it starts."), field="ends_at")
-    if data.ends_at - data.starts_at > MAX_DURATION:
-        raise DomainError(_("A workshop can last at most seven days."), field="ends_at")
-    deadline = data.signup_deadline_at or data.starts_at
-    if deadline > data.starts_at:
-        raise DomainError(_("Sign-ups must close before the workshop starts."), field="signup_deadline")
+        errors.append(DomainError(_("Enter the workshop's title."), field="title"))
+    elif len(title) > TITLE_MAX_LENGTH:
+        errors.append(DomainError(_("Keep the title under %(limit)d characters.", limit=TITLE_MAX_LENGTH),
+                                  field="title"))
+    starts_at, ends_at = data.starts_at, data.ends_at
+    if starts_at is None:
+        errors.append(DomainError(_("Enter when the workshop starts."), field="starts_at"))
+    elif (existing is None or existing.starts_at != starts_at) and starts_at <= now:
+        errors.append(DomainError(_("The workshop must start in the future."), field="starts_at"))
+    if ends_at is None:
+        errors.append(DomainError(_("Enter when the workshop ends."), field="ends_at"))
+    elif starts_at is not None and ends_at <= starts_at:
+        errors.append(DomainError(_("The workshop must end after it starts."), field="ends_at"))
+    elif starts_at is not None and ends_at - starts_at > MAX_DURATION:
+        errors.append(DomainError(_("A workshop can last at most seven days."), field="ends_at"))
+    if starts_at is not None and data.signup_deadline_at is not None and data.signup_deadline_at > starts_at:
+        errors.append(DomainError(_("Sign-ups must close before the workshop starts."), field="signup_deadline"))
     capacity = data.capacity
     if capacity is None or not 1 <= capacity <= MAX_CAPACITY:
-        raise DomainError(_("Enter the number of seats, from 1 to %(limit)d.", limit=MAX_CAPACITY),
-                          field="capacity")
-    if existing is not None and capacity < existing.confirmed_count:
-        raise Conflict(ngettext("%(num)d person already holds a seat; the workshop cannot have fewer seats than that.",
-                                "%(num)d people already hold a seat; the workshop cannot have fewer seats than that.",
-                                existing.confirmed_count), field="capacity")
+        errors.append(DomainError(_("Enter the number of seats, from 1 to %(limit)d.", limit=MAX_CAPACITY),
+                                  field="capacity"))
+    elif existing is not None and capacity < existing.confirmed_count:
+        errors.append(Conflict(ngettext(
+            "%(num)d person already holds a seat; the workshop cannot have fewer seats than that.",
+            "%(num)d people already hold a seat; the workshop cannot have fewer seats than that.",
+            existing.confirmed_count), field="capacity"))
     location = (data.location or "").strip()
     online_url = (data.online_url or "").strip()
     if len(location) > 300:
-        raise DomainError(_("Keep the address under %(limit)d characters.", limit=300), field="location")
+        errors.append(DomainError(_("Keep the address under %(limit)d characters.", limit=300), field="location"))
+    elif not location and not online_url:
+        errors.append(DomainError(_("Enter the address, the online link, or both."), field="location"))
     if online_url:
         parts = urlsplit(online_url)
         if parts.scheme not in ("https", "http") or not parts.netloc or len(online_url) > 500:
-            raise DomainError(_("Enter the online link as a full web address starting with https://."),
-                              field="online_url")
-    if not location and not online_url:
-        raise DomainError(_("Enter the address, the online link, or both."), field="location")
-    description = (data.description or "").strip()
-    accessibility = (data.accessibility or "").strip()
-    for text, name in ((description, "description"), (accessibility, "accessibility")):
+            errors.append(DomainError(_("Enter the online link as a full web address starting with https://."),
+                                      field="online_url"))
+    for text, name in (((data.description or "").strip(), "description"),
+                       ((data.accessibility or "").strip(), "accessibility")):
         if len(text) > TEXT_MAX_LENGTH:
-            raise DomainError(_("Keep it under %(limit)d characters; yours has %(length)d.",
-                                limit=TEXT_MAX_LENGTH, length=len(text)), field=name)
+            errors.append(DomainError(_("Keep it under %(limit)d characters; yours has %(length)d.",
+                                        limit=TEXT_MAX_LENGTH, length=len(text)), field=name))
     questions = [q.strip() for q in data.questions if q and q.strip()]
     if len(questions) > MAX_QUESTIONS or any(len(q) > 300 for q in questions):
-        raise DomainError(_("Ask at most %(count)d questions, one per line, each under 300 characters.",
-                            count=MAX_QUESTIONS), field="questions")
+        errors.append(DomainError(_("Ask at most %(count)d questions, one per line, each under 300 characters.",
+                                    count=MAX_QUESTIONS), field="questions"))
+    return errors
+
+
+def _check_workshop(session: Session, data: WorkshopInput, *, agency_id: int, now: datetime,
+                    existing: Workshop | None = None) -> _Checked:
+    errors = workshop_errors(data, now=now, existing=existing)
+    if errors:
+        raise errors[0]
     case = None
     if data.case_slug:
         case = get_case_with_parts(session, data.case_slug)
         if case is None or not case.is_published or case.agency_id != agency_id:
             raise DomainError(_("Choose one of your agency's published cases."), field="case")
-    return _Checked(title, data.starts_at, data.ends_at, deadline, capacity, location, online_url, description,
-                    case, accessibility, questions)
+    return _Checked(data.title.strip(), data.starts_at, data.ends_at, data.signup_deadline_at or data.starts_at,
+                    data.capacity, (data.location or "").strip(), (data.online_url or "").strip(),
+                    (data.description or "").strip(), case, (data.accessibility or "").strip(),
+                    [q.strip() for q in data.questions if q and q.strip()])
 
 
 @guarded(Permission.hold_workshops)
@@ -257,30 +275,52 @@ class SignupResult:
         return self.registration.status == RegistrationStatus.confirmed
 
 
-def _check_signup(data: SignupInput, workshop: Workshop) -> tuple[str, str, str, list[str]]:
+def _signup_email(raw: str | None) -> str | None:
+    """The address as stored (normalized, lower case), or None when it is not one."""
+    try:
+        email = validate_email((raw or "").strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        return None
+    return email if len(email) <= 254 else None
+
+
+def signup_errors(data: SignupInput, workshop: Workshop) -> list[DomainError]:
+    """Every rule a sign-up's fields break, the first per field, in the order of the form: a name
+    of at most NAME_MAX_LENGTH characters, an email address, a phone number that can be called,
+    consent to the use of the data, and answers of at most ANSWER_MAX_LENGTH characters.
+
+    The one statement of these rules: the sign-up form shows them all at once, ``sign_up``
+    refuses with the first.
+    """
+    errors: list[DomainError] = []
     name = " ".join((data.name or "").split())
     if not name:
-        raise DomainError(_("Enter your name."), field="name")
-    if len(name) > NAME_MAX_LENGTH:
-        raise DomainError(_("Keep your name under %(limit)d characters.", limit=NAME_MAX_LENGTH), field="name")
-    try:
-        email = validate_email((data.email or "").strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError as error:
-        raise DomainError(_("Enter an email address in the right format, like name@example.tw."),
-                          field="email") from error
-    if len(email) > 254:
-        raise DomainError(_("An email address can be at most 254 characters."), field="email")
-    phone = to_e164(data.phone)
-    if phone is None:
-        raise DomainError(_("Enter a phone number we can call, like 0912 345 678 or +886 2 2345 6789."),
-                          field="phone")
+        errors.append(DomainError(_("Enter your name."), field="name"))
+    elif len(name) > NAME_MAX_LENGTH:
+        errors.append(DomainError(_("Keep your name under %(limit)d characters.", limit=NAME_MAX_LENGTH),
+                                  field="name"))
+    if _signup_email(data.email) is None:
+        errors.append(DomainError(_("Enter an email address in the right format, like name@example.tw."),
+                                  field="email"))
+    if to_e164(data.phone) is None:
+        errors.append(DomainError(_("Enter a phone number we can call, like 0912 345 678 or +886 2 2345 6789."),
+                                  field="phone"))
     if not data.consent:
-        raise DomainError(_("To sign up, agree to the use of your data as described."), field="consent")
+        errors.append(DomainError(_("To sign up, agree to the use of your data as described."), field="consent"))
     answers = [(a or "").strip() for a in data.answers][:len(workshop.questions)]
-    if any(len(a) > ANSWER_MAX_LENGTH for a in answers):
-        raise DomainError(_("Keep each answer under %(limit)d characters.", limit=ANSWER_MAX_LENGTH),
-                          field="answers")
-    return name, email, phone, answers
+    for index, answer in enumerate(answers):
+        if len(answer) > ANSWER_MAX_LENGTH:
+            errors.append(DomainError(_("Keep each answer under %(limit)d characters.", limit=ANSWER_MAX_LENGTH),
+                                      field=f"answer_{index}"))
+    return errors
+
+
+def _check_signup(data: SignupInput, workshop: Workshop) -> tuple[str, str, str, list[str]]:
+    errors = signup_errors(data, workshop)
+    if errors:
+        raise errors[0]
+    answers = [(a or "").strip() for a in data.answers][:len(workshop.questions)]
+    return " ".join(data.name.split()), _signup_email(data.email), to_e164(data.phone), answers
 
 
 def _duplicate() -> Conflict:
@@ -341,12 +381,13 @@ def sign_up(session: Session, workshop: Workshop, data: SignupInput, *, user: Us
 
 def cancel_registration(session: Session, registration: Registration, *, actor: User | None = None,
                         now: datetime | None = None) -> list[Registration]:
-    """Cancel a sign-up (by its person through their link, or by the agency's staff).
+    """Cancel a sign-up (by its person through their link or, signed in, from their activity page;
+    or by the agency's staff).
 
     A freed seat goes to the first person on the waitlist, who is told. Returns those promoted.
     """
     workshop = seats.lock_workshop(session, registration.workshop_id)
-    if actor is not None and not permissions.can_manage(actor, workshop):
+    if actor is not None and not permissions.can_cancel_registration(actor, registration, workshop):
         raise PermissionDenied(_("Only the holding agency's staff can cancel someone else's registration."))
     now = now or utcnow()
     session.refresh(registration, ["status", "cancelled_at", "attended_at"])

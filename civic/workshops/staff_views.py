@@ -47,15 +47,6 @@ def load_own_workshop(workshop_id: int) -> Workshop:
     return workshop
 
 
-def _workshop_input(form: WorkshopForm) -> services.WorkshopInput:
-    return services.WorkshopInput(
-        title=form.title.data or "", starts_at=form.starts_at.data, ends_at=form.ends_at.data,
-        capacity=form.capacity.data, location=form.location.data or "", online_url=form.online_url.data or "",
-        description=form.description.data or "", case_slug=form.case.data or None,
-        signup_deadline_at=form.signup_deadline.data, accessibility=form.accessibility.data or "",
-        questions=form.question_lines())
-
-
 def _form_with_cases(form: WorkshopForm) -> WorkshopForm:
     locale = str(get_locale())
     cases = [c for c in case_queries.list_agency_cases(db.session, current_user.agency_id) if c.is_published]
@@ -80,7 +71,7 @@ def new():
     if not form.validate_on_submit():
         return render_template("workshops/form.html", form=form, workshop=None), form_status(form)
     with refusal(form, "title") as refused:
-        workshop = services.create_workshop(db.session, _workshop_input(form), actor=current_user)
+        workshop = services.create_workshop(db.session, form.workshop_input(), actor=current_user)
     if refused:
         return render_template("workshops/form.html", form=form, workshop=None), 422
     workshop_id = workshop.id
@@ -102,12 +93,13 @@ def edit(workshop_id: int):
         "ends_at": workshop.ends_at, "signup_deadline": workshop.signup_deadline_at,
         "capacity": workshop.capacity, "location": workshop.location, "online_url": workshop.online_url,
         "accessibility": workshop.accessibility, "questions": "\n".join(workshop.questions)})
+    form.existing = workshop
     _form_with_cases(form)
     if not form.validate_on_submit():
         return render_template("workshops/form.html", form=form, workshop=workshop), \
             form_status(form)
     with refusal(form, "title") as refused:
-        promoted = services.update_workshop(db.session, workshop, _workshop_input(form), actor=current_user)
+        promoted = services.update_workshop(db.session, workshop, form.workshop_input(), actor=current_user)
     if refused:
         return render_template("workshops/form.html", form=form, workshop=load_own_workshop(workshop_id)), 422
     db.session.commit()

@@ -106,7 +106,7 @@ def render_detail(workshop: Workshop, form: SignupForm | None = None, status: in
         prefill = {}
         if current_user.is_authenticated:
             prefill = {"name": current_user.display_name, "email": current_user.email}
-        form = signup_form(workshop.questions, formdata=None, **prefill)
+        form = signup_form(workshop, formdata=None, **prefill)
     return render_template("workshops/detail.html", workshop=workshop, form=form, now=utcnow(),
                            can_manage=permissions.can_manage(current_user, workshop),
                            retention_days=retention_days()), status
@@ -130,11 +130,10 @@ def sign_up(workshop_id: int):
     """Sign up: a seat when one is free, otherwise a place on the waitlist."""
     workshop = load_workshop(workshop_id)
     require(permissions.can_sign_up(current_user))
-    form = signup_form(workshop.questions)
+    form = signup_form(workshop)
     if not form.validate_on_submit():
         return render_detail(workshop, form, 422)
-    data = services.SignupInput(name=form.name.data, email=form.email.data, phone=form.phone.data,
-                                consent=bool(form.consent.data), answers=form.answers())
+    data = form.signup_input()
     user = current_user if current_user.is_authenticated else None
     with refusal(form, "name") as refused:
         result = services.sign_up(db.session, workshop, data, user=user, locale=str(get_locale()))
@@ -148,8 +147,9 @@ def sign_up(workshop_id: int):
     if result.is_confirmed:
         flash(_("You have a seat. We have sent you a confirmation mail."), "success")
     else:
+        # Waiting is not done: a neutral notice, not the green one.
         flash(_("The workshop is full. You are number %(place)d on the waitlist; we will mail you if a seat "
-                "comes free.", place=result.place), "success")
+                "comes free.", place=result.place), "info")
     return redirect(url_for("workshops.registration", token=token))
 
 

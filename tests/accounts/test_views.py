@@ -126,7 +126,7 @@ def test_register_form_errors_are_translated_and_change_nothing(app, client):
     page = response.get_data(as_text=True)
     assert "有問題需要修正" in page
     assert "請輸入格式正確的電子郵件地址" in page
-    assert "請輸入您的名稱" in page
+    assert "請輸入姓名" in page
     assert "密碼長度須為" in page
     assert "兩次輸入的密碼不一致" in page
     with app.app_context():
@@ -149,7 +149,7 @@ def test_oversized_input_is_refused_with_413(app, client):
 
 def test_overlong_fields_get_a_message(app, client):
     page = register(client, name="名" * 101).get_data(as_text=True)
-    assert "名稱最多 100 個字" in page
+    assert "姓名最多 100 個字" in page
 
 
 def test_a_form_without_csrf_token_is_refused_and_changes_nothing(app, client):

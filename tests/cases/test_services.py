@@ -199,4 +199,4 @@ def test_meetings_cannot_predate_the_platform(app, ctx, published_case, staff):
     with pytest.raises(DomainError) as error:
         parts.add_meeting(load(published_case), parts.MeetingInput(held_on=date(2019, 4, 30), title="籌備會"),
                           actor=user(staff))
-    assert error.value.field == "held_on" and "2019-05-01" in error.value.message
+    assert error.value.field == "held_on" and "民國108年5月1日" in error.value.message
