@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from civic.accounts.models import Company, Invitation, User
 from civic.agencies.models import Agency
 from civic.cases.models import Case, Sector
+from civic.commitments.models import Commitment
 from civic.core.text import parse_id
 from civic.feedback.models import Comment, Feedback
 from civic.pledges.models import Pledge, PledgeText
@@ -55,6 +56,11 @@ def _cases(session: Session, ids: Collection[str], locale: str) -> dict[str, str
 def _sectors(session: Session, ids: Collection[str], locale: str) -> dict[str, str]:
     return {sector.code: sector.name(locale)
             for sector in session.scalars(select(Sector).where(Sector.code.in_(ids)))}
+
+
+def _commitments(session: Session, ids: Collection[str], locale: str) -> dict[str, str]:
+    return {commitment.code: commitment.title(locale)
+            for commitment in session.scalars(select(Commitment).where(Commitment.code.in_(ids)))}
 
 
 def _companies(session: Session, ids: Collection[str], locale: str) -> dict[str, str]:
@@ -132,6 +138,7 @@ NAMERS: dict[str, Namer] = {
     "agency": _agencies,
     "case": _cases,
     "comment": _comments,
+    "commitment": _commitments,
     "company": _companies,
     "feedback": _feedback,
     "invitation": _invitations,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from civic.accounts.models import User
 from civic.admin import queries
 from civic.cases.labels import REVISION_ACTIONS
+from civic.commitments.labels import MEASURES
 from civic.core.audit import AuditEntry
 from civic.core.time import isoformat
 from civic.feedback.labels import EVENTS as FEEDBACK_EVENTS
@@ -206,6 +207,7 @@ DETAIL_VALUES: dict[str, Mapping[str, Any]] = {
                 "locked": _l("Account locked"), "suspended": _l("Account suspended"),
                 "unverified": _l("Email address not confirmed"), "wrong_code": _l("Wrong code"),
                 "wrong_confirmation": _l("Wrong password or code")},
+    "measure": MEASURES,
     "second_step": {"totp": _l("Code from the authenticator app"), "recovery_code": _l("Recovery code")},
     "new": _ROLES,
     "old": _ROLES,

@@ -96,11 +96,13 @@ def _shorten(text: str, size: int = 200) -> str:
 def _history_entry(case: Case, change: changes.Change) -> Entry:
     """One change of the record: what changed, before and after, and why."""
     url = url_for("cases.change", slug=case.slug, seq=change.entry.seq, _external=True)
-    lines = [f"{field.label}: {_shorten(field.before or '—')} → {_shorten(field.after or '—')}"
+    lines = [_("%(key)s: %(value)s", key=field.label,
+               value=f"{_shorten(field.before or '—')} → {_shorten(field.after or '—')}")
              for field in change.fields]
     if change.entry.reason:
         lines.insert(0, _("Reason: %(reason)s", reason=_shorten(change.entry.reason, 1000)))
-    title = change.title if not change.part_name else f"{change.title}: {_shorten(change.part_name, 100)}"
+    title = change.title if not change.part_name else _("%(key)s: %(value)s", key=change.title,
+                                                         value=_shorten(change.part_name, 100))
     return Entry(id=url, title=_("%(case)s: %(change)s", case=case.title(_locale()), change=title),
                  updated=change.entry.at, link=url, summary="\n".join(lines))
 

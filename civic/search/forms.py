@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
-from wtforms import Form, SelectChoice, SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from civic.cases import labels
-from civic.web.forms import DayField, strip
+from civic.web.forms import DayField, PlainForm, strip
 
 
-class SearchForm(Form):
+class SearchForm(PlainForm):
     q = StringField(_l("Search for"), widget=GovTextInput(), filters=[strip],
                     description=_l("Two characters are enough, like 捷運 or 水庫; several words must all match."),
                     validators=[Optional(), Length(max=200, message=_l("At most 200 characters."))])
@@ -24,5 +24,5 @@ class SearchForm(Form):
     procurement_kind = SelectField(
         _l("Procurement kind"), widget=GovSelect(), validators=[Optional()],
         choices=[SelectChoice("", "")] + [SelectChoice(code, text) for code, text in labels.PROCUREMENT_KINDS.items()])
-    since = DayField(_l("From (YYYY-MM-DD)"), validators=[Optional()])
-    until = DayField(_l("Until (YYYY-MM-DD)"), validators=[Optional()])
+    since = DayField(_l("From"), validators=[Optional()])
+    until = DayField(_l("Until"), validators=[Optional()])

@@ -12,8 +12,9 @@ from datetime import date
 
 from flask import flash
 from flask_babel import lazy_gettext as _l
+from flask_wtf.i18n import translations as wtforms_translations
 from govuk_frontend_wtf.wtforms_widgets import GovTextInput
-from wtforms import StringField
+from wtforms import Form, StringField
 
 from civic.core.errors import DomainError
 from civic.extensions import db
@@ -25,6 +26,16 @@ FULL_WIDTH = str.maketrans("０１２３４５６７８９，．：－", "012345
 # Control characters other than tab and line breaks: nothing a person types means them, PostgreSQL
 # refuses NUL in text, and XML (feeds) refuses the rest.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class PlainForm(Form):
+    """A form read from the query string (filters, search) or nested in another: no CSRF token, and
+    WTForms' own messages ("Not a valid choice.") in the page's language, as in every ``FlaskForm``.
+    """
+
+    class Meta:
+        def get_translations(self, form):
+            return wtforms_translations
 
 
 def strip(value):
@@ -96,6 +107,19 @@ def attach_error(form, error: DomainError, default_field: str) -> None:
     """Add ``error``'s message to the field it names (or ``default_field``) of ``form``."""
     field = getattr(form, error.field or default_field, None) or getattr(form, default_field)
     field.errors = [*field.errors, error.message]
+
+
+def attach_rule_errors(form, errors: list[DomainError], default_field: str) -> bool:
+    """Put each of a rule's ``errors`` beside its field of ``form`` (or ``default_field``), unless
+    that field already shows one of its own; so one submission shows every problem, and a bad
+    shape is not explained twice. Returns whether the form is still valid."""
+    valid = True
+    for error in errors:
+        field = getattr(form, error.field or default_field, None) or getattr(form, default_field)
+        if not field.errors:
+            field.errors = [*field.errors, error.message]
+            valid = False
+    return valid
 
 
 def form_status(form) -> int:

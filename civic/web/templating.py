@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from flask import Flask, get_flashed_messages
@@ -72,6 +73,57 @@ def time_tag(value: datetime | str | None, with_time: bool = False) -> Markup:
     )
 
 
+ZH_TAG = html_lang(ZH)
+
+
+def zh_lang() -> Markup:
+    """` lang="zh-Hant"` on an element whose content is written only in Chinese (a meeting's minutes,
+    a risk, an answer) when the page is in English, so screen readers read it with a Chinese voice;
+    nothing on a Chinese page."""
+    return Markup("") if current_locale() == ZH else Markup(' lang="{}"').format(ZH_TAG)
+
+
+def zh_text(value: object) -> Markup:
+    """Chinese-only text inline: wrapped in ``<span lang="zh-Hant">`` on an English page."""
+    if value is None or value == "":
+        return Markup("")
+    if current_locale() == ZH:
+        return escape(value)
+    return Markup('<span lang="{}">{}</span>').format(ZH_TAG, value)
+
+
+def zh_unless(value: object, english: object) -> Markup:
+    """A name or title that has an English version and falls back to Chinese (``agency.name(locale)``
+    with ``agency.name_en``): marked as ``|zh`` marks it only when ``english`` is empty, that is
+    when the Chinese is what an English page shows."""
+    return escape(value) if english else zh_text(value)
+
+
+# A run of Chinese: Han characters and CJK or full-width punctuation, with digits and spaces inside it.
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+ZH_RUN = re.compile(rf"[{_CJK}](?:[{_CJK}0-9 ]*[{_CJK}])?")
+# A run of English: two words or more, parted by spaces (a lone code or abbreviation is at home in
+# Chinese text); never part of an address (name@agency.gov.tw, a path) or of an escaped &amp;.
+EN_RUN = re.compile(r"(?<![&#@/.\w-])[A-Za-z][A-Za-z0-9'’-]*(?:[,;:!?().\"]*\s+[(\"]*[A-Za-z0-9][A-Za-z0-9'’-]*)+"
+                    r"(?![@/\w-]|\.\w)")
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def language_runs(value: object) -> Markup:
+    """Text that runs one language into the other (a search snippet, a line of the audit trail):
+    each run in the language the page is not in is wrapped in ``<span lang>``, runs of Chinese on
+    an English page and runs of English words on a Chinese one. Markup already in ``value``
+    (``<mark>``) is kept; a run is cut where a tag stands."""
+    html = escape(value)
+    chinese_page = current_locale() == ZH
+    run = EN_RUN if chinese_page else ZH_RUN
+    span = Markup('<span lang="{}">').format("en" if chinese_page else ZH_TAG)
+    parts = _TAG.split(html)
+    marked = "".join(part if index % 2 else run.sub(lambda found: f"{span}{found.group()}</span>", part)
+                     for index, part in enumerate(parts))
+    return Markup(marked)  # noqa: S704 - escaped above; only spans added between its tags
+
+
 def context() -> dict[str, object]:
     locale = current_locale()
     other = EN if locale == ZH else ZH
@@ -91,6 +143,10 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_day, "day")
+    app.add_template_filter(zh_text, "zh")
+    app.add_template_filter(zh_unless, "zh_unless")
+    app.add_template_filter(language_runs, "language_runs")
+    app.add_template_global(zh_lang)
     app.add_template_global(time_tag)
     app.add_template_global(pagination_params)
     app.add_template_global(role_label)

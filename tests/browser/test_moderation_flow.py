@@ -42,7 +42,7 @@ def test_a_moderator_shows_a_hidden_comment_again_on_a_phone(demo, phone_page: P
     sign_in_as(page, "moderator@demo.civic.tw")
 
     page.goto("/moderation/")
-    page.get_by_role("link", name=re.compile(r"已隱藏的留言 \(\d+\)")).click()
+    page.get_by_role("link", name=re.compile(r"已隱藏的留言（\d+）")).click()
     expect(page.get_by_role("heading", level=1, name="已隱藏的留言")).to_be_visible()
     entry = page.locator("section.civic-comment", has_text=WORDS)
     expect(entry.get_by_text("離題")).to_be_visible()

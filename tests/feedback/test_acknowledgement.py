@@ -233,7 +233,7 @@ def test_a_calendar_change_moves_the_acknowledgement_deadline_of_waiting_items(a
         assert moved[item_of(waiting).id]["acknowledge_new"].startswith("2026-03-05T15:59:59")
         assert "acknowledge_new" not in moved[item_of(taken_up).id]
     page = text_of(app.test_client().get(f"/feedback/{waiting}"))
-    assert "受理期限: 民國115年3月4日 23:59 → 民國115年3月5日 23:59" in page
+    assert "受理期限： 民國115年3月4日 23:59 → 民國115年3月5日 23:59" in page
 
 
 def test_the_api_carries_both_clocks(app, citizen, staff, published_case):
@@ -277,7 +277,7 @@ def test_the_public_page_shows_both_clocks(app, citizen, staff, published_case, 
         login(client, staff)
         assert _acknowledge(client, number).status_code == 302
         done = text_of(app.test_client().get(f"/feedback/{number}?lang={lang}"))
-    assert ("機關已受理 : 逾期" if lang == "zh" else "Acknowledged by the agency : late") in done
+    assert ("機關已受理：逾期" if lang == "zh" else "Acknowledged by the agency: late") in done
     assert ("受理時間 民國115年2月25日 09:00 · 逾期" if lang == "zh" else " · late") in done
     assert ("尚未受理" if lang == "zh" else "Not acknowledged yet") not in done
 

@@ -207,7 +207,7 @@ def test_the_queue_and_the_list_lead_to_restore(app, hidden, moderator, publishe
     mod = app.test_client()
     login(mod, moderator)
     queue = page_of(mod.get("/moderation/"))
-    assert "/moderation/hidden" in queue and "已隱藏的留言 (1)" in queue
+    assert "/moderation/hidden" in queue and "已隱藏的留言（1）" in queue
     listing = page_of(mod.get("/moderation/hidden"))
     assert "1 則已隱藏的留言" in listing and "你們這群人根本不懂工程！" in listing
     assert "隱藏者" in listing and "moderator" in listing and "謾罵或騷擾" in listing and "民國" in listing
