@@ -58,6 +58,12 @@ def plain_text(source: str) -> str:
     return " ".join(unescape(_text_only.clean(html)).split())
 
 
+def excerpt(source: str, length: int = 80) -> str:
+    """The first ``length`` characters a reader sees of ``source`` as plain text, cut with "…"."""
+    text = plain_text(source)
+    return text if len(text) <= length else text[:length - 1].rstrip() + "…"
+
+
 # Ids are 32-bit integer columns on PostgreSQL.
 LARGEST_ID = 2**31 - 1
 

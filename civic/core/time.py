@@ -37,6 +37,11 @@ def start_of_taipei_day(day: date) -> datetime:
     return from_taipei_local(datetime.combine(day, datetime.min.time()))
 
 
+def days_between(earlier: datetime, later: datetime) -> int:
+    """Calendar days from ``earlier`` to ``later`` on Taipei dates: 0 on the same Taipei day."""
+    return (to_taipei(later).date() - to_taipei(earlier).date()).days
+
+
 def roc_year(year: int) -> str:
     """A western year as the 民國 year people read in Chinese: 2026 is 民國115年.
 

@@ -14,7 +14,7 @@ from civic.agencies.models import Agency
 from civic.agencies.queries import get_agencies_by_codes
 from civic.cases.models import Case
 from civic.core.audit import AuditEntry
-from civic.core.pagination import Page
+from civic.core.pagination import Page, paginate
 from civic.feedback.models import (
     OPEN_STATUSES,
     Comment,
@@ -81,6 +81,12 @@ def get_thread(session: Session, case: Case, *, page: int) -> Thread:
                   restorations=get_restorations(session, shown))
 
 
+def count_comments(session: Session, case_id: int) -> int:
+    """How many top-level comments a case has (the number its thread shows); one query."""
+    return session.scalar(select(func.count(Comment.id)).where(
+        Comment.case_id == case_id, Comment.parent_id.is_(None))) or 0
+
+
 def _item_options(statement: Select) -> Select:
     return statement.options(
         selectinload(Feedback.comment).selectinload(Comment.author),
@@ -140,6 +146,60 @@ def list_inbox(session: Session, agency_id: int, filters: InboxFilters, *, page:
     return Page(list(rows), page, INBOX_PAGE_SIZE, total)
 
 
+# A person's own activity (the account's activity page).
+
+
+def list_comments_by_author(session: Session, user_id: int, *, page: int, per_page: int) -> Page[Comment]:
+    """A person's own comments, newest first, each with its case and (a top-level one) its item.
+
+    Deleted comments are left out; hidden ones stay, so their author sees that a moderator hid
+    them. Three queries whatever the number of comments.
+    """
+    mine = (Comment.author_id == user_id) & Comment.deleted_at.is_(None)
+    total = session.scalar(select(func.count(Comment.id)).where(mine)) or 0
+    if not total:
+        return Page([], page, per_page, 0)
+    rows = session.scalars(
+        select(Comment).where(mine)
+        .options(selectinload(Comment.case), selectinload(Comment.feedback))
+        .order_by(Comment.created_at.desc(), Comment.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Page(list(rows), page, per_page, total)
+
+
+@dataclass(frozen=True)
+class Followed:
+    """One thing a person follows: a case or an agency, with the subscription to end."""
+
+    subscription: Subscription
+    case: Case | None
+    agency: Agency | None
+
+
+def list_followed(session: Session, user_id: int, *, page: int, per_page: int) -> Page[Followed]:
+    """The cases and agencies a person follows, most recently followed first; two queries."""
+    mine = Subscription.user_id == user_id
+    total = session.scalar(select(func.count(Subscription.id)).where(mine)) or 0
+    if not total:
+        return Page([], page, per_page, 0)
+    rows = session.execute(
+        select(Subscription, Case, Agency).where(mine)
+        .outerjoin(Case, Case.id == Subscription.case_id)
+        .outerjoin(Agency, Agency.id == Subscription.agency_id)
+        .order_by(Subscription.created_at.desc(), Subscription.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Page([Followed(subscription, case_row, agency) for subscription, case_row, agency in rows],
+                page, per_page, total)
+
+
+def get_own_subscription(session: Session, user_id: int, subscription_id: int) -> Subscription | None:
+    """The subscription if it is ``user_id``'s own; None for anyone else's or a missing one."""
+    return session.scalar(select(Subscription).where(Subscription.id == subscription_id,
+                                                     Subscription.user_id == user_id))
+
+
 def list_items_past_deadline(session: Session, now: datetime) -> list[Feedback]:
     """Open items whose deadline has passed and that still need a reminder or an escalation."""
     return list(session.scalars(
@@ -174,14 +234,11 @@ def count_open_reports(session: Session) -> int:
 def list_hidden_comments(session: Session, *, page: int) -> Page[Comment]:
     """Comments hidden by a moderator, the most recently hidden first, with who hid them."""
     hidden = Comment.hidden_at.is_not(None)
-    total = session.scalar(select(func.count(Comment.id)).where(hidden)) or 0
-    rows = session.scalars(
-        select(Comment).where(hidden)
-        .options(selectinload(Comment.author), selectinload(Comment.case), selectinload(Comment.hidden_by))
-        .order_by(Comment.hidden_at.desc(), Comment.id.desc())
-        .limit(HIDDEN_PAGE_SIZE).offset((page - 1) * HIDDEN_PAGE_SIZE)
-    ).all()
-    return Page(list(rows), page, HIDDEN_PAGE_SIZE, total)
+    return paginate(session, select(Comment).where(hidden)
+                    .options(selectinload(Comment.author), selectinload(Comment.case),
+                             selectinload(Comment.hidden_by))
+                    .order_by(Comment.hidden_at.desc(), Comment.id.desc()),
+                    page=page, per_page=HIDDEN_PAGE_SIZE)
 
 
 def count_hidden_comments(session: Session) -> int:

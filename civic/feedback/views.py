@@ -5,14 +5,19 @@ feedback item, following cases and agencies, unsubscribing. Posting is on the ca
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup
 
 from civic.agencies.queries import get_agency_by_code
 from civic.cases import queries as case_queries
 from civic.cases.models import Case
-from civic.core.time import utcnow
+from civic.core.text import excerpt
+from civic.core.time import days_between, isoformat, utcnow
 from civic.extensions import db, limiter
 from civic.feedback import follow_ups, labels, moderation, permissions, queries, services
 from civic.feedback.forms import EditCommentForm, EmptyForm, FollowUpForm, ReportForm
@@ -28,6 +33,21 @@ bp = Blueprint("feedback", __name__)
 @bp.app_template_global()
 def feedback_label(table: str, code: str | None) -> str:
     return labels.label(getattr(labels, table), code)
+
+
+@bp.app_template_filter("excerpt")
+def excerpt_filter(source: str | None, length: int = 80) -> str:
+    """The start of a comment as plain text, for lists (the staff inbox, one's own activity)."""
+    return excerpt(source or "", length)
+
+
+@bp.app_template_global()
+def feedback_age(since: datetime, now: datetime) -> Markup:
+    """How long ago ``since`` was, in Taipei calendar days ("Today", "3 days ago"), as a
+    ``<time>`` carrying the exact moment."""
+    days = days_between(since, now)
+    words = _("Today") if days <= 0 else ngettext("%(num)d day ago", "%(num)d days ago", days)
+    return Markup('<time datetime="{}">{}</time>').format(isoformat(since), words)
 
 
 def _own_comment(comment_id: int) -> Comment:
