@@ -48,6 +48,9 @@ class Config:
     }
     # Public address of the site, used for links in mail sent outside a web request.
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # The address people write to about an accessibility problem, named on /accessibility; empty:
+    # the page asks them to use the integrity authority's own contact details.
+    ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "")
 
     # Mail delivery (Flask-Mail). With no MAIL_SERVER in development, mail is printed to
     # the console by the `mail send` worker instead of being sent.

@@ -156,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
     from civic.feedback.views import bp as feedback_bp
     from civic.pledges.views import bp as pledges_bp
     from civic.search.views import bp as search_bp
+    from civic.site.activity import bp as activity_bp
     from civic.site.agencies import bp as agencies_bp
     from civic.site.case_page import bp as case_page_bp
     from civic.site.views import bp as site_bp
@@ -165,7 +166,8 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (site_bp, accounts_bp, two_factor_bp, cases_bp, case_page_bp, cases_manage_bp, agencies_bp,
                       admin_bp, feedback_bp, feedback_staff_bp, moderation_bp, admin_agencies_bp, admin_people_bp,
                       admin_trail_bp, admin_sectors_bp, admin_calendar_bp, pledges_bp, admin_pledges_bp, search_bp,
-                      api_bp, feeds_bp, workshops_bp, workshops_staff_bp, commitments_bp, admin_commitments_bp):
+                      api_bp, feeds_bp, workshops_bp, workshops_staff_bp, commitments_bp, admin_commitments_bp,
+                      activity_bp):
         app.register_blueprint(blueprint)
 
 

@@ -28,6 +28,9 @@ COMPANY_REPRESENTATIVES = "company representatives"
 ACCESS = {
     "site.home": PUBLIC,
     "site.healthz": PUBLIC,
+    "site.status": PUBLIC,
+    "site.accessibility": PUBLIC,
+    "site.favicon": PUBLIC,
     "accounts.register": PUBLIC,
     "accounts.verify": PUBLIC,
     "accounts.resend_verification": PUBLIC,
@@ -42,6 +45,10 @@ ACCESS = {
     "accounts.browser_sessions": SIGNED_IN,
     "accounts.end_browser_session": SIGNED_IN,  # own sessions only: tests/accounts/test_sessions_page.py
     "accounts.delete_account": SIGNED_IN,
+    "activity.index": SIGNED_IN,  # one's own rows only: tests/site/test_activity.py
+    "activity.section": SIGNED_IN,
+    "activity.unfollow": SIGNED_IN,  # own subscriptions only; another's answers 404
+    "activity.cancel_registration": SIGNED_IN,  # own sign-ups only; another's answers 404
     "two_factor.login_code": PUBLIC,  # only after a right password: tests/accounts/test_two_factor.py
     "two_factor.setup": SIGNED_IN,
     "two_factor.enrol": SIGNED_IN,
@@ -157,11 +164,13 @@ ACCESS = {
     "moderation.suspend": MODERATORS,
 }
 
-SIGNED_IN_GETS = ["/account", "/account/sessions", "/account/two-factor"]
+SIGNED_IN_GETS = ["/account", "/account/sessions", "/account/two-factor", "/account/activity",
+                  "/account/activity/comments"]
 SIGNED_IN_POSTS = ["/account", "/account/password", "/account/sessions/end-others",
                    "/account/sessions/1/end", "/account/delete", "/account/two-factor",
                    "/account/two-factor/recovery-codes", "/account/two-factor/replace",
-                   "/account/two-factor/off", "/account/confirm"]
+                   "/account/two-factor/off", "/account/confirm",
+                   "/account/activity/following/1/unfollow", "/account/activity/workshops/1/cancel"]
 ROLES = ["citizen", "supplier", "staff", "other_agency_staff", "moderator", "admin"]
 
 

@@ -19,6 +19,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
@@ -236,6 +237,29 @@ def is_due(where: Path, *, debounce: float, now: float | None = None) -> bool:
     except FileNotFoundError:
         return False
     return (time.time() if now is None else now) - changed_at >= debounce
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """When the files in a folder were last built (None: not all of them yet) and when the data
+    changed after that (None: no change waits for a build)."""
+
+    built_at: datetime | None
+    changed_at: datetime | None
+
+
+def freshness(where: Path) -> Freshness:
+    """How fresh the files in ``where`` are, from their times and the stamp a change touches."""
+
+    def modified(path: Path) -> datetime | None:
+        try:
+            return datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        except FileNotFoundError:
+            return None
+
+    built = [modified(where / name) for file in FILES for name in (file, f"{file}.gz")]
+    changed = [stamp for stamp in (modified(where / STALE), modified(where / BUILDING)) if stamp]
+    return Freshness(None if None in built else min(built), max(changed) if changed else None)
 
 
 def _lock_is_free(where: Path) -> bool:

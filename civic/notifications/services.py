@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -35,6 +36,12 @@ def count_by_status(session: Session) -> dict[str, int]:
             select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(OutboxMessage.status)):
         counts[OutboxStatus(status)] = count
     return {str(status): count for status, count in counts.items()}
+
+
+def oldest_waiting(session: Session) -> datetime | None:
+    """When the oldest message still waiting to be sent (pending or being sent) was written."""
+    return session.scalar(select(func.min(OutboxMessage.created_at))
+                          .where(OutboxMessage.status.in_([OutboxStatus.pending, OutboxStatus.sending])))
 
 
 def list_failed(session: Session, limit: int = 100) -> list[OutboxMessage]:

@@ -24,7 +24,7 @@ from civic.feedback import periods
 from civic.feedback import queries as feedback_queries
 from civic.feedback.figures import AgencyFigures
 from civic.feedback.periods import BadPeriod, Period
-from civic.site.charts import monthly_chart
+from civic.site.charts import NARROW_WIDTH, monthly_chart, narrow_height
 from civic.web import page_cache
 from civic.web.access import public
 from civic.web.downloads import csv_response
@@ -46,6 +46,12 @@ def month_label(key: str) -> str:
     """``YYYY-MM`` as people read a month: 民國 year in Chinese (the chart uses the same)."""
     year, month = key.split("-")
     return format_month(int(year), int(month), _locale())
+
+
+@bp.app_template_global("narrow_chart_size")
+def narrow_chart_size(months: int) -> tuple[int, int]:
+    """The width and height of the chart drawn for a phone, for its ``<source>``."""
+    return NARROW_WIDTH, narrow_height(months)
 
 
 @bp.app_template_filter("period_label")
@@ -200,12 +206,16 @@ def _following(agency: Agency) -> bool:
 @public
 @page_cache.public(tags=lambda args: (f"agency:{args['code']}", "agencies"))
 def chart(code: str):
-    """Items received, and of those answered, per month of a period, as an SVG image."""
+    """Items received, and of those answered, per month of a period, as an SVG image;
+    ``layout=narrow`` draws it for a phone's width."""
     agency = _agency(code)
     period = _period_or_400()
+    layout = request.args.get("layout")
+    if layout not in (None, "narrow"):
+        abort(Response("layout is narrow or absent", status=400, mimetype="text/plain"))
     figures = feedback_figures.agency_figures_in_detail(db.session, agency.id, utcnow(), period=period)
     svg = monthly_chart(figures, _("Public feedback to %(agency)s by month", agency=agency.name(_locale())),
-                        [month_label(month.month) for month in figures.months])
+                        [month_label(month.month) for month in figures.months], narrow=layout == "narrow")
     response = Response(svg, mimetype="image/svg+xml")
     # The SVG carries its own styles; it runs no script and loads nothing.
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"

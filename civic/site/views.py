@@ -1,20 +1,22 @@
-"""The home page and the health check."""
+"""The home page, the health check and the service status, the accessibility statement, the icon."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
-from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
+from flask import Blueprint, current_app, jsonify, make_response, render_template, send_from_directory
 
 from civic.cases import queries as case_queries
 from civic.core.time import utcnow
-from civic.extensions import db, limiter
+from civic.extensions import db
 from civic.feedback import figures as feedback_figures
 from civic.feedback import queries as feedback_queries
+from civic.site import health
 from civic.web import page_cache
 from civic.web.access import public
 
 bp = Blueprint("site", __name__)
+
+# A week: the icon changes seldom, and a stale one harms nobody.
+FAVICON_MAX_AGE = 7 * 24 * 3600
 
 
 @bp.get("/")
@@ -39,22 +41,41 @@ def healthz():
     Redis is not needed to serve: without it the rate limits count per process and the shared
     page copies are skipped. The answer says so ("degraded") for monitoring.
     """
-    try:
-        db.session.execute(text("SELECT 1"))
-    except DBAPIError:
-        db.session.rollback()
-        response = jsonify({"status": "unavailable", "database": "unreachable"})
+    checked = health.check(db.session)
+    if not checked.database:
+        response = jsonify({"status": str(checked.serving), "database": "unreachable"})
         response.status_code = 503
         response.headers["Retry-After"] = "30"
         return response
-    parts = {"rate_limits": "ok" if _limiter_reachable() else "degraded",
-             "page_cache": "ok" if page_cache.reachable() else "degraded"}
-    status = "ok" if all(state == "ok" for state in parts.values()) else "degraded"
-    return jsonify({"status": status, "database": "ok", **parts})
+    return jsonify({"status": str(checked.serving), "database": "ok",
+                    "rate_limits": "ok" if checked.rate_limits else "degraded",
+                    "page_cache": "ok" if checked.page_cache else "degraded"})
 
 
-def _limiter_reachable() -> bool:
-    try:
-        return bool(limiter.storage.check())
-    except Exception:  # any failure of the store means it is not there
-        return False
+@bp.get("/status")
+@public
+def status():
+    """The same checks as /healthz, and the mail outbox and the bulk files, in words for people."""
+    checked = health.check(db.session, in_full=True)
+    response = make_response(render_template("site/status.html", health=checked),
+                             503 if not checked.database else 200)
+    # Always the state of now: never a stored copy.
+    response.headers["Cache-Control"] = "no-cache"
+    if not checked.database:
+        response.headers["Retry-After"] = "30"
+    return response
+
+
+@bp.get("/accessibility")
+@public
+def accessibility():
+    """The accessibility statement: what the site aims for, how it is checked, its known limits."""
+    return render_template("site/accessibility.html")
+
+
+@bp.get("/favicon.ico")
+@public
+def favicon():
+    """The site's icon where browsers and feed readers look for it without reading a page."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=FAVICON_MAX_AGE)

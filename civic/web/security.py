@@ -22,9 +22,13 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# Files that are the same for everyone, signed in or not, and keep their own caching headers.
+SAME_FOR_EVERYONE = ("static", "site.favicon")
+
+
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
-    if request.endpoint != "static" and _signed_in():
+    if request.endpoint not in SAME_FOR_EVERYONE and _signed_in():
         # Pages of a signed-in person (their account, an inbox, attendee lists) must not be kept
         # by the browser or any cache between it and us.
         headers["Cache-Control"] = "no-store"

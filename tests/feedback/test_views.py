@@ -267,6 +267,29 @@ def test_agency_figures_have_a_chart_a_table_and_csv(app, staff, item):
     assert "收到意見" in page_of(client.get("/agencies"))
 
 
+def test_on_a_phone_the_chart_is_drawn_narrow_with_text_of_12_px_or_more_and_months_as_the_table(
+        app, staff, item):
+    client = app.test_client()
+    page = page_of(client.get(f"/agencies/{staff.agency_code}"))
+    narrow_url = f"/agencies/{staff.agency_code}/chart.svg?layout=narrow"
+    assert re.search(r'<source media="screen and \(max-width: [\d.]+em\)" srcset="' + re.escape(narrow_url)
+                     + r'" width="360" height="\d+">', page)
+    wide = client.get(f"/agencies/{staff.agency_code}/chart.svg").get_data(as_text=True)
+    narrow = client.get(narrow_url).get_data(as_text=True)
+    assert re.search(r'<svg[^>]*\sviewBox="0 0 360 \d+"', narrow)
+    # Drawn at the width a 390 px phone shows it, so each size written is the size seen.
+    assert min(float(size) for size in re.findall(r"font-size:\s*([\d.]+)px", narrow)) >= 12
+    months = re.findall(r"<td[^>]*>(民國\d+年\d+月)</td>|<th[^>]*>(民國\d+年\d+月)</th>", page)
+    table_months = [cell for pair in months for cell in pair if cell]
+    assert table_months
+    for svg in (wide, narrow):
+        labels = re.findall(r'<text[^>]*>(民國\d+年\d+月)</text>', svg)
+        assert sorted(set(labels)) == sorted(set(table_months)), svg
+    english = client.get(narrow_url + "&lang=en").get_data(as_text=True)
+    assert re.search(r">[A-Z][a-z]{2} \d{4}</text>", english) and "民國" not in english
+    assert client.get(f"/agencies/{staff.agency_code}/chart.svg?layout=tiny").status_code == 400
+
+
 def test_the_thread_runs_a_fixed_number_of_queries(app, citizen, other_citizen, published_case, count_queries):
     client = app.test_client()
     first, _ = post(app, citizen, published_case, "第一則")
