@@ -9,24 +9,26 @@ from civic.notifications.reasons import MailReason
 from civic.notifications.services import enqueue
 
 
+def _to_owner(session: Session, event: str, user: User, **context) -> None:
+    """Write mail about the account to its owner, in their language, greeting them by name."""
+    enqueue(session, event, to=user.email, locale=user.locale, context={"name": user.display_name, **context},
+            because=MailReason.account)
+
+
 def verification(session: Session, user: User, token: str) -> None:
-    enqueue(session, "accounts.registered", to=user.email, locale=user.locale,
-            context={"name": user.display_name, "token": token}, because=MailReason.account)
+    _to_owner(session, "accounts.registered", user, token=token)
 
 
 def already_registered(session: Session, user: User) -> None:
-    enqueue(session, "accounts.already_registered", to=user.email, locale=user.locale,
-            context={"name": user.display_name}, because=MailReason.account)
+    _to_owner(session, "accounts.already_registered", user)
 
 
 def password_reset(session: Session, user: User, token: str) -> None:
-    enqueue(session, "accounts.reset_requested", to=user.email, locale=user.locale,
-            context={"name": user.display_name, "token": token}, because=MailReason.account)
+    _to_owner(session, "accounts.reset_requested", user, token=token)
 
 
 def password_changed(session: Session, user: User) -> None:
-    enqueue(session, "accounts.password_changed", to=user.email, locale=user.locale,
-            context={"name": user.display_name}, because=MailReason.account)
+    _to_owner(session, "accounts.password_changed", user)
 
 
 def invitation(session: Session, invitation, token: str) -> None:
@@ -39,20 +41,15 @@ def invitation(session: Session, invitation, token: str) -> None:
 
 
 def claim_confirmed(session: Session, user: User, claim: CompanyRepresentative) -> None:
-    enqueue(session, "accounts.claim_confirmed", to=user.email, locale=user.locale,
-            context={"name": user.display_name, "ubn": claim.company.ubn, "company": claim.company.name},
-            because=MailReason.account)
+    _to_owner(session, "accounts.claim_confirmed", user, ubn=claim.company.ubn, company=claim.company.name)
 
 
 def claim_rejected(session: Session, user: User, claim: CompanyRepresentative) -> None:
-    enqueue(session, "accounts.claim_rejected", to=user.email, locale=user.locale,
-            context={"name": user.display_name, "ubn": claim.company.ubn, "company": claim.claimed_name,
-                     "reason": claim.rejection_reason},
-            because=MailReason.account)
+    _to_owner(session, "accounts.claim_rejected", user, ubn=claim.company.ubn, company=claim.claimed_name,
+              reason=claim.rejection_reason)
 
 
 def two_factor_changed(session: Session, user: User, *, change: str) -> None:
     """Tell the owner their second step of sign-in changed: ``enrolled``, ``recovery_codes``,
     ``disabled`` or ``reset`` (by an administrator)."""
-    enqueue(session, "accounts.two_factor_changed", to=user.email, locale=user.locale,
-            context={"name": user.display_name, "change": change}, because=MailReason.account)
+    _to_owner(session, "accounts.two_factor_changed", user, change=change)

@@ -6,16 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import segno
-from flask import (
-    Blueprint,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -191,11 +182,10 @@ def turn_off():
     """Turn the second step off, where the role allows it."""
     with refusal() as refused:
         two_factor.turn_off(db.session, current_user._get_current_object(), origin=request_origin())
-    if refused:
-        return redirect(url_for("two_factor.setup"))
-    db.session.commit()
-    flash(_("The second step of sign-in is off: your password alone signs you in."), "success")
-    return redirect(url_for("accounts.profile"))
+    if not refused:
+        db.session.commit()
+        flash(_("The second step of sign-in is off: your password alone signs you in."), "success")
+    return redirect(url_for("two_factor.setup" if refused else "accounts.profile"))
 
 
 @bp.post("/account/confirm")

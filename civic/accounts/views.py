@@ -267,12 +267,9 @@ def end_browser_session(session_id: int):
         abort(404)
     if was_current:
         sign_out(None)
-        db.session.commit()
-        flash(_("You are signed out."), "success")
-        return redirect(url_for("accounts.login"))
     db.session.commit()
-    flash(_("That browser is signed out."), "success")
-    return redirect(url_for("accounts.browser_sessions"))
+    flash(_("You are signed out.") if was_current else _("That browser is signed out."), "success")
+    return redirect(url_for("accounts.login" if was_current else "accounts.browser_sessions"))
 
 
 @bp.post("/account/delete")

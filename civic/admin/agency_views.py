@@ -14,17 +14,11 @@ from civic.agencies.queries import get_agency_by_code, list_active_agencies, lis
 from civic.agencies.services import delete_agency, save_agency, set_active
 from civic.core.permissions import Permission
 from civic.extensions import db
-from civic.web.access import permission_required
-from civic.web.forms import form_status, refusal
+from civic.web.access import permission_required, walled
+from civic.web.forms import form_status, post_form, refusal
 from civic.web.paging import requested_page
 
-bp = Blueprint("admin_agencies", __name__, url_prefix="/admin/agencies")
-
-
-@bp.before_request
-@permission_required(Permission.manage_agencies)
-def wall() -> None:
-    """Administrators only."""
+bp = walled(Blueprint("admin_agencies", __name__, url_prefix="/admin/agencies"), Permission.manage_agencies)
 
 
 @bp.get("")
@@ -62,16 +56,11 @@ def edit(code: str | None = None):
     if code is not None:
         agency = get_agency_by_code(db.session, code) or abort(404)
     form = _agency_form(agency)
-    if not form.validate_on_submit():
-        return _form_page(form, agency, form_status(form))
-    with refusal(form, "code") as refused:
-        saved = save_agency(db.session, form.agency_input(), agency=agency, actor=current_user)
-    if refused:
-        return _form_page(form, agency, 422)
-    code = saved.code
-    db.session.commit()
-    flash(_("Agency %(code)s saved.", code=code), "success")
-    return redirect(url_for("admin_agencies.index", q=code))
+    # The agency keeps the code as typed (the form strips it).
+    code = form.code.data
+    return post_form(form, lambda: save_agency(db.session, form.agency_input(), agency=agency, actor=current_user),
+                     show=lambda status: _form_page(form, agency, status), field="code",
+                     done=_("Agency %(code)s saved.", code=code), then=url_for("admin_agencies.index", q=code))
 
 
 @bp.post("/<code>/active")

@@ -13,16 +13,10 @@ from civic.core.clock import OfficeDay
 from civic.core.permissions import Permission
 from civic.extensions import db
 from civic.feedback.deadlines import import_office_calendar
-from civic.web.access import permission_required
+from civic.web.access import permission_required, walled
 from civic.web.forms import form_status
 
-bp = Blueprint("admin_calendar", __name__, url_prefix="/admin/calendar")
-
-
-@bp.before_request
-@permission_required(Permission.manage_calendar)
-def wall() -> None:
-    """Administrators only."""
+bp = walled(Blueprint("admin_calendar", __name__, url_prefix="/admin/calendar"), Permission.manage_calendar)
 
 
 def _page(form: CalendarImportForm, calendar_file=None, status: int = 200):

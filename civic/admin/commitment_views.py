@@ -10,8 +10,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import SelectChoice
 
+from civic.cases.forms import choices
 from civic.commitments import permissions, queries, services
 from civic.commitments.forms import CommitmentForm, MilestoneForm, RemoveForm, TargetForm
 from civic.commitments.labels import MEASURES, year_label
@@ -20,16 +20,10 @@ from civic.core.errors import DomainError
 from civic.core.permissions import Permission
 from civic.core.time import to_taipei, utcnow
 from civic.extensions import db
-from civic.web.access import permission_required, require
-from civic.web.forms import form_status, refusal
+from civic.web.access import permission_required, require, walled
+from civic.web.forms import form_status, post_form, refusal
 
-bp = Blueprint("admin_commitments", __name__, url_prefix="/admin/commitments")
-
-
-@bp.before_request
-@permission_required(Permission.manage_commitments)
-def wall() -> None:
-    """Administrators only."""
+bp = walled(Blueprint("admin_commitments", __name__, url_prefix="/admin/commitments"), Permission.manage_commitments)
 
 
 def _commitment(code: str) -> Commitment:
@@ -65,8 +59,7 @@ def manage(code: str):
 
 def _commitment_form(commitment: Commitment | None) -> CommitmentForm:
     form = CommitmentForm(obj=commitment)
-    form.measure.choices = [SelectChoice("", _("Choose a measure"))] + [
-        SelectChoice(code, str(label)) for code, label in MEASURES.items()]
+    form.measure.choices = choices(MEASURES, blank=_("Choose a measure"))
     if commitment is not None:
         # The code and the measure are fixed once chosen; whatever is posted, they stay.
         form.code.data = commitment.code
@@ -82,24 +75,21 @@ def edit(code: str | None = None):
     require(permissions.can_manage(current_user))
     commitment = _commitment(code) if code is not None else None
     form = _commitment_form(commitment)
-    if not form.validate_on_submit():
-        status = form_status(form)
-        return render_template("admin/commitment_form.html", form=form, commitment=commitment), status
-    data = services.CommitmentInput(title_zh=form.title_zh.data, title_en=form.title_en.data or "",
-                                    description_zh=form.description_zh.data or "",
-                                    description_en=form.description_en.data or "", position=form.position.data)
-    with refusal(form, "title_zh") as refused:
+
+    def save() -> None:
+        data = services.CommitmentInput(title_zh=form.title_zh.data, title_en=form.title_en.data or "",
+                                        description_zh=form.description_zh.data or "",
+                                        description_en=form.description_en.data or "", position=form.position.data)
         if commitment is None:
-            commitment = services.create_commitment(db.session, form.code.data, form.measure.data, data,
-                                                    actor=current_user)
+            services.create_commitment(db.session, form.code.data, form.measure.data, data, actor=current_user)
         else:
             services.update_commitment(db.session, commitment, data, actor=current_user)
-    if refused:
-        return render_template("admin/commitment_form.html", form=form, commitment=commitment), 422
-    saved = commitment.code
-    db.session.commit()
-    flash(_("Commitment %(code)s saved.", code=saved), "success")
-    return redirect(url_for("admin_commitments.manage", code=saved))
+
+    # The code is the commitment's own, or the new one as typed (the form strips it, as the service does).
+    return post_form(form, save, show=lambda status: (render_template("admin/commitment_form.html", form=form,
+                                                                      commitment=commitment), status),
+                     field="title_zh", done=_("Commitment %(code)s saved.", code=form.code.data),
+                     then=lambda: url_for("admin_commitments.manage", code=form.code.data))
 
 
 @bp.post("/<code>/targets")

@@ -14,14 +14,13 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, EmailField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from civic.accounts.administration import role_errors
 from civic.agencies.models import DEFAULT_RESPONSE_DAYS
 from civic.agencies.services import AgencyInput, agency_errors
-from civic.cases.sectors import CODE_PATTERN as SECTOR_CODE
 from civic.core.roles import Role
-from civic.web.forms import DayField, PlainForm, WholeNumberField, attach_rule_errors, strip
+from civic.web.forms import DayField, PlainForm, WholeNumberField, attach_rule_errors, readable_code_field, strip
 from civic.web.templating import ROLE_LABELS
 
 NO_AGENCY = _l("None")
@@ -168,14 +167,11 @@ class UserFilterForm(PlainForm):
 
 
 class SectorForm(FlaskForm):
-    code = StringField(_l("Code"), widget=GovTextInput(), filters=[strip],
-                       description=_l("Used in addresses and open data, like water-resources. It cannot be changed "
-                                      "later."),
-                       validators=[DataRequired(message=_l("Enter the sector code.")),
-                                   Length(max=40, message=_l("At most 40 characters.")),
-                                   Regexp(rf"^{SECTOR_CODE.pattern}$", message=_l(
-                                       "A sector code is up to 40 lowercase letters, digits and hyphens, starting "
-                                       "with a letter, like water-resources."))])
+    code = readable_code_field(
+        description=_l("Used in addresses and open data, like water-resources. It cannot be changed later."),
+        required=_l("Enter the sector code."),
+        invalid=_l("A sector code is up to 40 lowercase letters, digits and hyphens, starting with a letter, "
+                   "like water-resources."))
     name_zh = StringField(_l("Name in Chinese"), widget=GovTextInput(), filters=[strip],
                           validators=[DataRequired(message=_l("Enter the sector's Chinese name.")),
                                       Length(max=100, message=_l("At most 100 characters."))])

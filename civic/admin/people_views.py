@@ -34,18 +34,12 @@ from civic.admin.forms import (
 from civic.agencies.queries import get_agency_by_code, list_active_agencies
 from civic.core.permissions import Permission
 from civic.extensions import db
-from civic.web.access import permission_required
-from civic.web.forms import form_status, refusal
+from civic.web.access import permission_required, walled
+from civic.web.forms import form_status, post_button, post_form, refusal
 from civic.web.origin import request_origin
 from civic.web.paging import requested_page
 
-bp = Blueprint("admin_people", __name__, url_prefix="/admin")
-
-
-@bp.before_request
-@permission_required(Permission.administer_users)
-def wall() -> None:
-    """Administrators only."""
+bp = walled(Blueprint("admin_people", __name__, url_prefix="/admin"), Permission.administer_users)
 
 
 @bp.get("/users")
@@ -139,16 +133,14 @@ def change_role(user_id: int):
     target = _user(user_id)
     form = RoleForm()
     form.agency.choices = agency_choices(list_active_agencies(db.session), str(get_locale()), blank="")
-    if not form.validate_on_submit():
-        return _render_user(target, 422, role_form=form)
-    agency = get_agency_by_code(db.session, form.agency.data) if form.agency.data else None
-    with refusal(form, "role") as refused:
+
+    def change() -> None:
+        agency = get_agency_by_code(db.session, form.agency.data) if form.agency.data else None
         administration.change_role(db.session, target, role=form.role.data, agency=agency, actor=current_user)
-    if refused:
-        return _render_user(_user(user_id), 422, role_form=form)
-    db.session.commit()
-    flash(_("The role has been changed; the person is signed out so it takes effect."), "success")
-    return redirect(url_for("admin_people.user", user_id=user_id))
+
+    return post_form(form, change, show=lambda status: _render_user(_user(user_id), status, role_form=form),
+                     field="role", done=_("The role has been changed; the person is signed out so it takes effect."),
+                     then=url_for("admin_people.user", user_id=user_id))
 
 
 @bp.post("/users/<int:user_id>/suspend")
@@ -158,31 +150,21 @@ def suspend(user_id: int):
     """Suspend the account; all its sessions end at once."""
     target = _user(user_id)
     form = SuspendForm()
-    if not form.validate_on_submit():
-        return _render_user(target, 422, suspend_form=form)
-    with refusal(form, "reason") as refused:
-        administration.suspend(db.session, target, actor=current_user, reason=form.reason.data)
-    if refused:
-        return _render_user(_user(user_id), 422, suspend_form=form)
-    db.session.commit()
-    flash(_("The account is suspended and signed out everywhere."), "success")
-    return redirect(url_for("admin_people.user", user_id=user_id))
+    return post_form(form, lambda: administration.suspend(db.session, target, actor=current_user,
+                                                          reason=form.reason.data),
+                     show=lambda status: _render_user(_user(user_id), status, suspend_form=form),
+                     field="reason", done=_("The account is suspended and signed out everywhere."),
+                     then=url_for("admin_people.user", user_id=user_id))
 
 
 @bp.post("/users/<int:user_id>/reinstate")
 @permission_required(Permission.administer_users)
 @recent_sign_in_required
 def reinstate(user_id: int):
+    """Lift the account's suspension."""
     target = _user(user_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    with refusal() as refused:
-        administration.reinstate(db.session, target, actor=current_user)
-    if refused:
-        return redirect(url_for("admin_people.user", user_id=user_id))
-    db.session.commit()
-    flash(_("The account is active again."), "success")
-    return redirect(url_for("admin_people.user", user_id=user_id))
+    return post_button(lambda: administration.reinstate(db.session, target, actor=current_user),
+                       done=_("The account is active again."), then=url_for("admin_people.user", user_id=user_id))
 
 
 @bp.post("/users/<int:user_id>/two-factor/reset")
@@ -191,16 +173,11 @@ def reinstate(user_id: int):
 def reset_two_factor(user_id: int):
     """Remove the person's authenticator app and recovery codes (a lost phone)."""
     target = _user(user_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    with refusal() as refused:
-        two_factor.reset(db.session, target, actor=current_user, origin=request_origin())
-    if refused:
-        return redirect(url_for("admin_people.user", user_id=user_id))
-    db.session.commit()
-    flash(_("Two-step sign-in is reset: the person is signed out and mailed, and sets it up again "
-            "at the next sign-in."), "success")
-    return redirect(url_for("admin_people.user", user_id=user_id))
+    return post_button(
+        lambda: two_factor.reset(db.session, target, actor=current_user, origin=request_origin()),
+        done=_("Two-step sign-in is reset: the person is signed out and mailed, and sets it up again "
+               "at the next sign-in."),
+        then=url_for("admin_people.user", user_id=user_id))
 
 
 def _render_claim(pending, status: int = 200, **forms):

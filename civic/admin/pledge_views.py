@@ -13,16 +13,10 @@ from civic.core.permissions import Permission
 from civic.extensions import db
 from civic.pledges import queries, services
 from civic.pledges.forms import BreachForm, TextForm
-from civic.web.access import permission_required
-from civic.web.forms import form_status, refusal
+from civic.web.access import permission_required, walled
+from civic.web.forms import form_status, post_form, refusal
 
-bp = Blueprint("admin_pledges", __name__, url_prefix="/admin/pledges")
-
-
-@bp.before_request
-@permission_required(Permission.manage_pledges)
-def wall() -> None:
-    """Administrators only."""
+bp = walled(Blueprint("admin_pledges", __name__, url_prefix="/admin/pledges"), Permission.manage_pledges)
 
 
 @bp.route("/texts", methods=["GET", "POST"])
@@ -55,13 +49,8 @@ def breach(receipt: str):
     """Record a finding that a pledge was breached, with a public note."""
     pledge = queries.get_pledge(db.session, receipt) or abort(404)
     form = BreachForm()
-    if not form.validate_on_submit():
-        return render_template("admin/pledge_breach.html", form=form, pledge=pledge), \
-            form_status(form)
-    with refusal(form, "note") as refused:
-        services.record_breach(db.session, pledge, actor=current_user, note=form.note.data)
-    if refused:
-        return render_template("admin/pledge_breach.html", form=form, pledge=pledge), 422
-    db.session.commit()
-    flash(_("The finding is recorded and public."), "success")
-    return redirect(url_for("pledges.receipt", receipt=receipt))
+    return post_form(
+        form, lambda: services.record_breach(db.session, pledge, actor=current_user, note=form.note.data),
+        show=lambda status: (render_template("admin/pledge_breach.html", form=form, pledge=pledge), status),
+        field="note", done=_("The finding is recorded and public."),
+        then=url_for("pledges.receipt", receipt=receipt))

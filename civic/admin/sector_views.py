@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import SelectChoice
 
 from civic.admin.forms import EmptyForm, SectorForm
-from civic.cases.models import Sector
+from civic.cases.forms import choices
 from civic.cases.queries import get_sector_by_code, list_sectors
 from civic.cases.sectors import OC4IDS_SECTORS, SectorInput, case_counts, create_sector, delete_sector, update_sector
 from civic.core.permissions import Permission
 from civic.extensions import db
-from civic.web.access import permission_required
-from civic.web.forms import form_status, refusal
+from civic.web.access import permission_required, walled
+from civic.web.forms import post_button, post_form
 
-bp = Blueprint("admin_sectors", __name__, url_prefix="/admin/sectors")
-
-
-@bp.before_request
-@permission_required(Permission.manage_sectors)
-def wall() -> None:
-    """Administrators only."""
+bp = walled(Blueprint("admin_sectors", __name__, url_prefix="/admin/sectors"), Permission.manage_sectors)
 
 
 @bp.get("")
@@ -33,16 +26,6 @@ def index():
                            empty_form=EmptyForm())
 
 
-def _form(sector: Sector | None) -> SectorForm:
-    form = SectorForm(obj=sector)
-    form.oc4ids_code.choices = [SelectChoice("", _("Choose a sector"))] + [
-        SelectChoice(code, f"{code} – {title}") for code, title in OC4IDS_SECTORS.items()]
-    if sector is not None:
-        # The code is fixed once chosen; whatever is posted, the sector's own code stays.
-        form.code.data = sector.code
-    return form
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @bp.route("/<code>/edit", methods=["GET", "POST"])
 @permission_required(Permission.manage_sectors)
@@ -51,23 +34,25 @@ def edit(code: str | None = None):
     sector = None
     if code is not None:
         sector = get_sector_by_code(db.session, code) or abort(404)
-    form = _form(sector)
-    if not form.validate_on_submit():
-        status = form_status(form)
-        return render_template("admin/sector_form.html", form=form, sector=sector), status
-    data = SectorInput(code=form.code.data, name_zh=form.name_zh.data, name_en=form.name_en.data,
-                       oc4ids_code=form.oc4ids_code.data, position=form.position.data)
-    with refusal(form, "code") as refused:
+    form = SectorForm(obj=sector)
+    form.oc4ids_code.choices = choices({key: f"{key} – {title}" for key, title in OC4IDS_SECTORS.items()},
+                                       blank=_("Choose a sector"))
+    if sector is not None:
+        # The code is fixed once chosen; whatever is posted, the sector's own code stays.
+        form.code.data = sector.code
+
+    def save() -> None:
+        data = SectorInput(code=form.code.data, name_zh=form.name_zh.data, name_en=form.name_en.data,
+                           oc4ids_code=form.oc4ids_code.data, position=form.position.data)
         if sector is None:
-            sector = create_sector(db.session, data, actor=current_user)
+            create_sector(db.session, data, actor=current_user)
         else:
             update_sector(db.session, sector, data, actor=current_user)
-    if refused:
-        return render_template("admin/sector_form.html", form=form, sector=sector), 422
-    saved = sector.code
-    db.session.commit()
-    flash(_("Sector %(code)s saved.", code=saved), "success")
-    return redirect(url_for("admin_sectors.index"))
+
+    return post_form(form, save, show=lambda status: (render_template("admin/sector_form.html", form=form,
+                                                                      sector=sector), status),
+                     field="code", done=_("Sector %(code)s saved.", code=form.code.data),
+                     then=url_for("admin_sectors.index"))
 
 
 @bp.post("/<code>/delete")
@@ -75,12 +60,5 @@ def edit(code: str | None = None):
 def delete(code: str):
     """Remove a sector no case uses."""
     sector = get_sector_by_code(db.session, code) or abort(404)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    with refusal() as refused:
-        delete_sector(db.session, sector, actor=current_user)
-    if refused:
-        return redirect(url_for("admin_sectors.index"))
-    db.session.commit()
-    flash(_("Sector %(code)s removed.", code=code), "success")
-    return redirect(url_for("admin_sectors.index"))
+    return post_button(lambda: delete_sector(db.session, sector, actor=current_user),
+                       done=_("Sector %(code)s removed.", code=code), then=url_for("admin_sectors.index"))

@@ -19,19 +19,13 @@ from civic.core.permissions import Permission
 from civic.core.time import start_of_taipei_day
 from civic.extensions import db
 from civic.notifications import services as outbox
-from civic.web.access import permission_required
+from civic.web.access import permission_required, walled
 from civic.web.downloads import csv_response
 from civic.web.paging import requested_page
 
-bp = Blueprint("admin_trail", __name__, url_prefix="/admin")
+bp = walled(Blueprint("admin_trail", __name__, url_prefix="/admin"), Permission.read_audit_trail)
 
 PER_PAGE = 50
-
-
-@bp.before_request
-@permission_required(Permission.read_audit_trail)
-def wall() -> None:
-    """Administrators only."""
 
 
 def _filters(form: AuditFilterForm) -> audit.AuditFilters | None:

@@ -20,16 +20,11 @@ from civic.extensions import db
 from civic.feedback import figures as feedback_figures
 from civic.feedback import queries as feedback_queries
 from civic.notifications.services import count_by_status
-from civic.web.access import permission_required, require
+from civic.web.access import permission_required, require, walled
 from civic.web.forms import form_status, refusal
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-@bp.before_request
-@permission_required(Permission.use_admin_area)
-def wall() -> None:
-    """Every /admin/ URL is for administrators only."""
+# Every /admin/ URL is for administrators only.
+bp = walled(Blueprint("admin", __name__, url_prefix="/admin"), Permission.use_admin_area)
 
 
 @bp.get("/")

@@ -81,12 +81,15 @@ class QuerySchema(Schema):
     messages: ClassVar[dict[str, Any]] = {}
 
 
+def _matching(pattern: str, description: str) -> fields.String:
+    """A text parameter that must match ``pattern``, documented with ``description``."""
+    return fields.String(validate=validate.Regexp(pattern), metadata={"description": description})
+
+
 class ListQuery(QuerySchema):
     """What every list accepts."""
 
-    cursor = fields.String(
-        validate=validate.Regexp(CURSOR_PATTERN),
-        metadata={"description": "Opaque position from the `next` link of the previous page."})
+    cursor = _matching(CURSOR_PATTERN, "Opaque position from the `next` link of the previous page.")
     limit = fields.Integer(
         load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT),
         metadata={"description": f"Objects per page, 1 to {MAX_LIMIT}."})
@@ -98,10 +101,8 @@ class ListQuery(QuerySchema):
 
 
 class CaseListQuery(ListQuery):
-    agency = fields.String(validate=validate.Regexp(CODE_PATTERN),
-                           metadata={"description": "Only cases of the agency with this code."})
-    sector = fields.String(validate=validate.Regexp(SECTOR_PATTERN),
-                           metadata={"description": "Only cases of this sector (its code)."})
+    agency = _matching(CODE_PATTERN, "Only cases of the agency with this code.")
+    sector = _matching(SECTOR_PATTERN, "Only cases of this sector (its code).")
     status = fields.String(validate=validate.OneOf([status.value for status in CaseStatus]))
     kind = fields.String(validate=validate.OneOf([kind.value for kind in ProcurementKind]),
                          metadata={"description": "Procurement kind: works (工程), goods (財物), services (勞務)."})
@@ -109,8 +110,7 @@ class CaseListQuery(ListQuery):
 
 
 class CommentListQuery(ListQuery):
-    case = fields.String(validate=validate.Regexp(SLUG_PATTERN),
-                         metadata={"description": "Only comments on this case (its slug)."})
+    case = _matching(SLUG_PATTERN, "Only comments on this case (its slug).")
 
 
 class AgencyListQuery(ListQuery):
@@ -118,10 +118,8 @@ class AgencyListQuery(ListQuery):
 
 
 class FeedbackListQuery(ListQuery):
-    case = fields.String(validate=validate.Regexp(SLUG_PATTERN),
-                         metadata={"description": "Only items about this case (its slug)."})
-    agency = fields.String(validate=validate.Regexp(CODE_PATTERN),
-                           metadata={"description": "Only items now with the agency with this code."})
+    case = _matching(SLUG_PATTERN, "Only items about this case (its slug).")
+    agency = _matching(CODE_PATTERN, "Only items now with the agency with this code.")
 
 
 class PledgeTextListQuery(ListQuery):
@@ -129,17 +127,13 @@ class PledgeTextListQuery(ListQuery):
 
 
 class WorkshopListQuery(ListQuery):
-    agency = fields.String(validate=validate.Regexp(CODE_PATTERN),
-                           metadata={"description": "Only workshops of the agency with this code."})
-    case = fields.String(validate=validate.Regexp(SLUG_PATTERN),
-                         metadata={"description": "Only workshops about this case (its slug)."})
+    agency = _matching(CODE_PATTERN, "Only workshops of the agency with this code.")
+    case = _matching(SLUG_PATTERN, "Only workshops about this case (its slug).")
 
 
 class PledgeListQuery(ListQuery):
-    ubn = fields.String(validate=validate.Regexp(UBN_PATTERN),
-                        metadata={"description": "Only pledges of the company with this 統一編號 (eight digits)."})
-    case = fields.String(validate=validate.Regexp(SLUG_PATTERN),
-                         metadata={"description": "Only pledges for this case (its slug)."})
+    ubn = _matching(UBN_PATTERN, "Only pledges of the company with this 統一編號 (eight digits).")
+    case = _matching(SLUG_PATTERN, "Only pledges for this case (its slug).")
 
 
 class HistoryQuery(ListQuery):
@@ -151,10 +145,8 @@ class NoQuery(QuerySchema):
 
 
 class AgencyStatsQuery(QuerySchema):
-    period = fields.String(
-        validate=validate.Regexp(PERIOD_PATTERN),
-        metadata={"description": "Count the items received in this period (Taipei dates): `all` (the default), "
-                                 "a year such as `2026`, or a quarter such as `2026-Q3`."})
+    period = _matching(PERIOD_PATTERN, "Count the items received in this period (Taipei dates): `all` (the "
+                                       "default), a year such as `2026`, or a quarter such as `2026-Q3`.")
 
 
 def _echo(value: Any) -> str:

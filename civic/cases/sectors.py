@@ -7,7 +7,6 @@ cannot be removed.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -17,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from civic.cases.models import Case, Sector
 from civic.core import audit
+from civic.core.codes import is_readable_code
 from civic.core.errors import Conflict, DomainError
 from civic.core.permissions import Actor, Permission, guarded
 
-CODE_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 MAX_POSITION = 999
 
 # The OC4IDS projectSector codelist (a closed codelist: open data must use one of these).
@@ -79,7 +78,7 @@ def _check(data: SectorInput) -> None:
 @guarded(Permission.manage_sectors)
 def create_sector(session: Session, data: SectorInput, *, actor: Actor) -> Sector:
     code = data.code.strip()
-    if not CODE_PATTERN.fullmatch(code) or len(code) > 40:
+    if not is_readable_code(code):
         raise DomainError(_("A sector code is up to 40 lowercase letters, digits and hyphens, starting with a "
                             "letter, like water-resources."), field="code")
     _check(data)

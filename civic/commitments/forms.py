@@ -6,14 +6,21 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea, GovTextInput
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from civic.cases.forms import DateInput
 from civic.commitments.models import FIRST_YEAR, LAST_YEAR, Commitment
-from civic.commitments.services import CODE_PATTERN, MilestoneInput, milestone_errors, target_errors
-from civic.web.forms import WholeNumberField, attach_rule_errors, strip
+from civic.commitments.services import MilestoneInput, milestone_errors, target_errors
+from civic.web.forms import WholeNumberField, attach_rule_errors, readable_code_field, strip
 
 YEAR_MESSAGE = _l("The year is a number from %(first)d to %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)
+
+
+def title_field(label, *, required=None) -> StringField:
+    """A title of at most 200 characters; one that must be given says so with ``required``."""
+    given = [DataRequired(message=required)] if required is not None else []
+    return StringField(label, widget=GovTextInput(), filters=[strip],
+                       validators=[*given, Length(max=200, message=_l("At most 200 characters."))])
 
 
 class DayInput(DateInput):
@@ -27,22 +34,16 @@ class DayInput(DateInput):
 
 
 class CommitmentForm(FlaskForm):
-    code = StringField(_l("Code"), widget=GovTextInput(), filters=[strip],
-                       description=_l("Used in open data, like best-practice-platforms. It cannot be changed "
-                                      "later."),
-                       validators=[DataRequired(message=_l("Enter the commitment's code.")),
-                                   Length(max=40, message=_l("At most 40 characters.")),
-                                   Regexp(rf"^{CODE_PATTERN.pattern}$", message=_l(
-                                       "A code is up to 40 lowercase letters, digits and hyphens, starting with "
-                                       "a letter, like best-practice-platforms."))])
+    code = readable_code_field(
+        description=_l("Used in open data, like best-practice-platforms. It cannot be changed later."),
+        required=_l("Enter the commitment's code."),
+        invalid=_l("A code is up to 40 lowercase letters, digits and hyphens, starting with a letter, "
+                   "like best-practice-platforms."))
     measure = SelectField(_l("What it measures"), widget=GovSelect(),
                           description=_l("Computed from the data every year. It cannot be changed later."),
                           validators=[DataRequired(message=_l("Choose what the commitment measures."))])
-    title_zh = StringField(_l("Title in Chinese"), widget=GovTextInput(), filters=[strip],
-                           validators=[DataRequired(message=_l("Enter the commitment's title in Chinese.")),
-                                       Length(max=200, message=_l("At most 200 characters."))])
-    title_en = StringField(_l("Title in English"), widget=GovTextInput(), filters=[strip],
-                           validators=[Length(max=200, message=_l("At most 200 characters."))])
+    title_zh = title_field(_l("Title in Chinese"), required=_l("Enter the commitment's title in Chinese."))
+    title_en = title_field(_l("Title in English"))
     description_zh = TextAreaField(_l("Description in Chinese"), widget=GovTextArea(), filters=[strip],
                                    validators=[Length(max=4000, message=_l("At most 4,000 characters."))])
     description_en = TextAreaField(_l("Description in English"), widget=GovTextArea(), filters=[strip],
@@ -75,11 +76,8 @@ class TargetForm(FlaskForm):
 
 
 class MilestoneForm(FlaskForm):
-    title_zh = StringField(_l("Milestone in Chinese"), widget=GovTextInput(), filters=[strip],
-                           validators=[DataRequired(message=_l("Enter the milestone in Chinese.")),
-                                       Length(max=200, message=_l("At most 200 characters."))])
-    title_en = StringField(_l("Milestone in English"), widget=GovTextInput(), filters=[strip],
-                           validators=[Length(max=200, message=_l("At most 200 characters."))])
+    title_zh = title_field(_l("Milestone in Chinese"), required=_l("Enter the milestone in Chinese."))
+    title_en = title_field(_l("Milestone in English"))
     due_on = DayInput(_l("Due on"),
                        validators=[InputRequired(message=_l("Enter the date the milestone is due."))])
     done_on = DayInput(_l("Done on"), description=_l("Leave empty while it is not done."),

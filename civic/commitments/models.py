@@ -12,7 +12,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from civic.core.db import Base
+from civic.core.db import Base, BilingualTitleMixin, owned_collection
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
@@ -30,7 +30,7 @@ class CommitmentMeasure(StrEnum):
 PERCENTAGES = frozenset({CommitmentMeasure.answered_on_time_share})
 
 
-class Commitment(Base):
+class Commitment(BilingualTitleMixin, Base):
     """One commitment of the action plan and the measure that shows whether it is kept."""
 
     __tablename__ = "commitments"
@@ -41,27 +41,19 @@ class Commitment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
-    title_zh: Mapped[str] = mapped_column(String(200))
-    title_en: Mapped[str] = mapped_column(String(200), default="")
     description_zh: Mapped[str] = mapped_column(Text, default="")
     description_en: Mapped[str] = mapped_column(Text, default="")
     measure: Mapped[str] = mapped_column(String(32))
     # Lower numbers come first on the page and in the API.
     position: Mapped[int] = mapped_column(default=0, index=True)
 
-    targets: Mapped[list[CommitmentTarget]] = relationship(
-        back_populates="commitment", cascade="all, delete-orphan", order_by="CommitmentTarget.year",
-        lazy="raise")
-    milestones: Mapped[list[CommitmentMilestone]] = relationship(
-        back_populates="commitment", cascade="all, delete-orphan",
-        order_by="(CommitmentMilestone.due_on, CommitmentMilestone.id)", lazy="raise")
+    targets: Mapped[list[CommitmentTarget]] = owned_collection("commitment", "CommitmentTarget.year")
+    milestones: Mapped[list[CommitmentMilestone]] = owned_collection(
+        "commitment", "(CommitmentMilestone.due_on, CommitmentMilestone.id)")
 
     @property
     def is_percentage(self) -> bool:
         return self.measure in PERCENTAGES
-
-    def title(self, locale: str) -> str:
-        return self.title_en if locale.startswith("en") and self.title_en else self.title_zh
 
     def description(self, locale: str) -> str:
         return self.description_en if locale.startswith("en") and self.description_en else self.description_zh
@@ -86,15 +78,13 @@ class CommitmentTarget(Base):
     commitment: Mapped[Commitment] = relationship(back_populates="targets", lazy="raise")
 
 
-class CommitmentMilestone(Base):
+class CommitmentMilestone(BilingualTitleMixin, Base):
     """A dated step towards a commitment, done or not yet."""
 
     __tablename__ = "commitment_milestones"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id", ondelete="CASCADE"), index=True)
-    title_zh: Mapped[str] = mapped_column(String(200))
-    title_en: Mapped[str] = mapped_column(String(200), default="")
     due_on: Mapped[date]
     done_on: Mapped[date | None]
 
@@ -103,6 +93,3 @@ class CommitmentMilestone(Base):
     @property
     def is_done(self) -> bool:
         return self.done_on is not None
-
-    def title(self, locale: str) -> str:
-        return self.title_en if locale.startswith("en") and self.title_en else self.title_zh

@@ -6,7 +6,6 @@ the screens. Flushes, never commits.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,11 +23,11 @@ from civic.commitments.models import (
     CommitmentTarget,
 )
 from civic.core import audit
+from civic.core.codes import is_readable_code
 from civic.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from civic.core.permissions import Permission, guarded
 from civic.core.time import to_taipei, utcnow
 
-CODE_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 MAX_POSITION = 999
 MAX_SHARE = 100
 # Counts beyond this are typing mistakes, not targets.
@@ -70,7 +69,7 @@ def create_commitment(session: Session, code: str, measure: str, data: Commitmen
     """Add a commitment that tracks one of the measures computed from the data; its code is fixed."""
     _require(actor)
     code = code.strip()
-    if not CODE_PATTERN.fullmatch(code) or len(code) > 40:
+    if not is_readable_code(code):
         raise DomainError(_("A code is up to 40 lowercase letters, digits and hyphens, starting with a letter, "
                             "like best-practice-platforms."), field="code")
     if measure not in CommitmentMeasure.__members__:

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from civic.core.db import Base
+from civic.core.db import Base, within
 from civic.core.time import utcnow
 
 
@@ -100,11 +100,7 @@ def _filtered(filters: AuditFilters):
         statement = statement.where(AuditEntry.target_type == filters.target_type)
     if filters.target_id:
         statement = statement.where(AuditEntry.target_id == filters.target_id)
-    if filters.since:
-        statement = statement.where(AuditEntry.created_at >= filters.since)
-    if filters.until:
-        statement = statement.where(AuditEntry.created_at < filters.until)
-    return statement
+    return within(statement, AuditEntry.created_at, filters.since, filters.until)
 
 
 def list_entries(session: Session, filters: AuditFilters, *, page: int, per_page: int = 50

@@ -1,13 +1,15 @@
-"""The declarative base, its naming convention and column types shared by every model."""
+"""The declarative base, its naming convention, the column types and mixins shared by models, and
+two small helpers: collections owned by their parent, and time-window filters for queries."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import DateTime, MetaData, event, func
+from sqlalchemy import DateTime, MetaData, Select, String, event, func
 from sqlalchemy.engine import Dialect, Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry, relationship
 from sqlalchemy.types import TypeDecorator
 
 # Constraint names that Alembic can find again on every database, so migrations can drop
@@ -47,6 +49,16 @@ class Base(DeclarativeBase):
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
         type_annotation_map={datetime: UTCDateTime()},
     )
+
+
+class BilingualTitleMixin:
+    """A title in Chinese and, where there is one, in English; ``title(locale)`` falls back to Chinese."""
+
+    title_zh: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200), default="")
+
+    def title(self, locale: str) -> str:
+        return self.title_en if locale.startswith("en") and self.title_en else self.title_zh
 
 
 class TimestampMixin:
@@ -111,3 +123,20 @@ def hook_sessions(**hooks: Callable[..., None]) -> None:
     for name, hook in hooks.items():
         if not event.contains(Session, name, hook):
             event.listen(Session, name, hook)
+
+
+def owned_collection(back_populates: str, order_by: Any, **options: Any) -> Any:
+    """A one-to-many collection whose rows belong to the parent: saved and deleted with it, and
+    never loaded by surprise (``lazy="raise"``), so each query says what it loads."""
+    return relationship(back_populates=back_populates, cascade="all, delete-orphan", order_by=order_by,
+                        lazy="raise", **options)
+
+
+def within(statement: Select, column: Any, since: datetime | None, until: datetime | None) -> Select:
+    """``statement`` limited to rows whose ``column`` is at or after ``since`` and before ``until``;
+    an end that is not given is left open."""
+    if since:
+        statement = statement.where(column >= since)
+    if until:
+        statement = statement.where(column < until)
+    return statement

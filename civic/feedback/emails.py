@@ -40,14 +40,18 @@ def _author(feedback: Feedback) -> User | None:
     return author if author is not None and author.is_active else None
 
 
+def _tell_author(session: Session, author: User | None, event: str, feedback: Feedback, **extra) -> None:
+    """Mail ``event`` about ``feedback`` to its ``author``, if there is one to tell, naming the
+    agency in their language."""
+    if author:
+        enqueue(session, event, to=author.email, locale=author.locale,
+                context=_context(feedback, agency=feedback.agency.name(author.locale), **extra),
+                because=MailReason.feedback_author)
+
+
 def receipt(session: Session, feedback: Feedback) -> None:
     """Tell the author their input was received, with its tracking number and due date."""
-    author = _author(feedback)
-    if author:
-        enqueue(session, "feedback.received", to=author.email, locale=author.locale,
-                context=_context(feedback, agency=feedback.agency.name(author.locale),
-                                 due_at=feedback.due_at.isoformat()),
-                because=MailReason.feedback_author)
+    _tell_author(session, _author(feedback), "feedback.received", feedback, due_at=feedback.due_at.isoformat())
 
 
 def new_item(session: Session, feedback: Feedback, *, event: str = "feedback.routed",
@@ -67,11 +71,8 @@ def forwarded(session: Session, feedback: Feedback, *, previous: Agency, reason:
     new_item(session, feedback, event="feedback.forwarded", previous=previous, reason=reason)
     author = _author(feedback)
     if author:
-        enqueue(session, "feedback.status_changed", to=author.email, locale=author.locale,
-                context=_context(feedback, status=feedback.status, agency=feedback.agency.name(author.locale),
-                                 previous_agency=previous.name(author.locale), reason=reason,
-                                 due_at=feedback.due_at.isoformat()),
-                because=MailReason.feedback_author)
+        _tell_author(session, author, "feedback.status_changed", feedback, status=feedback.status,
+                     previous_agency=previous.name(author.locale), reason=reason, due_at=feedback.due_at.isoformat())
 
 
 def reopened(session: Session, feedback: Feedback) -> None:
@@ -82,20 +83,14 @@ def reopened(session: Session, feedback: Feedback) -> None:
 
 
 def status_changed(session: Session, feedback: Feedback) -> None:
-    author = _author(feedback)
-    if author:
-        enqueue(session, "feedback.status_changed", to=author.email, locale=author.locale,
-                context=_context(feedback, status=feedback.status, agency=feedback.agency.name(author.locale)),
-                because=MailReason.feedback_author)
+    """Tell the author the item's new status."""
+    _tell_author(session, _author(feedback), "feedback.status_changed", feedback, status=feedback.status)
 
 
 def answered(session: Session, feedback: Feedback) -> None:
     """The author hears of the answer; so does everyone following the case or the agency."""
     author = _author(feedback)
-    if author:
-        enqueue(session, "feedback.answered", to=author.email, locale=author.locale,
-                context=_context(feedback, agency=feedback.agency.name(author.locale)),
-                because=MailReason.feedback_author)
+    _tell_author(session, author, "feedback.answered", feedback)
     followers = session.execute(
         select(User.email, User.locale, Subscription.unsubscribe_token, Subscription.case_id)
         .join(Subscription, Subscription.user_id == User.id)
@@ -123,12 +118,8 @@ def _commenter(feedback: Feedback) -> User | None:
 def reminder(session: Session, feedback: Feedback) -> None:
     """Remind the agency that an item is past its deadline, and tell its author that it is."""
     new_item(session, feedback, event="feedback.overdue")
-    author = _commenter(feedback)
-    if author:
-        enqueue(session, "feedback.author_overdue", to=author.email, locale=author.locale,
-                context=_context(feedback, agency=feedback.agency.name(author.locale),
-                                 due_at=feedback.due_at.isoformat()),
-                because=MailReason.feedback_author)
+    _tell_author(session, _commenter(feedback), "feedback.author_overdue", feedback,
+                 due_at=feedback.due_at.isoformat())
 
 
 

@@ -37,13 +37,19 @@ class HiddenReason(StrEnum):
     illegal = "illegal"
 
 
-class Comment(Base):
+class EntryMixin:
+    """The id and the time of writing that most feedback rows carry: first and last in their tables."""
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Comment(EntryMixin, Base):
     """What a person wrote on a case (or one of its meetings or risks). One level of replies."""
 
     __tablename__ = "feedback_comments"
     __table_args__ = (Index("ix_feedback_comments_thread", "case_id", "parent_id", "created_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("case_meetings.id", ondelete="SET NULL"),
                                                    index=True)
@@ -53,7 +59,6 @@ class Comment(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     body_source: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
     hidden_at: Mapped[datetime | None]
@@ -68,7 +73,7 @@ class Comment(Base):
     risk: Mapped[RiskItem | None] = relationship(lazy="raise")
     author: Mapped[User | None] = relationship(foreign_keys=[author_id], lazy="raise")
     hidden_by: Mapped[User | None] = relationship(foreign_keys=[hidden_by_id], lazy="raise")
-    parent: Mapped[Comment | None] = relationship(remote_side=[id], back_populates="replies", lazy="raise")
+    parent: Mapped[Comment | None] = relationship(remote_side="Comment.id", back_populates="replies", lazy="raise")
     replies: Mapped[list[Comment]] = relationship(back_populates="parent", order_by="Comment.created_at",
                                                   lazy="raise")
     feedback: Mapped[Feedback | None] = relationship(back_populates="comment", lazy="raise", uselist=False)
@@ -82,15 +87,13 @@ class Comment(Base):
         return self.deleted_at is not None
 
 
-class CommentRevision(Base):
+class CommentRevision(EntryMixin, Base):
     """An earlier wording of an edited comment."""
 
     __tablename__ = "feedback_comment_revisions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("feedback_comments.id", ondelete="CASCADE"), index=True)
     body_source: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Feedback(Base):
@@ -169,14 +172,12 @@ class Feedback(Base):
         return self.acknowledge_by is None or self.acknowledged_at <= self.acknowledge_by
 
 
-class FeedbackEvent(Base):
+class FeedbackEvent(EntryMixin, Base):
     """One step in a feedback item's history; internal steps are never shown to the public."""
 
     __tablename__ = "feedback_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback_items.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # received, status_changed, assigned, answered, forwarded, overdue, reminded, escalated, withdrawn
     kind: Mapped[str] = mapped_column(String(20))
@@ -187,16 +188,14 @@ class FeedbackEvent(Base):
     actor: Mapped[User | None] = relationship(lazy="raise")
 
 
-class FeedbackNote(Base):
+class FeedbackNote(EntryMixin, Base):
     """An internal note by the agency's staff. Never public, never in the API."""
 
     __tablename__ = "feedback_notes"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback_items.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     author: Mapped[User | None] = relationship(lazy="raise")
 
@@ -221,19 +220,17 @@ class Response(Base):
     author: Mapped[User | None] = relationship(lazy="raise")
 
 
-class FollowUp(Base):
+class FollowUp(EntryMixin, Base):
     """The author's one follow-up to an answer that did not answer the question, and the agency's
     further answer to it. The item's first deadline and answer time are kept here when it reopens.
     """
 
     __tablename__ = "feedback_follow_ups"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback_items.id", ondelete="CASCADE"), unique=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     body_source: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     first_due_at: Mapped[datetime]
     first_answered_at: Mapped[datetime]
     # The further answer, once the agency has given it.
@@ -248,16 +245,14 @@ class FollowUp(Base):
     answer_author: Mapped[User | None] = relationship(foreign_keys=[answer_author_id], lazy="raise")
 
 
-class Report(Base):
+class Report(EntryMixin, Base):
     """Someone asks the moderators to look at a comment."""
 
     __tablename__ = "feedback_reports"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("feedback_comments.id", ondelete="CASCADE"), index=True)
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(index=True)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # hidden, kept
@@ -267,7 +262,7 @@ class Report(Base):
     reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id], lazy="raise")
 
 
-class Subscription(Base):
+class Subscription(EntryMixin, Base):
     """A user follows a case or an agency and is mailed when it answers the public."""
 
     __tablename__ = "feedback_subscriptions"
@@ -276,12 +271,10 @@ class Subscription(Base):
         UniqueConstraint("user_id", "agency_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
     # Secret in every mail's unsubscribe link; works without signing in.
     unsubscribe_token: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(lazy="raise")

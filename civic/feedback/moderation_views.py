@@ -13,7 +13,7 @@ from civic.feedback import moderation, permissions, queries
 from civic.feedback.forms import EmptyForm, HideForm, RestoreForm, SuspendForm
 from civic.feedback.models import Comment
 from civic.web.access import permission_required, require, safe_next
-from civic.web.forms import form_status, refusal
+from civic.web.forms import form_status, post_form, refusal
 from civic.web.paging import requested_page
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
@@ -33,6 +33,15 @@ def _render(status: int = 200, **forms):
                            failed=forms.get("failed")), status
 
 
+def _for_reason(action, target: Comment | User, form: HideForm | SuspendForm, form_key: str, done: str):
+    """Hide a comment or suspend an account for the reason typed in the queue's ``form``, then back to
+    the queue; a refused form is shown again as the page's ``form_key``."""
+    failed = target.id
+    return post_form(form, lambda: action(db.session, target, actor=current_user, reason=form.reason.data),
+                     show=lambda status: _render(status, failed=failed, **{form_key: form}),
+                     field="reason", done=done, then=url_for("moderation.queue"))
+
+
 @bp.get("/")
 @permission_required(Permission.moderate_comments)
 def queue():
@@ -46,16 +55,7 @@ def queue():
 def hide(comment_id: int):
     """Hide a comment with a public reason."""
     comment = db.get_or_404(Comment, comment_id)
-    form = HideForm()
-    if not form.validate_on_submit():
-        return _render(422, hide_form=form, failed=comment_id)
-    with refusal(form, "reason") as refused:
-        moderation.hide_comment(db.session, comment, actor=current_user, reason=form.reason.data)
-    if refused:
-        return _render(422, hide_form=form, failed=comment_id)
-    db.session.commit()
-    flash(_("The comment is hidden."), "success")
-    return redirect(url_for("moderation.queue"))
+    return _for_reason(moderation.hide_comment, comment, HideForm(), "hide_form", _("The comment is hidden."))
 
 
 @bp.get("/hidden")
@@ -110,14 +110,5 @@ def keep(comment_id: int):
 @permission_required(Permission.moderate_comments)
 def suspend(user_id: int):
     """Suspend an abusive account; all its sessions end at once."""
-    user = db.get_or_404(User, user_id)
-    form = SuspendForm()
-    if not form.validate_on_submit():
-        return _render(422, suspend_form=form, failed=user_id)
-    with refusal(form, "reason") as refused:
-        moderation.suspend_author(db.session, user, actor=current_user, reason=form.reason.data)
-    if refused:
-        return _render(422, suspend_form=form, failed=user_id)
-    db.session.commit()
-    flash(_("The account is suspended and signed out everywhere."), "success")
-    return redirect(url_for("moderation.queue"))
+    return _for_reason(moderation.suspend_author, db.get_or_404(User, user_id), SuspendForm(), "suspend_form",
+                       _("The account is suspended and signed out everywhere."))

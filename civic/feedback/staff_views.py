@@ -32,7 +32,7 @@ from civic.feedback.forms import (
 )
 from civic.feedback.models import Feedback
 from civic.web.access import permission_required
-from civic.web.forms import refusal
+from civic.web.forms import post_form, refusal
 from civic.web.paging import requested_page
 
 bp = Blueprint("feedback_staff", __name__, url_prefix="/staff")
@@ -102,6 +102,14 @@ def item(tracking_number: str):
     return render_item(load_item(tracking_number))
 
 
+def _act(feedback: Feedback, form, form_key: str, call, field: str, done: str, then: str | None = None):
+    """Run one of the item page's forms: ``call`` its service and go back to the item (or ``then``); a
+    refused ``form`` is shown again on the item page as ``form_key``."""
+    return post_form(form, call, show=lambda status: render_item(feedback, status, **{form_key: form}),
+                     field=field, done=done,
+                     then=then or url_for("feedback_staff.item", tracking_number=feedback.tracking_number))
+
+
 @bp.post("/feedback/<tracking_number>")
 @permission_required(Permission.answer_feedback)
 def respond(tracking_number: str):
@@ -117,30 +125,6 @@ def respond(tracking_number: str):
         return render_item(feedback, 422, response_form=form)
     db.session.commit()
     flash(_("Your answer is published and the author has been told."), "success")
-    return redirect(url_for("feedback_staff.item", tracking_number=tracking_number))
-
-
-def _act(tracking_number: str, form_class, form_key: str, action, field: str, message: str):
-    feedback = load_item(tracking_number)
-    form = form_class()
-    if form_class is StatusForm:
-        form.status.choices = [SelectChoice(code, code) for code in services.ALLOWED_CHANGES.get(feedback.status, ())]
-    if form_class is ForwardForm:
-        form.set_agencies(list_active_agencies(db.session), feedback.agency_id, str(get_locale()))
-    if form_class is AssignForm:
-        form.set_colleagues(_colleagues())
-    if form_class is ExtendForm:
-        form.window = deadlines.extension_window(db.session, feedback)
-    if not form.validate_on_submit():
-        return render_item(feedback, 422, **{form_key: form})
-    with refusal(form, field) as refused:
-        action(feedback, form)
-    if refused:
-        return render_item(feedback, 422, **{form_key: form})
-    db.session.commit()
-    flash(message, "success")
-    if form_class is ForwardForm:
-        return redirect(url_for("feedback_staff.inbox"))
     return redirect(url_for("feedback_staff.item", tracking_number=tracking_number))
 
 
@@ -165,9 +149,12 @@ def acknowledge(tracking_number: str):
 @permission_required(Permission.answer_feedback)
 def assign(tracking_number: str):
     """Give the item to a colleague."""
-    return _act(tracking_number, AssignForm, "assign_form",
-                lambda item, form: services.assign(db.session, item, int(form.assignee.data)
-                                                   if form.assignee.data else None, actor=current_user),
+    feedback = load_item(tracking_number)
+    form = AssignForm()
+    form.set_colleagues(_colleagues())
+    return _act(feedback, form, "assign_form",
+                lambda: services.assign(db.session, feedback, int(form.assignee.data) if form.assignee.data else None,
+                                        actor=current_user),
                 "assignee", _("Assigned."))
 
 
@@ -175,8 +162,10 @@ def assign(tracking_number: str):
 @permission_required(Permission.answer_feedback)
 def note(tracking_number: str):
     """Add an internal note."""
-    return _act(tracking_number, NoteForm, "note_form",
-                lambda item, form: services.add_note(db.session, item, form.note.data, actor=current_user),
+    feedback = load_item(tracking_number)
+    form = NoteForm()
+    return _act(feedback, form, "note_form",
+                lambda: services.add_note(db.session, feedback, form.note.data, actor=current_user),
                 "note", _("Note added."))
 
 
@@ -184,8 +173,11 @@ def note(tracking_number: str):
 @permission_required(Permission.answer_feedback)
 def status(tracking_number: str):
     """Change the item's status."""
-    return _act(tracking_number, StatusForm, "status_form",
-                lambda item, form: services.change_status(db.session, item, form.status.data, actor=current_user),
+    feedback = load_item(tracking_number)
+    form = StatusForm()
+    form.status.choices = [SelectChoice(code, code) for code in services.ALLOWED_CHANGES.get(feedback.status, ())]
+    return _act(feedback, form, "status_form",
+                lambda: services.change_status(db.session, feedback, form.status.data, actor=current_user),
                 "status", _("Status changed; the author has been told."))
 
 
@@ -193,9 +185,12 @@ def status(tracking_number: str):
 @permission_required(Permission.answer_feedback)
 def extend(tracking_number: str):
     """Give the item more time, once, with a public reason."""
-    return _act(tracking_number, ExtendForm, "extend_form",
-                lambda item, form: deadlines.extend_deadline(db.session, item, form.new_due.data,
-                                                            actor=current_user, reason=form.reason.data),
+    feedback = load_item(tracking_number)
+    form = ExtendForm()
+    form.window = deadlines.extension_window(db.session, feedback)
+    return _act(feedback, form, "extend_form",
+                lambda: deadlines.extend_deadline(db.session, feedback, form.new_due.data,
+                                                  actor=current_user, reason=form.reason.data),
                 "new_due", _("The deadline is extended; the reason is public on the item's page."))
 
 
@@ -203,8 +198,11 @@ def extend(tracking_number: str):
 @permission_required(Permission.answer_feedback)
 def forward(tracking_number: str):
     """Send the item to the agency it belongs to, with a public reason."""
-    return _act(tracking_number, ForwardForm, "forward_form",
-                lambda item, form: services.forward(db.session, item,
-                                                    get_agency_by_code(db.session, form.agency.data),
-                                                    actor=current_user, reason=form.reason.data),
-                "agency", _("Forwarded. The other agency's deadline starts now."))
+    feedback = load_item(tracking_number)
+    form = ForwardForm()
+    form.set_agencies(list_active_agencies(db.session), feedback.agency_id, str(get_locale()))
+    return _act(feedback, form, "forward_form",
+                lambda: services.forward(db.session, feedback, get_agency_by_code(db.session, form.agency.data),
+                                         actor=current_user, reason=form.reason.data),
+                "agency", _("Forwarded. The other agency's deadline starts now."),
+                then=url_for("feedback_staff.inbox"))

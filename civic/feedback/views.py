@@ -24,7 +24,7 @@ from civic.feedback.forms import EditCommentForm, EmptyForm, FollowUpForm, Repor
 from civic.feedback.models import Comment, Feedback
 from civic.feedback.tracking import normalize
 from civic.web.access import public, require, safe_next, signed_in
-from civic.web.forms import form_status, refusal
+from civic.web.forms import form_status, post_form, refusal
 from civic.web.templating import format_datetime
 
 bp = Blueprint("feedback", __name__)
@@ -106,16 +106,11 @@ def report_comment(comment_id: int):
         return redirect(_comment_url(comment), 303)
     require(permissions.can_report(current_user, comment))
     form = ReportForm()
-    if not form.validate_on_submit():
-        return render_template("feedback/report.html", form=form, comment=comment), \
-            form_status(form)
-    with refusal(form, "reason") as refused:
-        moderation.report_comment(db.session, comment, reporter=current_user, reason=form.reason.data)
-    if refused:
-        return render_template("feedback/report.html", form=form, comment=comment), 422
-    db.session.commit()
-    flash(_("Thank you. The moderators will look at this comment."), "success")
-    return redirect(_comment_url(comment))
+    return post_form(
+        form, lambda: moderation.report_comment(db.session, comment, reporter=current_user, reason=form.reason.data),
+        show=lambda status: (render_template("feedback/report.html", form=form, comment=comment), status),
+        field="reason", done=_("Thank you. The moderators will look at this comment."),
+        then=lambda: _comment_url(comment))
 
 
 @bp.get("/feedback/<tracking_number>")
@@ -183,15 +178,21 @@ def lookup():
 
 
 def _follow_target(kind: str, key: str):
+    """The case or agency a follow button names (404 unless it is public) and its page, once the
+    button's CSRF token is checked (400 without it)."""
     if kind == "cases":
         case = case_queries.get_case_with_parts(db.session, key)
         if case is None or not case.is_published:
             abort(404)
-        return {"case": case}, url_for("case_page.detail", slug=key)
-    agency = get_agency_by_code(db.session, key)
-    if agency is None or not agency.is_active:
-        abort(404)
-    return {"agency": agency}, url_for("agencies.detail", code=key)
+        target, back = {"case": case}, url_for("case_page.detail", slug=key)
+    else:
+        agency = get_agency_by_code(db.session, key)
+        if agency is None or not agency.is_active:
+            abort(404)
+        target, back = {"agency": agency}, url_for("agencies.detail", code=key)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    return target, back
 
 
 @bp.post("/<any(cases, agencies):kind>/<key>/follow")
@@ -199,8 +200,6 @@ def _follow_target(kind: str, key: str):
 def follow(kind: str, key: str):
     """Follow a case or an agency to be mailed its answers to the public."""
     target, back = _follow_target(kind, key)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
     require(permissions.can_follow(current_user))
     moderation.follow(db.session, current_user, **target)
     db.session.commit()
@@ -213,8 +212,6 @@ def follow(kind: str, key: str):
 def unfollow(kind: str, key: str):
     """Stop following a case or an agency."""
     target, back = _follow_target(kind, key)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
     subscription = queries.get_subscription(
         db.session, current_user.id, case_id=target["case"].id if "case" in target else None,
         agency_id=target["agency"].id if "agency" in target else None)

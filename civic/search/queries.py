@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from civic.agencies.models import Agency
 from civic.cases.models import Case, Sector
+from civic.core.db import within
 from civic.core.fulltext import SearchDocument, first_matches, match_condition
 from civic.core.fulltext_tokens import highlight_terms, normalize
 from civic.core.pagination import Page
@@ -64,11 +65,7 @@ def _filtered(session: Session, filters: SearchFilters, condition=None):
             Sector.code == filters.sector).scalar_subquery())
     if filters.procurement_kind:
         statement = statement.where(SearchDocument.procurement_kind == filters.procurement_kind)
-    if filters.since:
-        statement = statement.where(SearchDocument.happened_at >= filters.since)
-    if filters.until:
-        statement = statement.where(SearchDocument.happened_at < filters.until)
-    return statement
+    return within(statement, SearchDocument.happened_at, filters.since, filters.until)
 
 
 def _newest_first(document) -> list:

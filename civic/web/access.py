@@ -13,7 +13,7 @@ from functools import wraps
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
-from flask import Flask, abort
+from flask import Blueprint, Flask, abort
 from flask_login import current_user, login_required
 
 from civic.core.permissions import Permission, allowed
@@ -73,6 +73,18 @@ def permission_required(*permissions: Permission) -> Callable[[Callable[..., Any
         return _declare(wrapped, Access(PERMISSION, frozenset(permissions)))
 
     return decorator
+
+
+def walled(blueprint: Blueprint, *permissions: Permission) -> Blueprint:
+    """Put ``blueprint`` behind a wall: every request to it needs one of ``permissions``, whatever its
+    views declare."""
+
+    @blueprint.before_request
+    @permission_required(*permissions)
+    def wall() -> None:
+        """Refuse anyone without the blueprint's permission."""
+
+    return blueprint
 
 
 def declared_access(app: Flask, endpoint: str) -> Access | None:

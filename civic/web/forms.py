@@ -1,21 +1,25 @@
 """Form pieces every domain shares: whole numbers as people type them, the status of a form page,
-and showing a domain rule's refusal next to the field it concerns.
+showing a domain rule's refusal next to the field it concerns, and the usual POST of a form page or
+of a button.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
-from flask import flash
+from flask import abort, flash, redirect
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtforms_translations
 from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import Form, StringField
+from wtforms.validators import DataRequired, Length, Regexp
 
+from civic.core.codes import READABLE_CODE, READABLE_CODE_MAX
 from civic.core.errors import DomainError
 from civic.extensions import db
 
@@ -43,64 +47,85 @@ def strip(value):
     return CONTROL_CHARACTERS.sub("", value).strip() if isinstance(value, str) else value
 
 
-class WholeNumberField(StringField):
+class TypedField(StringField):
+    """A value people type: full-width digits and separators count as plain ones, nothing typed is
+    None, and what was typed is shown back unchanged. Subclasses say how to ``parse`` the text
+    (raising ValueError with the message to show) and how to ``show`` a value."""
+
+    widget = GovTextInput()
+
+    def tidy(self, text: str) -> str:
+        """The typed text as ``parse`` wants it: here without surrounding spaces."""
+        return text.strip()
+
+    def parse(self, text: str):
+        raise NotImplementedError
+
+    def show(self, value) -> str:
+        return str(value)
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = self.tidy((valuelist[0] if valuelist else "").translate(FULL_WIDTH))
+        if text:
+            self.data = self.parse(text)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else self.show(self.data)
+
+
+class WholeNumberField(TypedField):
     """A whole number; accepts full-width digits and 1,234,567 as people type them.
 
     Anything else is refused with ``message`` (our own, in the page's language, where WTForms'
-    IntegerField would say "Not a valid integer value" in its own words). What was typed is
-    shown back unchanged.
+    IntegerField would say "Not a valid integer value" in its own words).
     """
-
-    widget = GovTextInput()
 
     def __init__(self, label=None, validators=None, *, message, max_digits: int = 16, **kwargs) -> None:
         super().__init__(label, validators, **kwargs)
         self.message = message
         self.pattern = re.compile(rf"\d{{1,{max_digits}}}")
 
-    def process_formdata(self, valuelist):
-        self.data = None
-        text = (valuelist[0] if valuelist else "").translate(FULL_WIDTH).replace(",", "").replace(" ", "").strip()
-        if not text:
-            return
+    def tidy(self, text: str) -> str:
+        return text.replace(",", "").replace(" ", "").strip()
+
+    def parse(self, text: str) -> int:
         if not self.pattern.fullmatch(text):
             raise ValueError(str(self.message))
-        self.data = int(text)
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else str(self.data)
+        return int(text)
 
 
-class DayField(StringField):
+class DayField(TypedField):
     """A day typed as YYYY-MM-DD (full-width digits too); ``data`` is the date.
 
     Only 1900 to 2100: no record of ours lies outside, and a year like 0001 cannot be turned into
     a time in Taipei.
     """
 
-    widget = GovTextInput()
     earliest = date(1900, 1, 1)
     latest = date(2100, 12, 31)
 
-    def process_formdata(self, valuelist):
-        self.data = None
-        text = (valuelist[0] if valuelist else "").translate(FULL_WIDTH).strip()
-        if not text:
-            return
+    def parse(self, text: str) -> date:
         try:
             day = date.fromisoformat(text)
         except ValueError:
             raise ValueError(str(_l("Enter a real date, like 2024-03-19."))) from None
         if not self.earliest <= day <= self.latest:
             raise ValueError(str(_l("Enter a date between 1900 and 2100.")))
-        self.data = day
+        return day
 
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else self.data.isoformat()
+    def show(self, value: date) -> str:
+        return value.isoformat()
+
+
+def readable_code_field(*, description, required, invalid) -> StringField:
+    """The fixed code of a sector or a commitment: required, lowercase words joined by hyphens."""
+    return StringField(_l("Code"), widget=GovTextInput(), filters=[strip], description=description,
+                       validators=[DataRequired(message=required),
+                                   Length(max=READABLE_CODE_MAX, message=_l("At most 40 characters.")),
+                                   Regexp(rf"^{READABLE_CODE.pattern}$", message=invalid)])
 
 
 def attach_error(form, error: DomainError, default_field: str) -> None:
@@ -162,3 +187,32 @@ def refusal(form=None, default_field: str | None = None, *, field=None) -> Itera
             attach_error(form, error, default_field)
         else:
             flash(error.message, "error")
+
+
+def post_form(form, call: Callable[[], object], *, show: Callable[[int], object], field: str, done: str,
+              then: str | Callable[[], str]):
+    """The usual POST of a form page: when ``form`` is valid, run the service ``call`` (a refusal is
+    shown beside ``field``), commit, flash ``done`` and redirect to ``then`` (a URL, or a function
+    that finds it); otherwise ``show(status)`` the page again."""
+    if not form.validate_on_submit():
+        return show(form_status(form))
+    with refusal(form, field) as refused:
+        call()
+    if refused:
+        return show(422)
+    db.session.commit()
+    flash(done, "success")
+    return redirect(then() if callable(then) else then)
+
+
+def post_button(call: Callable[[], object], *, done: str, then: str):
+    """The POST of a button that carries only the CSRF token: 400 without a valid token; otherwise
+    run the service ``call`` (a refusal is flashed), commit, flash ``done``; then redirect to ``then``."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    with refusal() as refused:
+        call()
+    if not refused:
+        db.session.commit()
+        flash(done, "success")
+    return redirect(then)

@@ -24,7 +24,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from civic.accounts.forms import email_field
 from civic.core.time import ROC_YEAR_OFFSET, from_taipei_local, to_taipei, utcnow
-from civic.web.forms import FULL_WIDTH, PlainForm, WholeNumberField, attach_rule_errors, strip
+from civic.web.forms import PlainForm, TypedField, WholeNumberField, attach_rule_errors, strip
 from civic.web.templating import format_datetime
 from civic.workshops.models import Workshop
 from civic.workshops.services import (
@@ -63,28 +63,20 @@ def example_time(hour: int) -> LazyString:
     return LazyString(lambda: format_datetime(from_taipei_local(datetime(2026, 3, 19, hour))))
 
 
-class TaipeiDateTimeField(Field):
+class TaipeiDateTimeField(TypedField):
     """A time in Taipei from the browser's date-time picker (YYYY-MM-DDTHH:MM) or typed as people
     write it; data is aware UTC."""
 
-    widget = GovTextInput()
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        text = (valuelist[0] if valuelist else "").translate(FULL_WIDTH).strip()
-        if not text:
-            return
+    def parse(self, text: str) -> datetime:
         try:
             local = _typed_time(text)
         except ValueError as error:
             raise ValueError(str(_l("Enter a date and time in Taipei time, like %(example)s.",
                                     example=example_time(14)))) from error
-        self.data = from_taipei_local(local)
+        return from_taipei_local(local)
 
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return to_taipei(self.data).strftime("%Y-%m-%dT%H:%M") if self.data else ""
+    def show(self, value: datetime) -> str:
+        return to_taipei(value).strftime("%Y-%m-%dT%H:%M")
 
 
 class SeatsField(WholeNumberField):

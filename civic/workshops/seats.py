@@ -58,22 +58,24 @@ def join_waitlist(session: Session, workshop: Workshop) -> tuple[int, int] | Non
     return (row[0], row[1]) if row is not None else None
 
 
-def release_seat(session: Session, workshop: Workshop) -> None:
-    """Give one seat back."""
+def _count_one_fewer(session: Session, workshop: Workshop, counter: str) -> None:
+    """Lower one of the workshop's counters by one, in the database and never below zero."""
+    column = getattr(Workshop, counter)
     session.execute(
-        update(Workshop).where(Workshop.id == workshop.id, Workshop.confirmed_count > 0)
-        .values(confirmed_count=Workshop.confirmed_count - 1, updated_at=utcnow())
+        update(Workshop).where(Workshop.id == workshop.id, column > 0)
+        .values({counter: column - 1, "updated_at": utcnow()})
         .execution_options(synchronize_session=False))
     _forget_counts(session, workshop)
+
+
+def release_seat(session: Session, workshop: Workshop) -> None:
+    """Give one seat back."""
+    _count_one_fewer(session, workshop, "confirmed_count")
 
 
 def leave_waitlist(session: Session, workshop: Workshop) -> None:
     """One person fewer on the waitlist."""
-    session.execute(
-        update(Workshop).where(Workshop.id == workshop.id, Workshop.waitlisted_count > 0)
-        .values(waitlisted_count=Workshop.waitlisted_count - 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False))
-    _forget_counts(session, workshop)
+    _count_one_fewer(session, workshop, "waitlisted_count")
 
 
 def first_waitlisted(session: Session, workshop: Workshop) -> Registration | None:

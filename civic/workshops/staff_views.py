@@ -134,8 +134,7 @@ def manage(workshop_id: int):
 def attendance(workshop_id: int):
     """Record who came."""
     workshop = load_own_workshop(workshop_id)
-    form = EmptyForm()
-    if not form.validate_on_submit():
+    if not EmptyForm().validate_on_submit():
         abort(400)
     ids = [parse_id(value) for value in request.form.getlist("attended")]
     if None in ids:
