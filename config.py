@@ -159,6 +159,19 @@ class Config:
     # with X-Accel-Redirect and nginx sends the file. Empty: the app sends it.
     EXPORTS_ACCEL_REDIRECT = os.environ.get("EXPORTS_ACCEL_REDIRECT", "")
 
+    # The community API over the government e-procurement system's announcements, which
+    # `procurement sync` asks about every tender a case names: its base address, ending in /api.
+    # Empty: sync is off; `procurement import FILE` still reads saved responses.
+    PCC_API_URL = os.environ.get("PCC_API_URL", "")
+    # Seconds to wait for one answer, and at least between two requests (the service allows 10 in
+    # 10 s and 60 in 60 s from one address).
+    PCC_API_TIMEOUT = float(os.environ.get("PCC_API_TIMEOUT", "20"))
+    PCC_API_INTERVAL = float(os.environ.get("PCC_API_INTERVAL", "1"))
+    # Tries after the first when the service answers 429 or 5xx or does not answer, waiting
+    # PCC_API_BACKOFF seconds times 2, 4, 8, ... between them (or what its Retry-After asks).
+    PCC_API_RETRIES = int(os.environ.get("PCC_API_RETRIES", "4"))
+    PCC_API_BACKOFF = float(os.environ.get("PCC_API_BACKOFF", "2"))
+
     # Send Strict-Transport-Security (only behind HTTPS, i.e. production).
     SECURITY_HSTS = False
     # Days before personal data of closed records is purged (used by later commands).

@@ -69,6 +69,7 @@ def _init_extensions(app: Flask) -> None:
     from civic.cases.history import install as install_history_guard
     from civic.core.db import configure_sqlite, include_object, render_item
     from civic.extensions import babel, cache, csrf, db, limiter, mail, migrate
+    from civic.procurement import record as procurement_record
     from civic.search.indexing import install as install_search_index
     from civic.site import page_tags
     from civic.web import errors, input_gate, locale, page_cache, security
@@ -90,6 +91,7 @@ def _init_extensions(app: Flask) -> None:
     init_login(app)
     install_search_index()
     install_history_guard()
+    procurement_record.install()
     # The cached public pages show cases, their threads, agencies, workshops, pledges and commitments.
     page_cache.install(tags_of=page_tags.changed)
     # The bulk files show the same domains; a commit that changes them marks the files stale.
@@ -112,6 +114,7 @@ def _import_models() -> None:
     import civic.feedback.models
     import civic.notifications.models
     import civic.pledges.models
+    import civic.procurement.models
     import civic.workshops.models  # noqa: F401
 
 
@@ -178,6 +181,7 @@ def _register_commands(app: Flask) -> None:
     from civic.demo.cli import demo_cli
     from civic.feedback.cli import calendar_cli, deadlines_cli
     from civic.notifications.cli import mail_cli
+    from civic.procurement.cli import procurement_cli
     from civic.search.cli import search_cli
     from civic.workshops.cli import workshops_cli
 
@@ -190,3 +194,4 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(history_cli)
     app.cli.add_command(calendar_cli)
     app.cli.add_command(exports_cli)
+    app.cli.add_command(procurement_cli)

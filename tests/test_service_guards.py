@@ -80,6 +80,7 @@ UNGUARDED = {
     "civic.cases.parts.milestone_errors": RULE,
     "civic.cases.parts.document_errors": RULE,
     "civic.cases.parts.contract_errors": RULE,
+    "civic.cases.parts.tender_errors": RULE,
     "civic.commitments.services.target_errors": RULE,
     "civic.commitments.services.milestone_errors": RULE,
     "civic.accounts.services.password_errors": RULE,

@@ -94,6 +94,8 @@ def _part_name(kind: str, values: dict[str, Any] | None, locale: str) -> str:
     values = values or {}
     if kind == "milestone" and locale.startswith("en") and values.get("title_en"):
         return str(values["title_en"])
+    if kind == "tender" and values.get("job_number"):
+        return f"{values.get('unit_id', '')} {values['job_number']}".strip()
     for name in ("name", "title", "title_zh", "risk", "item"):
         if values.get(name):
             text = str(values[name])
@@ -205,7 +207,7 @@ class Reader:
         return Change(entry, action_label(entry), part_name, self.actor(entry), fields)
 
 
-_NAME_FIELDS = ("name", "title", "title_zh", "title_en", "risk", "item")
+_NAME_FIELDS = ("name", "title", "title_zh", "title_en", "risk", "item", "unit_id", "job_number")
 
 
 def names_as_recorded(entries: list[HistoryEntry], earlier: list[HistoryEntry], locale: str) -> dict[int, str]:

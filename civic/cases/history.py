@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -29,6 +29,7 @@ from civic.cases.models import (
     CaseContract,
     CaseDocument,
     CaseMember,
+    CaseTender,
     HistoryEntry,
     Meeting,
     MeetingDecision,
@@ -56,11 +57,12 @@ PART_FIELDS = {
     "risk": ("stage", "risk", "likelihood", "impact", "mitigation", "owner", "status"),
     "milestone": ("title_zh", "title_en", "milestone_type", "planned_on", "actual_on"),
     "document": ("title", "url", "document_type"),
-    "contract": ("title", "tender_number", "supplier_ubn", "award_value_ntd", "awarded_on"),
+    "contract": ("title", "tender_number", "supplier_ubn", "award_value_ntd", "awarded_on", "tender"),
+    "tender": ("unit_id", "job_number"),
 }
 KINDS: dict[type, str] = {
     Case: "case", CaseMember: "member", Meeting: "meeting", RiskItem: "risk", Milestone: "milestone",
-    CaseDocument: "document", CaseContract: "contract",
+    CaseDocument: "document", CaseContract: "contract", CaseTender: "tender",
 }
 # The columns whose change is a change of the record (a sector is kept by its code).
 _TRACKED_COLUMNS = {
@@ -72,7 +74,8 @@ _TRACKED_COLUMNS = {
     RiskItem: set(PART_FIELDS["risk"]),
     Milestone: set(PART_FIELDS["milestone"]),
     CaseDocument: set(PART_FIELDS["document"]),
-    CaseContract: {"title", "tender_number", "company_id", "award_value_ntd", "awarded_on"},
+    CaseContract: {"title", "tender_number", "company_id", "award_value_ntd", "awarded_on", "tender_id"},
+    CaseTender: set(PART_FIELDS["tender"]),
 }
 # Entry actions as the audit trail names them ("case.<name>").
 _AUDIT_NAMES = {"created": "added", "updated": "updated", "deleted": "removed"}
@@ -115,12 +118,55 @@ def snapshot(session: Session, obj: Any) -> dict[str, Any]:
         values["statements"] = [{"speaker": s.speaker, "content": s.content} for s in obj.statements]
         values["decisions"] = [d.content for d in obj.decisions]
     elif kind == "contract":
-        values = {name: getattr(obj, name) for name in PART_FIELDS["contract"] if name != "supplier_ubn"}
+        values = {name: getattr(obj, name) for name in PART_FIELDS["contract"]
+                  if name not in ("supplier_ubn", "tender")}
         company = obj.__dict__.get("company") or session.get(Company, obj.company_id)
         values["supplier_ubn"] = company.ubn if company is not None else None
+        # A contract recorded before tenders were named has none; None keeps its record whole.
+        tender = session.get(CaseTender, obj.tender_id) if obj.tender_id is not None else None
+        values["tender"] = tender_key(tender) if tender is not None else None
+    elif type(obj) in _OUTER and _OUTER[type(obj)].values is not None:
+        values = _OUTER[type(obj)].values(session, obj)
     else:
         values = {name: getattr(obj, name) for name in PART_FIELDS[kind]}
     return {name: _value(value) for name, value in values.items()}
+
+
+@dataclass(frozen=True)
+class OuterKind:
+    """A kind of entry another domain keeps about a case (e.g. the e-procurement system's
+    announcements of its tenders), written through ``recording()`` like a part and checked with it."""
+
+    model: type
+    name: str
+    fields: tuple[str, ...]
+    case_id: Callable[[Session, Any], int | None]
+    stored: Callable[[Session, Case], Iterable[Any]]
+    values: Callable[[Session, Any], dict[str, Any]] | None = None
+    # The objects of this kind that go when a part of the case is removed (e.g. a tender's notices).
+    dependants: Callable[[Session, Any], Iterable[Any]] | None = None
+
+
+_OUTER: dict[type, OuterKind] = {}
+
+
+def register(kind: OuterKind) -> None:
+    """Let ``kind`` go in the record: its objects are recorded, guarded and verified as parts are."""
+    _OUTER[kind.model] = kind
+    KINDS[kind.model] = kind.name
+    PART_FIELDS[kind.name] = kind.fields
+    _TRACKED_COLUMNS[kind.model] = {name for name in kind.fields if name in kind.model.__table__.c}
+
+
+def dependants(session: Session, part: Any) -> list[Any]:
+    """What other domains keep under ``part`` that goes with it, to be recorded as removed too."""
+    return [obj for kind in _OUTER.values() if kind.dependants is not None
+            for obj in kind.dependants(session, part)]
+
+
+def tender_key(tender: CaseTender) -> str:
+    """A tender as the record names it: the agency code and the case number, e.g. ``A.41 ndc109050``."""
+    return f"{tender.unit_id} {tender.job_number}"
 
 
 # The chain
@@ -297,6 +343,9 @@ def _changed(obj: Any, tracked: set[str]) -> bool:
 def _case_of(session: Session, obj: Any) -> Case | None:
     if isinstance(obj, Case):
         return obj
+    if type(obj) in _OUTER:
+        case_id = _OUTER[type(obj)].case_id(session, obj)
+        return session.get(Case, case_id) if case_id is not None else None
     if isinstance(obj, MeetingStatement | MeetingDecision):
         meeting = obj.__dict__.get("meeting") or (
             session.get(Meeting, obj.meeting_id) if obj.meeting_id is not None else None)
@@ -357,9 +406,12 @@ def _fold(state: dict[tuple[str, int], dict[str, Any]], entry: HistoryEntry) -> 
 def _compare(session: Session, case: Case, state: dict[tuple[str, int], dict[str, Any]]) -> Break | None:
     actual = {("case", case.id): snapshot(session, case)}
     for collection in (case.members, case.meetings, case.risks, case.milestones, case.documents,
-                       case.contracts):
+                       case.contracts, case.tenders):
         for part in collection:
             actual[(KINDS[type(part)], part.id)] = snapshot(session, part)
+    for outer in _OUTER.values():
+        for part in outer.stored(session, case):
+            actual[(outer.name, part.id)] = snapshot(session, part)
     for key in sorted(set(actual) | set(state)):
         kind, part_id = key
         if key not in state:

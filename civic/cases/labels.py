@@ -98,6 +98,11 @@ REVISION_ACTIONS = {
     "contract.added": _l("Contract added"),
     "contract.updated": _l("Contract changed"),
     "contract.removed": _l("Contract removed"),
+    "tender.added": _l("Tender added"),
+    "tender.updated": _l("Tender changed"),
+    "tender.removed": _l("Tender removed"),
+    "announcement.added": _l("Announcement imported from the e-procurement system"),
+    "announcement.removed": _l("Announcement removed with its tender"),
     "recorded": _l("Recorded as it stood when the public record began"),
 }
 FIELD_NAMES = {
@@ -146,5 +151,16 @@ FIELD_NAMES = {
     "supplier_ubn": _l("Supplier's unified business number"),
     "award_value_ntd": _l("Award value"),
     "awarded_on": _l("Awarded on"),
+    "tender": _l("Tender"),
+    "unit_id": _l("E-procurement agency code"),
+    "job_number": _l("Tender case number"),
+    "filename": _l("Announcement number"),
+    "published_on": _l("Published on"),
+    "type_label": _l("Announcement type"),
+    "reserve_price_ntd": _l("Reserve price"),
+    "award_amount_ntd": _l("Award amount"),
+    "bidder_count": _l("Number of bidders"),
+    "bidders": _l("Bidders"),
+    "winners": _l("Winners"),
     "item": _l("Item"),
 }

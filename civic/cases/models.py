@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civic.accounts.models import Company
 from civic.agencies.models import Agency
-from civic.core.db import Base, TimestampMixin
+from civic.core.db import Base, BilingualTitleMixin, TimestampMixin, owned_collection
 
 
 class ProcurementKind(StrEnum):
@@ -74,6 +74,14 @@ class RiskStatus(StrEnum):
     closed = "closed"
 
 
+class CasePartMixin:
+    """The id and the case of each part of a case; deleting the case deletes its parts."""
+
+    # First in the table, as the migrations made it.
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True, sort_order=-1)
+
+
 class Sector(Base):
     """One entry of the managed list of sectors, with its OC4IDS projectSector code."""
 
@@ -90,7 +98,7 @@ class Sector(Base):
         return self.name_en if locale.startswith("en") else self.name_zh
 
 
-class Case(TimestampMixin, Base):
+class Case(BilingualTitleMixin, TimestampMixin, Base):
     __tablename__ = "cases"
     __table_args__ = (
         Index("ix_cases_public_list", "review_state", "is_best_practice", "published_at"),
@@ -98,8 +106,6 @@ class Case(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
-    title_zh: Mapped[str] = mapped_column(String(200))
-    title_en: Mapped[str] = mapped_column(String(200), default="")
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="RESTRICT"), index=True)
     sector_id: Mapped[int] = mapped_column(ForeignKey("case_sectors.id", ondelete="RESTRICT"), index=True)
     procurement_kind: Mapped[str] = mapped_column(String(16), index=True)
@@ -132,33 +138,20 @@ class Case(TimestampMixin, Base):
 
     agency: Mapped[Agency] = relationship(lazy="raise")
     sector: Mapped[Sector] = relationship(lazy="raise")
-    members: Mapped[list[CaseMember]] = relationship(
-        back_populates="case", cascade="all, delete-orphan", order_by="CaseMember.position",
-        lazy="raise")
-    meetings: Mapped[list[Meeting]] = relationship(
-        back_populates="case", cascade="all, delete-orphan",
-        order_by="(Meeting.held_on.desc(), Meeting.id)", lazy="raise")
-    risks: Mapped[list[RiskItem]] = relationship(
-        back_populates="case", cascade="all, delete-orphan", order_by=lambda: _risk_order(), lazy="raise")
-    milestones: Mapped[list[Milestone]] = relationship(
-        back_populates="case", cascade="all, delete-orphan",
-        order_by="(Milestone.planned_on, Milestone.id)", lazy="raise")
-    documents: Mapped[list[CaseDocument]] = relationship(
-        back_populates="case", cascade="all, delete-orphan", order_by="CaseDocument.id", lazy="raise")
-    contracts: Mapped[list[CaseContract]] = relationship(
-        back_populates="case", cascade="all, delete-orphan", order_by="CaseContract.id", lazy="raise")
-    history: Mapped[list[HistoryEntry]] = relationship(
-        back_populates="case", cascade="all, delete-orphan", order_by="HistoryEntry.seq",
-        lazy="raise", passive_deletes=True)
+    members: Mapped[list[CaseMember]] = owned_collection("case", "CaseMember.position")
+    meetings: Mapped[list[Meeting]] = owned_collection("case", "(Meeting.held_on.desc(), Meeting.id)")
+    risks: Mapped[list[RiskItem]] = owned_collection("case", lambda: _risk_order())
+    milestones: Mapped[list[Milestone]] = owned_collection("case", "(Milestone.planned_on, Milestone.id)")
+    documents: Mapped[list[CaseDocument]] = owned_collection("case", "CaseDocument.id")
+    contracts: Mapped[list[CaseContract]] = owned_collection("case", "CaseContract.id")
+    tenders: Mapped[list[CaseTender]] = owned_collection("case", "CaseTender.id")
+    history: Mapped[list[HistoryEntry]] = owned_collection("case", "HistoryEntry.seq", passive_deletes=True)
 
     @hybrid_property
     def is_published(self) -> bool:
         """Shown to the public: on the case pages, in lists, the API, exports, feeds and search.
         The same rule in SQL, for every query that lists only published cases."""
         return self.review_state == ReviewState.published
-
-    def title(self, locale: str) -> str:
-        return self.title_en if locale.startswith("en") and self.title_en else self.title_zh
 
     def summary(self, locale: str) -> str:
         return self.summary_en if locale.startswith("en") and self.summary_en else self.summary_zh
@@ -169,13 +162,11 @@ class Case(TimestampMixin, Base):
         return self.best_practice_reason_zh
 
 
-class CaseMember(Base):
+class CaseMember(CasePartMixin, Base):
     """A member of the integrity platform: a person, their organisation and their role."""
 
     __tablename__ = "case_members"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     organisation: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
@@ -184,13 +175,11 @@ class CaseMember(Base):
     case: Mapped[Case] = relationship(back_populates="members", lazy="raise")
 
 
-class Meeting(Base):
+class Meeting(CasePartMixin, Base):
     """A platform meeting as a structured record: who came, who said what, what was decided."""
 
     __tablename__ = "case_meetings"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     held_on: Mapped[date]
     title: Mapped[str] = mapped_column(String(200))
     place: Mapped[str] = mapped_column(String(200), default="")
@@ -200,44 +189,40 @@ class Meeting(Base):
     follow_ups: Mapped[str] = mapped_column(Text, default="")
 
     case: Mapped[Case] = relationship(back_populates="meetings", lazy="raise")
-    statements: Mapped[list[MeetingStatement]] = relationship(
-        back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingStatement.position",
-        lazy="raise")
-    decisions: Mapped[list[MeetingDecision]] = relationship(
-        back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingDecision.position",
-        lazy="raise")
+    statements: Mapped[list[MeetingStatement]] = owned_collection("meeting", "MeetingStatement.position")
+    decisions: Mapped[list[MeetingDecision]] = owned_collection("meeting", "MeetingDecision.position")
 
 
-class MeetingStatement(Base):
-    __tablename__ = "case_meeting_statements"
+class MeetingPartMixin:
+    """An entry of a meeting's record (a statement, a decision): its meeting, text and place in order."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("case_meetings.id", ondelete="CASCADE"), index=True)
-    speaker: Mapped[str] = mapped_column(String(200))
+    # First in the table, as the migrations made it; content and position come last.
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("case_meetings.id", ondelete="CASCADE"), index=True,
+                                            sort_order=-1)
     content: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
+
+
+class MeetingStatement(MeetingPartMixin, Base):
+    __tablename__ = "case_meeting_statements"
+
+    speaker: Mapped[str] = mapped_column(String(200))
 
     meeting: Mapped[Meeting] = relationship(back_populates="statements", lazy="raise")
 
 
-class MeetingDecision(Base):
+class MeetingDecision(MeetingPartMixin, Base):
     __tablename__ = "case_meeting_decisions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("case_meetings.id", ondelete="CASCADE"), index=True)
-    content: Mapped[str] = mapped_column(Text)
-    position: Mapped[int] = mapped_column(default=0)
 
     meeting: Mapped[Meeting] = relationship(back_populates="decisions", lazy="raise")
 
 
-class RiskItem(Base):
+class RiskItem(CasePartMixin, Base):
     """One corruption risk of a procurement stage, with its mitigation (UNODC guidance)."""
 
     __tablename__ = "case_risks"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     stage: Mapped[str] = mapped_column(String(30))
     risk: Mapped[str] = mapped_column(Text)
     likelihood: Mapped[str] = mapped_column(String(10), default=RiskLevel.medium)
@@ -256,13 +241,9 @@ def _risk_order() -> tuple:
     return stage, RiskItem.id
 
 
-class Milestone(Base):
+class Milestone(BilingualTitleMixin, CasePartMixin, Base):
     __tablename__ = "case_milestones"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    title_zh: Mapped[str] = mapped_column(String(200))
-    title_en: Mapped[str] = mapped_column(String(200), default="")
     # OC4IDS milestoneType code.
     milestone_type: Mapped[str] = mapped_column(String(30), default="delivery")
     planned_on: Mapped[date | None]
@@ -270,17 +251,12 @@ class Milestone(Base):
 
     case: Mapped[Case] = relationship(back_populates="milestones", lazy="raise")
 
-    def title(self, locale: str) -> str:
-        return self.title_en if locale.startswith("en") and self.title_en else self.title_zh
 
-
-class CaseDocument(Base):
+class CaseDocument(CasePartMixin, Base):
     """A document published elsewhere, as a titled link."""
 
     __tablename__ = "case_documents"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     url: Mapped[str] = mapped_column(String(1000))
     # OC4IDS documentType code.
@@ -289,21 +265,48 @@ class CaseDocument(Base):
     case: Mapped[Case] = relationship(back_populates="documents", lazy="raise")
 
 
-class CaseContract(Base):
+class CaseContract(CasePartMixin, Base):
     """A contract awarded under the case, to a supplier company identified by 統一編號."""
 
     __tablename__ = "case_contracts"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     tender_number: Mapped[str] = mapped_column(String(60), default="")
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="RESTRICT"), index=True)
     award_value_ntd: Mapped[int] = mapped_column(BigInteger)
     awarded_on: Mapped[date | None]
+    # The case's tender the contract was awarded under, when staff have linked it.
+    tender_id: Mapped[int | None] = mapped_column(ForeignKey("case_tenders.id", ondelete="SET NULL"),
+                                                  index=True)
 
     case: Mapped[Case] = relationship(back_populates="contracts", lazy="raise")
     company: Mapped[Company] = relationship(lazy="raise")
+    tender: Mapped[CaseTender | None] = relationship(lazy="raise")
+
+
+class CaseTender(Base):
+    """A tender of the case on the government e-procurement system, named as the system names it:
+    the agency's e-procurement code (``unit_id``, e.g. 3.76.47) and the agency's own case number
+    (``job_number``). A case has tenders from planning on; what the system announced about each is
+    kept by civic.procurement."""
+
+    __tablename__ = "case_tenders"
+    __table_args__ = (
+        UniqueConstraint("case_id", "unit_id", "job_number"),
+        Index("ix_case_tenders_key", "unit_id", "job_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    unit_id: Mapped[str] = mapped_column(String(40))
+    job_number: Mapped[str] = mapped_column(String(100))
+    # The procuring entity's name as the system gives it, filled in by the first import.
+    unit_name: Mapped[str] = mapped_column(String(200), default="")
+    # When the system was last asked about the tender, and what went wrong if it did.
+    synced_at: Mapped[datetime | None]
+    sync_problem: Mapped[str] = mapped_column(String(300), default="")
+
+    case: Mapped[Case] = relationship(back_populates="tenders", lazy="raise")
 
 
 class HistoryEntry(Base):
@@ -341,3 +344,8 @@ class HistoryEntry(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
     case: Mapped[Case] = relationship(back_populates="history", lazy="raise")
+
+
+# The parts of a case, each a row with its case_id; statements and decisions belong to a meeting.
+CASE_PARTS = (CaseMember, Meeting, RiskItem, Milestone, CaseDocument, CaseContract, CaseTender)
+MEETING_PARTS = (MeetingStatement, MeetingDecision)

@@ -6,6 +6,7 @@ Flushes, never commits. Callers pass a case loaded with its parts (queries.get_c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -25,6 +26,7 @@ from civic.cases.models import (
     CaseContract,
     CaseDocument,
     CaseMember,
+    CaseTender,
     Meeting,
     MeetingDecision,
     MeetingStatement,
@@ -94,6 +96,8 @@ class ContractInput:
     award_value_ntd: int
     tender_number: str = ""
     awarded_on: date | None = None
+    # The case's tender the contract was awarded under (a CaseTender id), if any.
+    tender_id: int | None = None
 
 
 def _require_edit(actor: User, case: Case) -> None:
@@ -361,6 +365,8 @@ def contract_errors(case: Case, data: ContractInput) -> list[DomainError]:
 def _contract_fields(case: Case, data: ContractInput, actor: User) -> dict[str, Any]:
     for error in contract_errors(case, data):
         raise error
+    if data.tender_id is not None and all(tender.id != data.tender_id for tender in case.tenders):
+        raise DomainError(_("Choose one of this case's tenders."), field="tender")
     try:
         company = accounts.get_or_create_company(
             case_session(case), accounts.CompanyInput(ubn=data.ubn, name=data.company_name),
@@ -369,7 +375,7 @@ def _contract_fields(case: Case, data: ContractInput, actor: User) -> dict[str, 
         raise DomainError(error.message, field="ubn") from error
     return {"title": data.title.strip(), "tender_number": data.tender_number.strip(),
             "company": company, "award_value_ntd": data.award_value_ntd,
-            "awarded_on": data.awarded_on}
+            "awarded_on": data.awarded_on, "tender_id": data.tender_id}
 
 
 @guarded(Permission.edit_agency_cases, Permission.edit_any_case)
@@ -393,6 +399,77 @@ def update_contract(case: Case, contract_id: int, data: ContractInput, *, actor:
     return contract
 
 
+# Tenders
+
+
+# An e-procurement agency code: dot-separated groups of letters and digits, e.g. 3.76.47, A.17.2.1.
+TENDER_UNIT_ID = re.compile(r"[0-9A-Z]{1,4}(\.[0-9A-Z]{1,6}){0,8}")
+# The agency's own case number: free text of its choosing, without spaces or markup characters.
+TENDER_JOB_NUMBER = re.compile(r"[^\s<>\"'\\]{1,100}")
+
+
+@dataclass
+class TenderInput:
+    unit_id: str
+    job_number: str
+
+
+def tender_errors(case: Case | None, data: TenderInput) -> list[DomainError]:
+    """A tender is named by the e-procurement agency code and the agency's case number, each in
+    the shape the system uses. The forms and the services both ask here."""
+    errors = []
+    unit_id, job_number = (data.unit_id or "").strip(), (data.job_number or "").strip()
+    if not unit_id:
+        errors.append(DomainError(_("Enter the agency code used on the e-procurement system."),
+                                  field="unit_id"))
+    elif not TENDER_UNIT_ID.fullmatch(unit_id):
+        errors.append(DomainError(
+            _("Enter the agency code as the e-procurement system writes it, such as 3.76.47 or A.17.2.1."),
+            field="unit_id"))
+    if not job_number:
+        errors.append(DomainError(_("Enter the tender's case number."), field="job_number"))
+    elif not TENDER_JOB_NUMBER.fullmatch(job_number):
+        errors.append(DomainError(
+            _("Enter the case number as the e-procurement system shows it, without spaces (at most 100 characters)."),
+            field="job_number"))
+    return errors
+
+
+def _validate_tender(case: Case, data: TenderInput, tender_id: int | None = None) -> None:
+    """The tender's shape, and once per case."""
+    for error in tender_errors(case, data):
+        raise error
+    if any(tender.unit_id == data.unit_id.strip() and tender.job_number == data.job_number.strip()
+           and tender.id != tender_id for tender in case.tenders):
+        raise DomainError(_("This tender is already on the case."), field="job_number")
+
+
+@guarded(Permission.edit_agency_cases, Permission.edit_any_case)
+def add_tender(case: Case, data: TenderInput, *, actor: User) -> CaseTender:
+    _require_edit(actor, case)
+    _validate_tender(case, data)
+    tender = CaseTender(unit_id=data.unit_id.strip(), job_number=data.job_number.strip())
+    with _adding(case, actor) as add:
+        add(tender)
+    return tender
+
+
+@guarded(Permission.edit_agency_cases, Permission.edit_any_case)
+def update_tender(case: Case, tender_id: int, data: TenderInput, *, actor: User, reason: str = "") -> CaseTender:
+    """Correct a tender's code or number. What was imported under it, and the contracts awarded
+    under it, stay with it; their entries in the record name the tender anew."""
+    _require_edit(actor, case)
+    tender = _find(case.tenders, tender_id)
+    _validate_tender(case, data, tender_id=tender.id)
+    with history.recording(case, actor=actor, reason=reason) as record:
+        record.updating(tender)
+        for named in [*history.dependants(case_session(case), tender),
+                      *(contract for contract in case.contracts if contract.tender_id == tender.id)]:
+            record.updating(named)
+        tender.unit_id, tender.job_number = data.unit_id.strip(), data.job_number.strip()
+    return tender
+
+
 # Removal of any part
 
 
@@ -400,6 +477,7 @@ def update_contract(case: Case, contract_id: int, data: ContractInput, *, actor:
 PART_COLLECTIONS = {
     "member": "members", "meeting": "meetings", "risk": "risks",
     "milestone": "milestones", "document": "documents", "contract": "contracts",
+    "tender": "tenders",
 }
 
 
@@ -414,7 +492,16 @@ def remove_part(case: Case, collection_name: str, part_id: int, *, actor: User, 
         raise NotFound(_("That item is not part of this case."))
     collection = getattr(case, collection_name)
     part = _find(collection, part_id)
+    session = case_session(case)
     with history.recording(case, actor=actor, reason=reason) as record:
+        for dependant in history.dependants(session, part):
+            record.deleting(dependant)
+            session.delete(dependant)
+        # A contract awarded under a removed tender no longer names it, and its record says so.
+        for contract in case.contracts if isinstance(part, CaseTender) else ():
+            if contract.tender_id == part.id:
+                record.updating(contract)
+                contract.tender_id = None
         record.deleting(part)
         collection.remove(part)
         refresh_completeness(case)

@@ -117,6 +117,7 @@ def part_options() -> tuple:
         selectinload(Case.milestones),
         selectinload(Case.documents),
         selectinload(Case.contracts).selectinload(CaseContract.company),
+        selectinload(Case.tenders),
     )
 
 

@@ -14,17 +14,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from civic.cases import queries as case_queries
-from civic.cases.models import (
-    Case,
-    CaseContract,
-    CaseDocument,
-    CaseMember,
-    Meeting,
-    MeetingDecision,
-    MeetingStatement,
-    Milestone,
-    RiskItem,
-)
+from civic.cases.models import CASE_PARTS, MEETING_PARTS, Case, Meeting
 from civic.cases.regions import county_name
 from civic.core.db import hook_sessions
 from civic.core.fulltext import SearchDocument
@@ -32,7 +22,6 @@ from civic.core.fulltext_tokens import document_tokens
 from civic.core.text import plain_text
 from civic.feedback.models import Comment, Response
 
-CASE_PARTS = (CaseMember, Meeting, RiskItem, Milestone, CaseDocument, CaseContract)
 PENDING = "civic.search.pending"
 
 
@@ -53,6 +42,7 @@ def case_text(case: Case) -> tuple[str, str]:
         *[_join(r.risk, r.mitigation, r.owner) for r in case.risks],
         *[_join(m.title_zh, m.title_en) for m in case.milestones],
         *[_join(c.title, c.tender_number, c.company.name, c.company.ubn) for c in case.contracts],
+        *[_join(t.unit_id, t.job_number, t.unit_name) for t in case.tenders],
         *[d.title for d in case.documents],
     )
     return title, body
@@ -113,7 +103,7 @@ def _note(session: Session, flush_context) -> None:
             pending["case"].add(instance.id)
         elif isinstance(instance, CASE_PARTS):
             pending["case"].add(instance.case_id)
-        elif isinstance(instance, MeetingStatement | MeetingDecision):
+        elif isinstance(instance, MEETING_PARTS):
             pending.setdefault("meeting", set()).add(instance.meeting_id)
         elif isinstance(instance, Comment):
             pending["comment"].add(instance.id)

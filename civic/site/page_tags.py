@@ -33,16 +33,14 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from civic.agencies.models import Agency, AgencyRemoval
 from civic.cases.models import (
+    CASE_PARTS,
+    MEETING_PARTS,
     Case,
     CaseContract,
-    CaseDocument,
-    CaseMember,
     HistoryEntry,
     Meeting,
     MeetingDecision,
     MeetingStatement,
-    Milestone,
-    RiskItem,
     Sector,
 )
 from civic.commitments.models import Commitment, CommitmentMilestone, CommitmentTarget
@@ -58,12 +56,13 @@ from civic.feedback.models import (
     Subscription,
 )
 from civic.pledges.models import Pledge, PledgeText
+from civic.procurement.models import Announcement, AnnouncementCompany
 from civic.web.page_cache import ALL
 from civic.workshops.models import Registration, Workshop
 
 # The domains whose data the cached pages show: an object of these no rule knows drops everything.
 SHOWN_BY = ("civic.cases", "civic.feedback", "civic.agencies", "civic.workshops", "civic.pledges",
-            "civic.commitments")
+            "civic.commitments", "civic.procurement")
 
 
 @dataclass
@@ -164,9 +163,8 @@ def _nothing(_obj: object, _change: _Change) -> None:
 
 RULES: dict[type, Callable] = {
     Case: _case,
-    CaseMember: _case_part, Meeting: _case_part, RiskItem: _case_part, Milestone: _case_part,
-    CaseDocument: _case_part, CaseContract: _contract, HistoryEntry: _case_part,
-    MeetingStatement: _meeting_part, MeetingDecision: _meeting_part,
+    **dict.fromkeys(CASE_PARTS, _case_part), CaseContract: _contract, HistoryEntry: _case_part,
+    **dict.fromkeys(MEETING_PARTS, _meeting_part),
     # Sector names are on every case page and list.
     Sector: _tags(ALL),
     Agency: _agency,
@@ -179,6 +177,8 @@ RULES: dict[type, Callable] = {
     Workshop: _workshop,
     Registration: _registration,
     Pledge: _pledge, PledgeText: _pledge,
+    # Imported or removed with an entry of the case's record, whose rule drops the case's pages.
+    Announcement: _nothing, AnnouncementCompany: _nothing,
     Commitment: _tags("commitments"), CommitmentTarget: _tags("commitments"),
     CommitmentMilestone: _tags("commitments"),
 }

@@ -1,0 +1,1 @@
+"""Tenders from the government e-procurement system: announcements, bidders, winners."""
