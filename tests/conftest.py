@@ -20,7 +20,7 @@ from civic.accounts import services as accounts
 from civic.agencies import services as agencies
 from civic.core.permissions import SYSTEM
 from civic.core.roles import Role
-from civic.extensions import db, limiter
+from civic.extensions import cache, db, limiter
 from tests.cases import factories as case_factories
 from tests.support import PASSWORD, Account, SMTPServer
 
@@ -257,6 +257,17 @@ def published_case(app, staff, admin) -> str:
 @pytest.fixture
 def application(app, staff) -> str:
     return case_factories.apply(app, staff, slug="new-reservoir", title_zh="新水庫", budget_ntd=150_000_000)
+
+
+@pytest.fixture
+def kept_fragments(app):
+    """Fragments kept in an in-process store, as in production (the tests' default keeps none)."""
+    cache.init_app(app, config={"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 60,
+                                "CACHE_KEY_PREFIX": f"civic-test-{uuid.uuid4().hex}:"})
+    yield
+    with app.app_context():
+        cache.clear()
+    cache.init_app(app, config={"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True})
 
 
 __all__ = ["PASSWORD"]

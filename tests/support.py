@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 import redis
 from aiosmtpd.controller import Controller
+from flask import Flask, template_rendered
 from flask.testing import FlaskClient
 
 import config
@@ -171,3 +172,18 @@ def _wait_until_up(port: int, process: subprocess.Popen, log: Path) -> None:
             connection.close()
         time.sleep(0.2)
     pytest.fail(f"gunicorn did not answer within 60 s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+@contextlib.contextmanager
+def rendered(app: Flask) -> Iterator[list[str]]:
+    """The names of the templates rendered inside the block."""
+    names: list[str] = []
+
+    def record(_sender, template, context, **_extra):
+        names.append(template.name)
+
+    template_rendered.connect(record, app)
+    try:
+        yield names
+    finally:
+        template_rendered.disconnect(record, app)

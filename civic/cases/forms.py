@@ -31,8 +31,10 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, Optiona
 
 from civic.cases import labels
 from civic.cases.models import Case
+from civic.cases.parts import TenderInput, tender_errors
 from civic.cases.regions import COUNTIES
 from civic.cases.services import CaseInput, case_errors
+from civic.core.errors import DomainError
 from civic.web.forms import FULL_WIDTH, PlainForm, WholeNumberField, attach_rule_errors, strip
 
 
@@ -156,7 +158,56 @@ class CaseForm(FlaskForm):
             SelectChoice(code, en if locale.startswith("en") else zh) for code, zh, en in COUNTIES]
 
 
+# How a tender is named, on its own form and on the case's: as on its e-procurement page.
+TENDER_UNIT_ID_LABEL = _l("E-procurement agency code (機關代碼)")
+TENDER_UNIT_ID_HINT = _l("As on the e-procurement system's tender page: 機關代碼 such as 3.76.47 or A.17.2.1.")
+TENDER_JOB_NUMBER_LABEL = _l("Tender case number (標案案號)")
+TENDER_JOB_NUMBER_HINT = _l("As on the same page: 標案案號, without spaces.")
+
+
 class CaseEditForm(CaseForm):
+    reason = reason_field()
+    # A tender added with the change, when both are given (the case's own tender form does the rest).
+    tender_unit_id = StringField(TENDER_UNIT_ID_LABEL, widget=GovTextInput(), filters=[strip],
+                                 description=TENDER_UNIT_ID_HINT)
+    tender_job_number = StringField(TENDER_JOB_NUMBER_LABEL, widget=GovTextInput(), filters=[strip],
+                                    description=TENDER_JOB_NUMBER_HINT)
+
+    def tender_input(self) -> TenderInput | None:
+        """The tender to add with the change, or None when neither of its fields was filled."""
+        if not (self.tender_unit_id.data or self.tender_job_number.data):
+            return None
+        return TenderInput(unit_id=self.tender_unit_id.data or "", job_number=self.tender_job_number.data or "")
+
+    def validate(self, extra_validators=None) -> bool:
+        """The case's fields, then the tender to add: both of its fields or neither, each in the
+        shape the e-procurement system uses."""
+        valid = super().validate(extra_validators)
+        tender = self.tender_input()
+        if tender is None:
+            return valid
+        if not tender.unit_id or not tender.job_number:
+            missing = self.tender_unit_id if not tender.unit_id else self.tender_job_number
+            missing.errors = [*missing.errors, str(_l("To add a tender, enter both its agency code and its "
+                                                        "case number, or leave both empty."))]
+            return False
+        return attach_rule_errors(self, self.tender_errors(tender_errors(self.existing, tender)),
+                                  "tender_job_number") and valid
+
+    @staticmethod
+    def tender_errors(errors: list) -> list:
+        """A tender rule's errors, each on this form's field of the same name."""
+        return [DomainError(error.message, field=f"tender_{error.field or 'job_number'}") for error in errors]
+
+
+class TenderForm(FlaskForm):
+    unit_id = StringField(TENDER_UNIT_ID_LABEL, widget=GovTextInput(), filters=[strip],
+                          description=TENDER_UNIT_ID_HINT,
+                          validators=[DataRequired(message=_l("Enter the agency code used on the "
+                                                              "e-procurement system."))])
+    job_number = StringField(TENDER_JOB_NUMBER_LABEL, widget=GovTextInput(), filters=[strip],
+                             description=TENDER_JOB_NUMBER_HINT,
+                             validators=[DataRequired(message=_l("Enter the tender's case number."))])
     reason = reason_field()
 
 
@@ -269,6 +320,8 @@ class ContractForm(FlaskForm):
                                     Length(max=200, message=_l("At most 200 characters."))])
     tender_number = StringField(_l("Tender number (標案案號)"), widget=GovTextInput(), filters=[strip],
                                 validators=[Length(max=60, message=_l("At most 60 characters."))])
+    tender = SelectField(_l("Tender"), widget=GovSelect(), validate_choice=False, validators=[Optional()],
+                         description=_l("The case's tender the contract was awarded under, if it is listed."))
     ubn = StringField(_l("Supplier's unified business number (統一編號)"), widget=GovTextInput(),
                       filters=[strip],
                       validators=[DataRequired(message=_l("Enter the supplier's unified business number.")),
@@ -280,6 +333,19 @@ class ContractForm(FlaskForm):
                                   validators=[InputRequired(message=_l("Enter the award value.")), no_negative])
     awarded_on = DateInput(_l("Awarded on"), validators=[Optional()])
     reason = reason_field()
+
+    def set_choices(self, tenders) -> None:
+        """The case's tenders, by agency code and case number."""
+        self.tender.choices = [SelectChoice("", _l("No tender"))] + [
+            SelectChoice(str(t.id), f"{t.unit_id} {t.job_number}") for t in tenders]
+
+    def validate_tender(self, field: SelectField) -> None:
+        if field.data and field.data not in {choice.value for choice in field.choices or []}:
+            raise ValidationError(str(_l("Choose one of this case's tenders.")))
+
+    def tender_id(self) -> int | None:
+        """The tender chosen, if any (only for a form without errors)."""
+        return int(self.tender.data) if (self.tender.data or "").isdecimal() else None
 
 
 class ReviewForm(FlaskForm):

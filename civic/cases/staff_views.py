@@ -26,6 +26,7 @@ from civic.cases.forms import (
     MilestoneForm,
     RemoveForm,
     RiskForm,
+    TenderForm,
     lines,
     statements,
 )
@@ -35,7 +36,7 @@ from civic.core.errors import DomainError, NotFound
 from civic.core.permissions import Permission
 from civic.extensions import db
 from civic.web.access import permission_required, require, signed_in
-from civic.web.forms import attach_error, attach_rule_errors, form_status, refusal
+from civic.web.forms import attach_error, attach_rule_errors, form_status, post_button, refusal
 
 bp = Blueprint("cases_manage", __name__)
 
@@ -102,9 +103,17 @@ def edit(slug: str):
     form.set_choices(queries.list_sectors(db.session), str(get_locale()))
     if not form.validate_on_submit():
         return render_template("cases/edit.html", case=case, form=form), form_status(form)
+    tender = form.tender_input()
     with refusal(form, "title_zh") as refused:
         changed = services.update_case(db.session, case, form.case_input(), actor=current_user,
                                        reason=form.reason.data or "")
+        if tender is not None:
+            # Added with the change, in the same transaction: a refused tender stores neither.
+            try:
+                parts.add_tender(case, tender, actor=current_user)
+            except DomainError as error:
+                raise form.tender_errors([error])[0] from error
+            changed = True
     if refused:
         return render_template("cases/edit.html", case=case, form=form), 422
     db.session.commit()
@@ -117,16 +126,9 @@ def edit(slug: str):
 def resubmit(slug: str):
     """Send a returned application to the authority again."""
     case = load_editable_case(slug)
-    form = DeleteForm()
-    if not form.validate_on_submit():
-        abort(400)
-    with refusal() as refused:
-        services.resubmit_application(db.session, case, actor=current_user)
-    if refused:
-        return redirect(url_for("cases_manage.overview", slug=slug))
-    db.session.commit()
-    flash(_("Your application has been sent to the integrity authority."), "success")
-    return redirect(url_for("cases_manage.overview", slug=slug))
+    return post_button(lambda: services.resubmit_application(db.session, case, actor=current_user),
+                       done=_("Your application has been sent to the integrity authority."),
+                       then=url_for("cases_manage.overview", slug=slug))
 
 
 # Parts: one registry drives the add, edit and delete screens of every kind of part.
@@ -143,6 +145,14 @@ class PartKind:
     # The part's rules (parts.<kind>_errors), asked with the form's own checks so that one
     # submission shows every problem; the services ask them again.
     errors: Any = None
+    # Hands the form the choices it takes from the case, as prepare(form, case).
+    prepare: Any = None
+
+    def make_form(self, case: Case, **kwargs):
+        form = self.form(**kwargs)
+        if self.prepare is not None:
+            self.prepare(form, case)
+        return form
 
 
 def _member_input(form):
@@ -184,13 +194,19 @@ def _document_input(form):
 def _contract_input(form):
     return parts.ContractInput(title=form.title.data, ubn=form.ubn.data, company_name=form.company_name.data,
                                award_value_ntd=form.award_value_ntd.data,
-                               tender_number=form.tender_number.data or "", awarded_on=form.awarded_on.data)
+                               tender_number=form.tender_number.data or "", awarded_on=form.awarded_on.data,
+                               tender_id=form.tender_id())
 
 
 def _contract_data(contract):
     return {"title": contract.title, "tender_number": contract.tender_number, "ubn": contract.company.ubn,
             "company_name": contract.company.name, "award_value_ntd": contract.award_value_ntd,
-            "awarded_on": contract.awarded_on}
+            "awarded_on": contract.awarded_on,
+            "tender": "" if contract.tender_id is None else str(contract.tender_id)}
+
+
+def _tender_input(form):
+    return parts.TenderInput(unit_id=form.unit_id.data or "", job_number=form.job_number.data or "")
 
 
 def _attributes(part):
@@ -208,7 +224,10 @@ PART_KINDS: dict[str, PartKind] = {
     "documents": PartKind(_l("Document"), DocumentForm, parts.add_document, parts.update_document,
                           _document_input, _attributes, parts.document_errors),
     "contracts": PartKind(_l("Contract"), ContractForm, parts.add_contract, parts.update_contract,
-                          _contract_input, _contract_data, parts.contract_errors),
+                          _contract_input, _contract_data, parts.contract_errors,
+                          prepare=lambda form, case: form.set_choices(case.tenders)),
+    "tenders": PartKind(_l("Tender"), TenderForm, parts.add_tender, parts.update_tender,
+                        _tender_input, _attributes, parts.tender_errors),
 }
 
 
@@ -237,9 +256,9 @@ def part_form(slug: str, kind: str, part_id: int | None = None):
     spec = _kind(kind)
     case = load_editable_case(slug)
     part = _find_part(case, kind, part_id) if part_id is not None else None
-    form = spec.form()
+    form = spec.make_form(case)
     if part is not None and not form.is_submitted():
-        form = spec.form(data=spec.from_part(part))
+        form = spec.make_form(case, data=spec.from_part(part))
     valid = form.validate_on_submit()
     if form.is_submitted() and spec.errors is not None:
         valid = attach_rule_errors(form, spec.errors(case, spec.to_input(form)), next(iter(form._fields))) and valid

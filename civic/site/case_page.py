@@ -1,5 +1,6 @@
 """The case page, composed in one place: the case with its parts and record, and what other domains
-show on it (its workshops, pledge coverage and public comments), handed to the template as data.
+show on it (its tenders, risk signals, workshops, pledge coverage and public comments), handed to
+the template as data.
 Also the comment form's submission, which shows the page again when it is refused.
 
 No template of the page queries: each domain's part is read here, once, in a fixed number of queries.
@@ -7,8 +8,9 @@ No template of the page queries: each domain's part is read here, once, in a fix
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+import functools
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
 from itertools import groupby
 from typing import Any
 
@@ -23,7 +25,7 @@ from civic.cases import permissions as case_permissions
 from civic.cases import queries as case_queries
 from civic.cases.models import Case, RiskItem, RiskStage
 from civic.core.text import parse_id
-from civic.core.time import utcnow
+from civic.core.time import to_taipei, utcnow
 from civic.extensions import db, limiter
 from civic.feedback import permissions as feedback_permissions
 from civic.feedback import queries as feedback_queries
@@ -31,6 +33,9 @@ from civic.feedback import services as feedback_services
 from civic.feedback.forms import CommentForm
 from civic.feedback.models import Comment
 from civic.pledges import queries as pledge_queries
+from civic.procurement import queries as procurement_queries
+from civic.procurement import signals as procurement_signals
+from civic.procurement.queries import Timeline
 from civic.web import fragments, page_cache
 from civic.web.access import public, require, signed_in
 from civic.web.forms import refusal
@@ -103,16 +108,22 @@ def _target(about: str | None) -> tuple[int | None, int | None]:
 def render_case(case: Case, *, status: int = 200, comment_form: CommentForm | None = None):
     """The case page; ``comment_form`` is a refused comment shown again with its errors."""
     comments_page = page_number(request.args.get("comments", "1")) or 1
-    kept = [_record_fragment(case)]
+    now = utcnow()
+    today = to_taipei(now).date()
+    kept = [_record_fragment(case), _tender_count_fragment(case), _signals_fragment(case, today)]
     if case.is_published:
         kept += [_taking_part_fragment(case), _comment_count_fragment(case)]
         if not current_user.is_authenticated:
             kept.append(_participation_fragment(case, comments_page))
     fragments.prefetch(*kept)
-    page = render_template("cases/detail.html", case=case, record=_record(case),
+    # The tenders with their announcements, read once and only if a fragment showing them is made.
+    timelines = functools.cache(lambda: procurement_queries.timelines_of(db.session, case))
+    page = render_template("cases/detail.html", case=case, record=_record(case, timelines),
+                           tender_count=_tender_count(case, timelines),
+                           signals=_signals(case, timelines, today, now),
                            can_edit=case_permissions.can_edit(current_user, case),
                            can_feature=case_permissions.can_feature(current_user),
-                           taking_part=_taking_part(case, utcnow()) if case.is_published else None,
+                           taking_part=_taking_part(case, now) if case.is_published else None,
                            participation=_participation(case, comments_page, comment_form)
                            if case.is_published else None,
                            comment_count=_comment_count(case) if case.is_published else 0,
@@ -125,6 +136,19 @@ def render_case(case: Case, *, status: int = 200, comment_form: CommentForm | No
 
 def _record_fragment(case: Case) -> Fragment:
     return Fragment("case-record", (f"case-record:{case.slug}", "agencies"), (case.id,))
+
+
+def _tender_count_fragment(case: Case) -> Fragment:
+    return Fragment("case-tender-count", (f"case-record:{case.slug}",), (case.id,))
+
+
+def _signals_fragment(case: Case, today: date) -> Fragment:
+    # Signals read the record (tenders, milestones) and the thread (open public input), and some
+    # turn on the date, which nothing commits: the Taipei day is part of the key. An answer
+    # deadline passing during the day shows once the copy expires (PAGE_CACHE_SECONDS), as it
+    # does on the shared page copies.
+    return Fragment("case-signals", (f"case-record:{case.slug}", f"case-thread:{case.slug}"),
+                    (case.id, today.isoformat()))
 
 
 def _taking_part_fragment(case: Case) -> Fragment:
@@ -152,18 +176,34 @@ def _following(case: Case) -> bool:
         db.session, current_user.id, case_id=case.id) is not None
 
 
-def _record(case: Case) -> str:
-    """The case's own sections (its facts and parts, its completeness and its newest changes),
-    rendered once per language until the case or one of its parts changes."""
+def _record(case: Case, timelines: Callable[[], list[Timeline]]) -> str:
+    """The case's own sections (its facts and parts, its tenders' announcements, its completeness
+    and its newest changes), rendered once per language until the case or one of its parts changes
+    (an imported announcement goes in the case's history, which drops the fragment)."""
     return fragments.cached(_record_fragment(case),
-                            lambda: render_template("cases/_record.html", **_record_data(case)))
+                            lambda: render_template("cases/_record.html", **_record_data(case, timelines)))
 
 
-def _record_data(case: Case) -> dict[str, Any]:
+def _tender_count(case: Case, timelines: Callable[[], list[Timeline]]) -> int:
+    """How many tenders the case names, for the contents at the top of the page; kept beside the
+    record, which shows them."""
+    return int(fragments.cached(_tender_count_fragment(case), lambda: str(len(timelines()))))
+
+
+def _signals(case: Case, timelines: Callable[[], list[Timeline]], today: date, now: datetime) -> str:
+    """The case's risk signals, with what they mean and the data each came from, in a fixed number
+    of queries; kept for the day until the case's record or its thread changes."""
+    return fragments.cached(_signals_fragment(case, today), lambda: render_template(
+        "cases/_signals.html", signals=procurement_signals.case_signals(
+            db.session, case, timelines(), today=today, now=now)))
+
+
+def _record_data(case: Case, timelines: Callable[[], list[Timeline]]) -> dict[str, Any]:
     case_queries.load_parts(db.session, case)
     latest = case_queries.list_latest_history(db.session, case, LATEST_CHANGES)
     return {
         "case": case,
+        "timelines": timelines(),
         "assessment": completeness.assess(case),
         "risk_stages": _risks_by_stage(case.risks),
         "latest_changes": changes.read(db.session, case, latest, str(get_locale())),

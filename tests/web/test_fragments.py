@@ -4,36 +4,17 @@ one visitor reaches another. Against the in-process store and a real Redis (``sh
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-
 import pytest
-from flask import template_rendered
 
 from civic.extensions import cache
 from tests.cases import factories as case_factories
-from tests.support import login, post_form
+from tests.support import login, post_form, rendered
 from tests.workshops.conftest import hold
 
 RECORD = "cases/_record.html"
 LISTING = "cases/_listing.html"
 PARTICIPATION = "cases/_participation.html"
 TAKING_PART = "cases/_taking_part.html"
-
-
-@contextlib.contextmanager
-def rendered(app) -> Iterator[list[str]]:
-    """The names of the templates rendered inside the block."""
-    names: list[str] = []
-
-    def record(_sender, template, context, **_extra):
-        names.append(template.name)
-
-    template_rendered.connect(record, app)
-    try:
-        yield names
-    finally:
-        template_rendered.disconnect(record, app)
 
 
 def signed_in(app, account):
