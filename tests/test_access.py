@@ -128,6 +128,7 @@ ACCESS = {
     "pledges.receipt": PUBLIC,
     "pledges.withdraw": COMPANY_REPRESENTATIVES,
     "pledges.company": PUBLIC,
+    "pledges.company_search": PUBLIC,
     "pledges.companies": SIGNED_IN,
     "admin_pledges.texts": ADMIN,
     "admin_pledges.breach": ADMIN,

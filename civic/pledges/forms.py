@@ -83,3 +83,8 @@ class RegistryFilterForm(PlainForm):
     status = SelectField(_l("Status"), widget=GovSelect(), validators=[Optional()],
                          choices=[SelectChoice("", ""), SelectChoice("active", _l("Active")),
                                   SelectChoice("withdrawn", _l("Withdrawn"))])
+
+
+class CompanySearchForm(PlainForm):
+    q = StringField(_l("Company name or UBN"), widget=GovTextInput(), filters=[strip],
+                    validators=[Optional(), Length(max=100, message=_l("At most 100 characters."))])

@@ -1,4 +1,5 @@
-"""Pledge pages: sign, the public registry, one receipt, a company, withdrawal, company claims."""
+"""Pledge pages: sign, the public registry, one receipt, a company and the search for one, withdrawal,
+company claims."""
 
 from __future__ import annotations
 
@@ -9,14 +10,16 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from wtforms import SelectChoice
 
+from civic.accounts.ubn import normalize as normalize_ubn
 from civic.agencies.queries import list_active_agencies
 from civic.cases import queries as case_queries
 from civic.core import short_ids
 from civic.extensions import db, limiter
 from civic.pledges import queries, receipts, services
-from civic.pledges.forms import ClaimForm, RegistryFilterForm, SignForm, WithdrawForm
+from civic.pledges.forms import ClaimForm, CompanySearchForm, RegistryFilterForm, SignForm, WithdrawForm
+from civic.procurement.queries import company_tenders
 from civic.web.access import public, signed_in
-from civic.web.forms import form_status, refusal
+from civic.web.forms import form_status, post_form, refusal
 from civic.web.paging import requested_page
 
 bp = Blueprint("pledges", __name__)
@@ -101,25 +104,39 @@ def withdraw(receipt: str):
     if not queries.represents(db.session, current_user.id, pledge.company_id):
         abort(403)
     form = WithdrawForm()
-    if not form.validate_on_submit():
-        return render_template("pledges/withdraw.html", form=form, pledge=pledge), \
-            form_status(form)
-    with refusal(form, "reason") as refused:
-        services.withdraw(db.session, pledge, actor=current_user, reason=form.reason.data)
-    if refused:
-        return render_template("pledges/withdraw.html", form=form, pledge=pledge), 422
-    db.session.commit()
-    flash(_("The pledge is withdrawn; the reason is public."), "success")
-    return redirect(url_for("pledges.receipt", receipt=pledge.receipt))
+    return post_form(
+        form, lambda: services.withdraw(db.session, pledge, actor=current_user, reason=form.reason.data),
+        show=lambda status: (render_template("pledges/withdraw.html", form=form, pledge=pledge), status),
+        field="reason", done=_("The pledge is withdrawn; the reason is public."),
+        then=url_for("pledges.receipt", receipt=pledge.receipt))
+
+
+@bp.get("/companies")
+@public
+def company_search():
+    """Companies by name or 統一編號, with how many pledges and contracts each has."""
+    form = CompanySearchForm(MultiDict(request.args))
+    page = requested_page()
+    if page is None or (request.args and not form.validate()):
+        return render_template("pledges/company_search.html", form=form, page=None), 400
+    return render_template("pledges/company_search.html", form=form,
+                           page=queries.search_companies(db.session, form.q.data or None, page=page))
 
 
 @bp.get("/companies/<ubn>")
 @public
 def company(ubn: str):
-    """One company's public pledges."""
-    found = services.company_by_ubn(db.session, ubn) or abort(404)
-    return render_template("pledges/company.html", company=found,
-                           pledges=queries.list_company_pledges(db.session, found.id))
+    """One company's pledges, the contracts it holds and the tenders it bid for or won on published
+    cases. A company known only from announcements shows under the name they give it; one whose name
+    nobody has confirmed, and that no announcement names, is not found."""
+    ubn = normalize_ubn(ubn)
+    found = services.company_by_ubn(db.session, ubn)
+    name = found.name if found else queries.announced_name(db.session, ubn) or abort(404)
+    return render_template(
+        "pledges/company.html", ubn=ubn, name=name,
+        pledges=queries.list_company_pledges(db.session, found.id) if found else [],
+        contracts=queries.list_company_contracts(db.session, found.id) if found else [],
+        tenders=company_tenders(db.session, ubn))
 
 
 @bp.route("/account/companies", methods=["GET", "POST"])

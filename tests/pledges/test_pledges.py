@@ -15,7 +15,7 @@ from civic.accounts.models import CompanyRepresentative, User
 from civic.cases import parts
 from civic.cases import queries as case_queries
 from civic.extensions import db
-from civic.pledges import default_text, services
+from civic.pledges import services
 from civic.pledges.models import Pledge
 from tests.support import login, post_form
 
@@ -24,22 +24,6 @@ UBN = "90000006"  # the supplier fixture's confirmed company
 
 def page_of(response) -> str:
     return response.get_data(as_text=True)
-
-
-@pytest.fixture
-def pledge_text(app, admin):
-    with app.test_request_context():
-        services.publish_text(db.session, services.TextInput(
-            title_zh=default_text.TITLE_ZH, body_zh=default_text.BODY_ZH, title_en=default_text.TITLE_EN,
-            body_en=default_text.BODY_EN), case=None, actor=db.session.get(User, admin.id))
-        db.session.commit()
-
-
-@pytest.fixture
-def supplier_client(app, supplier, pledge_text):
-    client = app.test_client()
-    login(client, supplier)
-    return client
 
 
 def sign(client, **fields):
