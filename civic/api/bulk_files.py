@@ -46,7 +46,8 @@ STALE = ".stale"
 BUILDING = ".stale.building"
 LOCK = ".lock"
 # The domains whose rows the files show; of these, the rows no file shows.
-SHOWN_BY = ("civic.cases.", "civic.feedback.", "civic.workshops.", "civic.pledges.", "civic.agencies.")
+SHOWN_BY = ("civic.cases.", "civic.feedback.", "civic.workshops.", "civic.pledges.", "civic.agencies.",
+            "civic.procurement.")
 NOT_SHOWN = (FeedbackNote, Report, Subscription, Registration)
 # Of a user, the files show the display name on comments, and hide it once the account is deleted.
 USER_SHOWN = ("display_name", "deleted_at")
@@ -66,7 +67,8 @@ class BulkFile:
 def oc4ids_chunks(session: Session) -> Iterator[str]:
     """The OC4IDS project package of every published case; needs a request context for its links."""
     published = queries.last_case_change(session) or utcnow()
-    return oc4ids.package(queries.iter_cases(session), uri=url_for("api.oc4ids_package", _external=True),
+    cases = ((record.case, record.timelines) for record in queries.iter_case_records(session, now=utcnow()))
+    return oc4ids.package(cases, uri=url_for("api.oc4ids_package", _external=True),
                           published=published, publisher_uri=url_for("site.home", _external=True))
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from html.parser import HTMLParser
+from operator import attrgetter
 from typing import Any
 
 from flask import url_for
@@ -33,6 +34,7 @@ from civic.api.serializers import (
 )
 from civic.cases.models import Case
 from civic.core.spreadsheets import csv_text
+from civic.core.time import utcnow
 
 FLUSH_EVERY = 100
 
@@ -41,6 +43,11 @@ FLUSH_EVERY = 100
 class Column:
     name: str
     value: Callable[[Any], Any]
+
+
+def _attributes(*names: str) -> tuple[Column, ...]:
+    """Columns that show the row's attribute of the same name."""
+    return tuple(Column(name, attrgetter(name)) for name in names)
 
 
 @dataclass(frozen=True)
@@ -100,26 +107,16 @@ def _suppliers(case: Case) -> str:
 
 
 CASE_COLUMNS = (
-    Column("slug", lambda c: c.slug),
+    *_attributes("slug"),
     Column("title", lambda c: c.title_zh),
     Column("title_en", lambda c: c.title_en),
     Column("agency", lambda c: c.agency.code),
     Column("agency_name", lambda c: c.agency.name_zh),
     Column("sector", lambda c: c.sector.code),
     Column("oc4ids_sector", lambda c: c.sector.oc4ids_code),
-    Column("procurement_kind", lambda c: c.procurement_kind),
-    Column("status", lambda c: c.status),
-    Column("county", lambda c: c.county),
-    Column("address", lambda c: c.address),
-    Column("latitude", lambda c: c.latitude),
-    Column("longitude", lambda c: c.longitude),
-    Column("budget_ntd", lambda c: c.budget_ntd),
-    Column("contract_value_ntd", lambda c: c.contract_value_ntd),
-    Column("platform_established_on", lambda c: c.platform_established_on),
-    Column("year", lambda c: c.year),
-    Column("is_best_practice", lambda c: c.is_best_practice),
-    Column("completeness", lambda c: c.completeness),
-    Column("is_demo", lambda c: c.is_demo),
+    *_attributes("procurement_kind", "status", "county", "address", "latitude", "longitude", "budget_ntd",
+                 "contract_value_ntd", "platform_established_on", "year", "is_best_practice", "completeness",
+                 "is_demo"),
     Column("members", lambda c: len(c.members)),
     Column("meetings", lambda c: len(c.meetings)),
     Column("risks", lambda c: len(c.risks)),
@@ -127,8 +124,7 @@ CASE_COLUMNS = (
     Column("documents", lambda c: len(c.documents)),
     Column("contracts", lambda c: len(c.contracts)),
     Column("suppliers", _suppliers),
-    Column("published_at", lambda c: c.published_at),
-    Column("updated_at", lambda c: c.updated_at),
+    *_attributes("published_at", "updated_at"),
     Column("url", lambda c: url_for("case_page.detail", slug=c.slug, _external=True)),
 )
 
@@ -174,49 +170,35 @@ def _case_slug(case: Case | None) -> str | None:
 
 
 WORKSHOP_COLUMNS = (
-    Column("id", lambda w: w.id),
-    Column("title", lambda w: w.title),
+    *_attributes("id", "title"),
     Column("agency", lambda w: w.agency.code),
     Column("agency_name", lambda w: w.agency.name_zh),
     Column("case", lambda w: _case_slug(w.case)),
-    Column("starts_at", lambda w: w.starts_at),
-    Column("ends_at", lambda w: w.ends_at),
-    Column("signup_deadline_at", lambda w: w.signup_deadline_at),
-    Column("location", lambda w: w.location),
+    *_attributes("starts_at", "ends_at", "signup_deadline_at", "location"),
     Column("online", lambda w: w.is_online),
-    Column("capacity", lambda w: w.capacity),
+    *_attributes("capacity"),
     Column("confirmed", lambda w: w.confirmed_count),
     Column("waitlisted", lambda w: w.waitlisted_count),
-    Column("seats_left", lambda w: w.seats_left),
-    Column("status", lambda w: w.status),
-    Column("cancelled_at", lambda w: w.cancelled_at),
-    Column("is_demo", lambda w: w.is_demo),
-    Column("updated_at", lambda w: w.updated_at),
+    *_attributes("seats_left", "status", "cancelled_at", "is_demo", "updated_at"),
     Column("url", lambda w: url_for("workshops.detail", workshop_id=w.id, _external=True)),
 )
 
 PLEDGE_COLUMNS = (
-    Column("receipt", lambda p: p.receipt),
+    *_attributes("receipt"),
     Column("ubn", lambda p: p.company.ubn),
     Column("company", lambda p: p.company.name),
     Column("case", lambda p: _case_slug(p.case)),
     Column("text_version", lambda p: p.text.version),
     Column("text_hash", lambda p: p.text.content_hash),
-    Column("signer_name", lambda p: p.signer_name),
-    Column("signer_title", lambda p: p.signer_title),
-    Column("signed_at", lambda p: p.signed_at),
-    Column("status", lambda p: p.status),
-    Column("withdrawn_at", lambda p: p.withdrawn_at),
-    Column("withdrawal_reason", lambda p: p.withdrawal_reason),
-    Column("breach_note", lambda p: p.breach_note),
-    Column("breach_recorded_at", lambda p: p.breach_recorded_at),
-    Column("content_hash", lambda p: p.content_hash),
-    Column("updated_at", lambda p: p.updated_at),
+    *_attributes("signer_name", "signer_title", "signed_at", "status", "withdrawn_at", "withdrawal_reason",
+                 "breach_note", "breach_recorded_at", "content_hash", "updated_at"),
     Column("url", lambda p: url_for("pledges.receipt", receipt=p.receipt, _external=True)),
 )
 
 EXPORTS: dict[str, Export] = {
-    "cases": Export("cases", _l("Every published case"), queries.iter_cases, CASE_COLUMNS, CaseSchema().dump),
+    "cases": Export("cases", _l("Every published case"),
+                    lambda session: queries.iter_case_records(session, now=utcnow()), CASE_COLUMNS,
+                    CaseSchema().dump),
     "comments": Export("comments", _l("Every public comment with its official answer"), queries.iter_comments,
                        COMMENT_COLUMNS, CommentSchema().dump),
     "workshops": Export("workshops", _l("Every workshop with its seats, without attendees"),

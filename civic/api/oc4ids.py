@@ -3,6 +3,9 @@
 Follows OC4IDS 0.9 (../shared/standards/oc4ids/). Where the standard has no field, the platform's
 members become parties (independentMonitor), and its meetings and risk register become documents
 ("minutes", "riskProvisions") whose descriptions carry the statements, decisions and mitigations.
+Each tender the case names on the e-procurement system is a contracting process (merged with the
+contracts staff linked to it), each of its announcements a linked release, and its bidders and
+winners parties (tenderer, supplier). Risk signals have no place in the standard and are left out.
 Texts are written in Traditional Chinese whatever the visitor's language: the record declares
 ``language: zh-Hant``. Builds dictionaries only; never reads the database.
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
 from typing import Any
@@ -20,9 +24,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from civic.cases import labels
-from civic.cases.models import Case, CaseStatus, Meeting, MemberRole, ProcurementKind, RiskItem
+from civic.cases.models import Case, CaseContract, CaseStatus, Meeting, MemberRole, ProcurementKind, RiskItem
 from civic.cases.regions import county_name
 from civic.core.time import TAIPEI, to_taipei
+from civic.procurement.models import Announcement, AnnouncementKind
+from civic.procurement.queries import Timeline
 
 # Our project identifier prefix: "oc4ids-" and six characters, as OC4IDS prefixes are. A
 # placeholder until one is registered with the Open Contracting Partnership.
@@ -32,6 +38,7 @@ LANGUAGE = "zh-Hant"
 CURRENCY = "TWD"
 # Companies are identified by their 統一編號, registered with the Ministry of Economic Affairs.
 SUPPLIER_SCHEME = "TW-MOEA"
+UBN = re.compile(r"\d{8}")
 DATA_LOCALE = "zh_Hant_TW"
 
 # Our case status -> OC4IDS projectStatus (a closed codelist).
@@ -43,6 +50,15 @@ STATUSES = {
     CaseStatus.completed: "completion",
     CaseStatus.cancelled: "cancelled",
     CaseStatus.suspended: "implementation",
+}
+# 招標方式 as published -> OCDS method (a closed codelist); another procedure is told in the details only.
+METHODS = {"公開招標": "open", "選擇性招標": "selective", "限制性招標": "limited"}
+# An announcement's kind -> OCDS releaseTag. Other announcements (撤銷, 定期彙送, ...) are not linked.
+RELEASE_TAGS = {
+    AnnouncementKind.tender: ["tender"],
+    AnnouncementKind.correction: ["tenderAmendment"],
+    AnnouncementKind.award: ["award"],
+    AnnouncementKind.failed: ["tenderUpdate"],
 }
 # Platform members from outside the procuring agency watch over the project.
 MONITOR_ROLES = frozenset({MemberRole.integrity_unit, MemberRole.prosecutor, MemberRole.auditor,
@@ -78,26 +94,45 @@ def _agency_party(case: Case) -> dict[str, Any]:
     return {"id": f"agency-{case.agency.code}", "name": case.agency.name_zh}
 
 
-def _parties(case: Case) -> list[dict[str, Any]]:
+def _company_id(ubn: str) -> str:
+    return f"{SUPPLIER_SCHEME}-{ubn}"
+
+
+def _company_reference(ubn: str, name: str) -> dict[str, str]:
+    return {"id": _company_id(ubn), "name": name}
+
+
+def _parties(case: Case, timelines: list[Timeline]) -> list[dict[str, Any]]:
     parties = [{**_agency_party(case), "roles": ["publicAuthority", "procuringEntity"]}]
-    seen: set[str] = set()
+    companies: dict[str, dict[str, Any]] = {}
+
+    def company(ubn: str, name: str, role: str) -> None:
+        party = companies.get(ubn)
+        if party is None:
+            party = companies[ubn] = _company_reference(ubn, name)
+            # A foreign bidder carries the e-procurement system's own code, not a 統一編號.
+            if UBN.fullmatch(ubn):
+                party["identifier"] = {"scheme": SUPPLIER_SCHEME, "id": ubn, "legalName": name}
+            party["roles"] = []
+        if role not in party["roles"]:
+            party["roles"].append(role)
+
     for contract in case.contracts:
-        company = contract.company
-        if company.ubn in seen:
-            continue
-        seen.add(company.ubn)
-        parties.append({
-            "id": f"{SUPPLIER_SCHEME}-{company.ubn}", "name": company.name,
-            "identifier": {"scheme": SUPPLIER_SCHEME, "id": company.ubn, "legalName": company.name},
-            "roles": ["supplier"],
-        })
+        company(contract.company.ubn, contract.company.name, "supplier")
+    for timeline in timelines:
+        for announcement in timeline.announcements:
+            for named in announcement.companies:
+                if named.bid:
+                    company(named.ubn, named.name, "tenderer")
+                if named.won:
+                    company(named.ubn, named.name, "supplier")
     monitors: dict[str, dict[str, Any]] = {}
     for member in case.members:
         if member.role in MONITOR_ROLES and member.organisation not in monitors:
             digest = hashlib.sha256(member.organisation.encode()).hexdigest()[:12]
             monitors[member.organisation] = {"id": f"monitor-{digest}", "name": member.organisation,
                                              "roles": ["independentMonitor"]}
-    return parties + list(monitors.values())
+    return parties + list(companies.values()) + list(monitors.values())
 
 
 def _locations(case: Case) -> list[dict[str, Any]]:
@@ -125,20 +160,99 @@ def _period(case: Case) -> dict[str, str]:
     return period
 
 
-def _contracting_processes(case: Case) -> list[dict[str, Any]]:
+def _contracting_processes(case: Case, timelines: list[Timeline]) -> list[dict[str, Any]]:
     closed = case.status in (CaseStatus.completed, CaseStatus.cancelled)
+    linked: dict[int, list[CaseContract]] = {}
     processes = []
     for contract in case.contracts:
+        tender_id = _tender_of(contract, timelines)
+        if tender_id is not None:
+            linked.setdefault(tender_id, []).append(contract)
+            continue
         summary: dict[str, Any] = {"title": contract.title}
         _put(summary, "externalReference", contract.tender_number)
         if case.procurement_kind == ProcurementKind.works:
             summary["nature"] = ["construction"]
         summary["status"] = "closed" if closed else "active"
         summary["tender"] = {"procuringEntity": _agency_party(case)}
-        summary["suppliers"] = [{"id": f"{SUPPLIER_SCHEME}-{contract.company.ubn}", "name": contract.company.name}]
+        summary["suppliers"] = [_company_reference(contract.company.ubn, contract.company.name)]
         summary["contractValue"] = _value(contract.award_value_ntd)
         processes.append({"id": f"contract-{contract.id}", "summary": summary})
-    return processes
+    tendered = [_tender_process(case, timeline, linked.get(timeline.tender.id, []), closed=closed)
+                for timeline in timelines]
+    return tendered + processes
+
+
+def _tender_of(contract: CaseContract, timelines: list[Timeline]) -> int | None:
+    """The id of the case's tender the contract was awarded under: the one staff linked it to, else
+    the one whose case number is the contract's tender number (one process, not two, for one tender)."""
+    ids = {timeline.tender.id for timeline in timelines}
+    if contract.tender_id is not None:
+        return contract.tender_id if contract.tender_id in ids else None
+    return next((t.tender.id for t in timelines if contract.tender_number
+                 and t.tender.job_number == contract.tender_number), None)
+
+
+def _latest(announcements: list[Announcement], value: Any) -> Any:
+    """The newest announcement's word on something (``value`` of it), skipping those that say nothing."""
+    return next((value(a) for a in reversed(announcements) if value(a) not in (None, "")), None)
+
+
+def _tender_process(case: Case, timeline: Timeline, contracts: list[CaseContract], *,
+                    closed: bool) -> dict[str, Any]:
+    """A tender on the e-procurement system with what it announced, and the contracts awarded under it."""
+    announcements = timeline.announcements
+    awards = [a for a in announcements if a.kind == AnnouncementKind.award]
+    summary: dict[str, Any] = {}
+    _put(summary, "title", _latest(announcements, lambda a: a.title) or (contracts[0].title if contracts else None))
+    summary["externalReference"] = timeline.tender.job_number
+    if case.procurement_kind == ProcurementKind.works:
+        summary["nature"] = ["construction"]
+    summary["status"] = "closed" if closed else "active" if awards or contracts else "pre-award"
+    tender: dict[str, Any] = {}
+    procedure = _latest(announcements, lambda a: a.procedure)
+    _put(tender, "procurementMethod", METHODS.get(procedure or ""))
+    _put(tender, "procurementMethodDetails", procedure)
+    first = next((a for a in announcements if a.kind == AnnouncementKind.tender), None)
+    if first is not None:
+        tender["datePublished"] = _moment(first.published_on)
+    budget = _latest(announcements, lambda a: a.budget_ntd)
+    if budget is not None:
+        tender["costEstimate"] = _value(budget)
+    bidder_count = _latest(awards, lambda a: a.bidder_count if a.bidder_count is not None else len(a.bidders) or None)
+    if bidder_count is not None:
+        tender["numberOfTenderers"] = bidder_count
+    _put(tender, "tenderers", _references(c for a in announcements for c in a.bidders))
+    tender["procuringEntity"] = _agency_party(case)
+    summary["tender"] = tender
+    _put(summary, "suppliers", _references([*(c for a in awards for c in a.winners),
+                                           *(contract.company for contract in contracts)]))
+    if contracts:
+        summary["contractValue"] = _value(sum(contract.award_value_ntd for contract in contracts))
+    else:
+        amount = _latest(awards, lambda a: a.award_amount_ntd)
+        if amount is not None:
+            summary["contractValue"] = _value(amount)
+    process: dict[str, Any] = {"id": f"tender-{timeline.tender.id}", "summary": summary}
+    _put(process, "releases", _releases(case, timeline))
+    return process
+
+
+def _references(companies: Iterable[Any]) -> list[dict[str, str]]:
+    """Each company (anything with a ubn and a name) once, in order, as an OrganizationReference."""
+    seen: dict[str, dict[str, str]] = {}
+    for company in companies:
+        seen.setdefault(company.ubn, _company_reference(company.ubn, company.name))
+    return list(seen.values())
+
+
+def _releases(case: Case, timeline: Timeline) -> list[dict[str, Any]]:
+    """Each announcement as a linked release: its file name, stage, date and official page (else the
+    tender on the case page: the standard wants an address)."""
+    fallback = url_for("case_page.detail", slug=case.slug, _external=True) + f"#tender-{timeline.tender.id}"
+    return [{"id": a.filename, "tag": RELEASE_TAGS[AnnouncementKind(a.kind)], "date": _moment(a.published_on),
+             "url": a.official_url or fallback}
+            for a in timeline.announcements if a.kind in RELEASE_TAGS]
 
 
 def _milestones(case: Case) -> list[dict[str, Any]]:
@@ -203,7 +317,7 @@ def _documents(case: Case) -> list[dict[str, Any]]:
     return documents
 
 
-def _build(case: Case) -> dict[str, Any]:
+def _build(case: Case, timelines: list[Timeline]) -> dict[str, Any]:
     record: dict[str, Any] = {"id": project_id(case), "updated": to_taipei(case.updated_at).isoformat(),
                               "language": LANGUAGE, "title": case.title_zh}
     _put(record, "description", case.summary_zh)
@@ -215,28 +329,30 @@ def _build(case: Case) -> dict[str, Any]:
     if case.budget_ntd is not None:
         record["budget"] = {"amount": _value(case.budget_ntd)}
     record["publicAuthority"] = _agency_party(case)
-    record["parties"] = _parties(case)
+    record["parties"] = _parties(case, timelines)
     _put(record, "locations", _locations(case))
-    _put(record, "contractingProcesses", _contracting_processes(case))
+    _put(record, "contractingProcesses", _contracting_processes(case, timelines))
     _put(record, "milestones", _milestones(case))
     _put(record, "documents", _documents(case))
     return record
 
 
-def project(case: Case) -> dict[str, Any]:
-    """The case (loaded with its parts) as one OC4IDS project record."""
+def project(case: Case, timelines: list[Timeline]) -> dict[str, Any]:
+    """The case (loaded with its parts) and its tenders' timelines as one OC4IDS project record."""
     with force_locale(DATA_LOCALE):
-        return _build(case)
+        return _build(case, timelines)
 
 
-def package(cases: Iterable[Case], *, uri: str, published: datetime, publisher_uri: str) -> Iterator[str]:
-    """A project package as JSON text in pieces, one project at a time, for streaming."""
+def package(cases: Iterable[tuple[Case, list[Timeline]]], *, uri: str, published: datetime,
+            publisher_uri: str) -> Iterator[str]:
+    """A project package as JSON text in pieces, one project at a time, for streaming; ``cases`` are
+    pairs of a case (loaded with its parts) and its tenders' timelines."""
     with force_locale(DATA_LOCALE):
         head = {"uri": uri, "publishedDate": to_taipei(published).isoformat(),
                 "publisher": {"name": _("Procurement Integrity Platforms · Public Participation"),
                               "uri": publisher_uri},
                 "version": VERSION}
         yield json.dumps(head, ensure_ascii=False)[:-1] + ',"projects":['
-        for number, case in enumerate(cases):
-            yield ("," if number else "") + json.dumps(_build(case), ensure_ascii=False)
+        for number, (case, timelines) in enumerate(cases):
+            yield ("," if number else "") + json.dumps(_build(case, timelines), ensure_ascii=False)
         yield "]}"

@@ -21,13 +21,16 @@ from sqlalchemy.sql.functions import FunctionElement
 from civic.accounts.models import Company
 from civic.agencies.models import Agency, AgencyRemoval
 from civic.api.pagination import SECOND_TABLE, KeysetPage, Window, keyset, merge
-from civic.cases.models import Case, HistoryEntry, Sector
+from civic.cases.models import Case, HistoryEntry, Milestone, Sector
 from civic.cases.queries import part_options
 from civic.core.db import UTCDateTime
+from civic.core.time import to_taipei
 from civic.feedback import figures as feedback_figures
 from civic.feedback.models import Comment, Feedback, Response
 from civic.feedback.periods import EVERYTHING, Period
 from civic.pledges.models import Pledge, PledgeText
+from civic.procurement.queries import Timeline, case_timelines
+from civic.procurement.signals import Signal, tender_signals
 from civic.workshops.models import Workshop
 
 # Rows per statement when a whole table is streamed: bounds memory whatever the table's size.
@@ -87,6 +90,14 @@ class CaseFilter:
     best: bool | None = None
 
 
+def _where_given(statement: Select, *filters: tuple[Any, int | None]) -> Select:
+    """``statement`` limited, for each (column, value) whose value is given, to rows with that value."""
+    for column, value in filters:
+        if value is not None:
+            statement = statement.where(column == value)
+    return statement
+
+
 def _published() -> Select:
     return select(Case).where(Case.is_published)
 
@@ -127,6 +138,58 @@ def _case_conditions(case_filter: CaseFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
+@dataclass(frozen=True)
+class CaseRecord:
+    """A published case as the API gives it: its own fields and parts, its tenders with their
+    announcements, and its risk signals. Reads through to the case for everything else."""
+
+    case: Case
+    timelines: list[Timeline]
+    signals: list[Signal]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.case, name)
+
+
+def case_records(session: Session, rows: list[Any], *, now: datetime) -> list[Any]:
+    """Each Case of ``rows`` as a CaseRecord (anything else, a Gone, as it is), in a fixed number
+    of queries whatever the number of cases: one case_timelines call and two counts.
+
+    The signals are civic.procurement.signals.case_signals' own, computed for the whole page at
+    once: the tenders' from the timelines, overdue milestones and unanswered public input counted
+    per case in one statement each (tests/api/test_tenders.py checks they agree).
+    """
+    cases = [row for row in rows if isinstance(row, Case)]
+    if not cases:
+        return rows
+    ids = [case.id for case in cases]
+    timelines = case_timelines(session, ids)
+    today = to_taipei(now).date()
+    milestones = _count_by_case(session, Milestone.case_id, Milestone.case_id.in_(ids),
+                                Milestone.planned_on < today, Milestone.actual_on.is_(None))
+    items = _count_by_case(session, Feedback.case_id, Feedback.case_id.in_(ids), Feedback.is_overdue(now))
+    records = {}
+    for case in cases:
+        signals = tender_signals(timelines.get(case.id, []))
+        if milestones.get(case.id):
+            signals.append(Signal("milestones_overdue", {"milestones": milestones[case.id]}))
+        if items.get(case.id):
+            signals.append(Signal("public_input_overdue", {"items": items[case.id]}))
+        records[case.id] = CaseRecord(case, timelines.get(case.id, []), signals)
+    return [records[row.id] if isinstance(row, Case) else row for row in rows]
+
+
+def _count_by_case(session: Session, case_id: Any, *conditions: ColumnElement[bool]) -> dict[int, int]:
+    """The number of rows meeting ``conditions``, per case (only cases that have some)."""
+    return dict(session.execute(select(case_id, func.count()).where(*conditions).group_by(case_id)).all())
+
+
+def case_record(session: Session, case: Case, *, now: datetime) -> CaseRecord:
+    """One published case as a CaseRecord."""
+    [record] = case_records(session, [case], now=now)
+    return record
+
+
 def get_published_case(session: Session, slug: str) -> Case | None:
     """The published case ``slug`` with every part, or None."""
     return session.scalar(_with_parts(_published().where(Case.slug == slug)))
@@ -146,7 +209,7 @@ def get_published_case_id(session: Session, slug: str) -> int | None:
     return session.scalar(select(Case.id).where(Case.slug == slug, Case.is_published))
 
 
-def iter_cases(session: Session) -> Iterator[Case]:
+def _case_batches(session: Session) -> Iterator[list[Case]]:
     """Every published case with its parts, in batches, letting go of each batch once read."""
     last_id = 0
     while True:
@@ -154,9 +217,21 @@ def iter_cases(session: Session) -> Iterator[Case]:
                                      .order_by(Case.id).limit(BATCH_SIZE)))
         if not batch:
             return
-        yield from batch
+        yield batch
         last_id = batch[-1].id
         session.expunge_all()
+
+
+def iter_cases(session: Session) -> Iterator[Case]:
+    """Every published case with its parts, in batches, letting go of each batch once read."""
+    for batch in _case_batches(session):
+        yield from batch
+
+
+def iter_case_records(session: Session, *, now: datetime) -> Iterator[CaseRecord]:
+    """Every published case as a CaseRecord, in batches, letting go of each batch once read."""
+    for batch in _case_batches(session):
+        yield from case_records(session, batch, now=now)
 
 
 def last_case_change(session: Session) -> datetime | None:
@@ -272,9 +347,8 @@ def list_comments(session: Session, case_id: int | None, window: Window
     public = and_(Case.is_published, Comment.hidden_at.is_(None),
                   Comment.deleted_at.is_(None))
     since = window.since is not None
-    statement = _comments(gone_too=since).add_columns(public.label("is_public"))
-    if case_id is not None:
-        statement = statement.where(Comment.case_id == case_id)
+    statement = _where_given(_comments(gone_too=since).add_columns(public.label("is_public")),
+                             (Comment.case_id, case_id))
     page = keyset(session, statement, comment_changed_at(), Comment.id, window)
     return [CommentRow(comment, slug, changed) if is_public or not since else Gone(comment.id, changed)
             for comment, slug, is_public, changed, _id in page.rows], page
@@ -349,9 +423,8 @@ def list_feedback(session: Session, case_id: int | None, agency_id: int | None, 
                   Comment.deleted_at.is_(None))
     listed = public if agency_id is None else and_(public, Feedback.agency_id == agency_id)
     shown = or_(listed, and_(~public, Case.published_at.is_not(None))) if window.since is not None else listed
-    statement = _feedback_items().add_columns(public.label("is_public")).where(shown)
-    if case_id is not None:
-        statement = statement.where(Feedback.case_id == case_id)
+    statement = _where_given(_feedback_items().add_columns(public.label("is_public")).where(shown),
+                             (Feedback.case_id, case_id))
     page = keyset(session, statement, feedback_changed_at(), Feedback.id, window)
     return [FeedbackRow(item, changed) if is_public else Gone(item.tracking_number, changed)
             for item, is_public, changed, _id in page.rows], page
@@ -369,11 +442,7 @@ def list_workshops(session: Session, agency_id: int | None, case_id: int | None,
 
     A cancelled workshop stays listed with its status, and none is ever deleted: nothing is gone.
     """
-    statement = _workshops()
-    if agency_id is not None:
-        statement = statement.where(Workshop.agency_id == agency_id)
-    if case_id is not None:
-        statement = statement.where(Workshop.case_id == case_id)
+    statement = _where_given(_workshops(), (Workshop.agency_id, agency_id), (Workshop.case_id, case_id))
     return keyset(session, statement, Workshop.updated_at, Workshop.id, window)
 
 
@@ -411,11 +480,7 @@ def list_pledges(session: Session, company_id: int | None, case_id: int | None, 
     A withdrawn pledge stays listed with its status, reason and date (the record stays, by
     design), and none is ever deleted: nothing is gone.
     """
-    statement = _pledges()
-    if company_id is not None:
-        statement = statement.where(Pledge.company_id == company_id)
-    if case_id is not None:
-        statement = statement.where(Pledge.case_id == case_id)
+    statement = _where_given(_pledges(), (Pledge.company_id, company_id), (Pledge.case_id, case_id))
     return keyset(session, statement, Pledge.updated_at, Pledge.id, window)
 
 
@@ -456,9 +521,7 @@ def list_pledge_texts(session: Session, window: Window) -> tuple[list[PledgeText
 
 
 def latest_cases(session: Session, *, agency_id: int | None = None, limit: int = FEED_SIZE) -> list[Case]:
-    statement = _published().options(selectinload(Case.agency))
-    if agency_id is not None:
-        statement = statement.where(Case.agency_id == agency_id)
+    statement = _where_given(_published().options(selectinload(Case.agency)), (Case.agency_id, agency_id))
     return list(session.scalars(statement.order_by(Case.updated_at.desc(), Case.id.desc()).limit(limit)))
 
 
@@ -471,8 +534,5 @@ def latest_answers(session: Session, *, case_id: int | None = None, agency_id: i
         .where(Case.is_published)
         .options(selectinload(Response.agency), selectinload(Response.feedback).selectinload(Feedback.case))
     )
-    if case_id is not None:
-        statement = statement.where(Feedback.case_id == case_id)
-    if agency_id is not None:
-        statement = statement.where(Response.agency_id == agency_id)
+    statement = _where_given(statement, (Feedback.case_id, case_id), (Response.agency_id, agency_id))
     return list(session.scalars(statement.order_by(Response.created_at.desc(), Response.id.desc()).limit(limit)))

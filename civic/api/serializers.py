@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import url_for
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, pre_dump
 
 from civic.api.params import PERIOD_PATTERN
 from civic.api.queries import CommentRow, Gone
@@ -137,6 +137,93 @@ class ContractSchema(Schema):
     awarded_on = _nullable(fields.Date())
 
 
+# Tenders on the e-procurement system and risk signals
+
+
+def _ubns(companies) -> list[str]:
+    return [company.ubn for company in companies]
+
+
+UBNS = {"type": "array", "items": {"type": "string"}}
+
+
+@all_required
+class AnnouncementSchema(Schema):
+    """One announcement of a tender, as the e-procurement system published it."""
+
+    date = fields.Date(attribute="published_on", metadata={"examples": ["2026-04-20"]})
+    type = fields.String(attribute="type_label", metadata={
+        "description": "The announcement's type as published", "examples": ["決標公告"]})
+    kind = fields.String(metadata={"enum": ["tender", "correction", "award", "failed", "other"],
+                                   "description": "Where it stands in the tender's life: tender (招標), "
+                                                  "correction (更正), award (決標), failed (無法決標), other"})
+    title = fields.String(metadata={"examples": ["萬大線CQ850區段標土建工程"]})
+    budget = _nullable(fields.Integer(attribute="budget_ntd", metadata={
+        "description": "預算金額 in NTD, as announced", "examples": [1200000000]}))
+    reserve_price = _nullable(fields.Integer(attribute="reserve_price_ntd", metadata={
+        "description": "底價 in NTD, as announced with the award", "examples": [1150000000]}))
+    award_amount = _nullable(fields.Integer(attribute="award_amount_ntd", metadata={
+        "description": "決標金額 in NTD", "examples": [1148000000]}))
+    bidder_count = _nullable(fields.Integer(metadata={"description": "投標廠商家數, as announced",
+                                                      "examples": [1]}))
+    bidders = fields.Function(lambda announcement: _ubns(announcement.bidders), metadata={
+        **UBNS, "description": "The bidders' 統一編號", "examples": [["90000006"]]})
+    winners = fields.Function(lambda announcement: _ubns(announcement.winners), metadata={
+        **UBNS, "description": "The winners' 統一編號", "examples": [["90000006"]]})
+    official_url = fields.String(metadata={"description": "The announcement on web.pcc.gov.tw; empty when the "
+                                                          "source names none"})
+
+
+@all_required
+class TenderSchema(Schema):
+    """A tender the case names (a Timeline), with what the system announced about it, oldest first."""
+
+    unit_id = fields.String(attribute="tender.unit_id", metadata={
+        "description": "The agency's e-procurement code", "examples": ["3.76.47"]})
+    job_number = fields.String(attribute="tender.job_number", metadata={
+        "description": "The agency's case number of the tender", "examples": ["CQ850-2026"]})
+    unit_name = fields.String(attribute="tender.unit_name", metadata={
+        "description": "The procuring entity as the system names it; empty before the first import"})
+    official_url = fields.String(metadata={"description": "The newest official page the announcements name, "
+                                                          "or empty"})
+    announcements = fields.List(fields.Nested(AnnouncementSchema))
+
+
+@all_required
+class LanguagesSchema(Schema):
+    zh = fields.String(metadata={"description": "Traditional Chinese (Taiwan)"})
+    en = fields.String()
+
+
+@all_required
+class SignalSourceSchema(Schema):
+    name = fields.String(metadata={"description": "The definition the signal follows",
+                                   "examples": ["OCDS Cardinal R018 (Single bid received)"]})
+    url = fields.String(metadata={"description": "Where the definition is published; empty when it has no "
+                                                 "stable address"})
+
+
+@all_required
+class SignalSchema(Schema):
+    """A risk signal: a fact in the data worth a second look, never an accusation."""
+
+    code = fields.String(metadata={"enum": ["single_bidder", "award_near_reserve_price", "award_at_budget",
+                                            "repeated_failed_tenders", "milestones_overdue",
+                                            "public_input_overdue"]})
+    title = fields.Nested(LanguagesSchema)
+    explanation = fields.Nested(LanguagesSchema, metadata={"description": "What it means and what it does not"})
+    data = fields.Dict(metadata={"description": "The data it came from, e.g. the tender, announcement and "
+                                                "number of bidders",
+                                 "examples": [{"tender": "3.76.47 CQ850-2026", "announcement": "BDM-1-71000003",
+                                               "published_on": "2026-04-20", "bidder_count": 1,
+                                               "procedure": "公開招標"}]})
+    source = fields.Nested(SignalSourceSchema)
+
+    @pre_dump
+    def _in_languages(self, signal, **kwargs: Any) -> dict[str, Any]:
+        return signal.in_languages()
+
+
 def _case_url(case) -> str:
     return url_for("case_page.detail", slug=case.slug, _external=True)
 
@@ -175,6 +262,12 @@ class CaseSchema(Schema):
     milestones = fields.List(fields.Nested(MilestoneSchema))
     documents = fields.List(fields.Nested(DocumentSchema))
     contracts = fields.List(fields.Nested(ContractSchema))
+    tenders = fields.List(fields.Nested(TenderSchema), attribute="timelines", metadata={
+        "description": "The case's tenders on the e-procurement system, each with its announcements"})
+    signals = fields.List(fields.Nested(SignalSchema), metadata={
+        "description": "Risk signals computed from the case's data when the answer (or the bulk file) was made: "
+                       "facts worth a second look, never accusations. Lists carry the same as the case's own "
+                       "address."})
     url = fields.Function(_case_url, metadata=URI)
     oc4ids_url = fields.Function(lambda case: url_for("api.case_oc4ids", slug=case.slug, _external=True),
                                  metadata=URI)

@@ -74,6 +74,7 @@ from civic.extensions import db, limiter
 from civic.feedback import periods
 from civic.feedback.tracking import PATTERN as TRACKING_PATTERN
 from civic.feedback.tracking import normalize
+from civic.procurement.queries import timelines_of
 from civic.web.access import public
 from civic.web.errors import error_response
 
@@ -183,16 +184,18 @@ def cases():
         sector_id=_sector_id(args["sector"]) if "sector" in args else None,
         status=args.get("status"), kind=args.get("kind"), best=args.get("best"))
     rows, page = queries.list_cases(db.session, case_filter, window(args))
-    return json_response({"data": dump_listed(rows, CaseSchema, CaseTombstoneSchema), "next": next_url(page.next)})
+    records = queries.case_records(db.session, rows, now=utcnow())
+    return json_response({"data": dump_listed(records, CaseSchema, CaseTombstoneSchema),
+                          "next": next_url(page.next)})
 
 
 @bp.get("/api/v1/cases/<slug>")
 @public
 @operation(Operation(summary=_l("One published case"), tag="cases", response=CaseSchema, path={"slug": SLUG}))
 def case(slug: str):
-    """One published case with every public field."""
+    """One published case with every public field, its tenders and its risk signals."""
     parse(NoQuery)
-    return json_response(CaseSchema().dump(_published_case(slug)))
+    return json_response(CaseSchema().dump(queries.case_record(db.session, _published_case(slug), now=utcnow())))
 
 
 @bp.get("/api/v1/cases/<slug>/history")
@@ -221,7 +224,8 @@ def case_history(slug: str):
 def case_oc4ids(slug: str):
     """The case as one OC4IDS project record."""
     parse(NoQuery)
-    return json_response(oc4ids.project(_published_case(slug)))
+    case = _published_case(slug)
+    return json_response(oc4ids.project(case, timelines_of(db.session, case)))
 
 
 @bp.get("/api/v1/oc4ids.json")

@@ -80,7 +80,8 @@ def _codelist_problems(record: dict[str, Any]) -> list[str]:
     party_ids = {party["id"] for party in record.get("parties", [])}
     references = [record["publicAuthority"]] + [
         reference for process in record.get("contractingProcesses", [])
-        for reference in (process["summary"]["tender"]["procuringEntity"], *process["summary"]["suppliers"])]
+        for reference in (process["summary"]["tender"]["procuringEntity"], *process["summary"].get("suppliers", []),
+                          *process["summary"]["tender"].get("tenderers", []))]
     problems += [f"reference {ref['id']}" for ref in references if ref["id"] not in party_ids]
     return problems
 
