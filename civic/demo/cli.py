@@ -33,6 +33,7 @@ def load_command(force: bool, if_empty: bool) -> None:
         raise click.ClickException(f"demo data: {error}") from None
     db.session.commit()
     click.echo(f"demo data: {report.agencies} agencies, {report.accounts} accounts, {report.cases} cases, "
-               f"{report.comments} comments, {report.pledges} pledges and {report.workshops} workshops added")
+               f"{report.comments} comments, {report.pledges} pledges, {report.workshops} workshops and "
+               f"{report.announcements} tender announcements added")
     if report.accounts:
         click.echo(f"demo accounts' password: {report.password}")

@@ -9,11 +9,16 @@ other, and answers a ``DemoDataError`` naming the file and the entry at the firs
 ``load`` then creates whatever part of the data set is missing through the same services the
 site uses, so demo data obeys the same rules and leaves the same history, audit and mail rows.
 Dates relative to the day of loading (workshops) are written as day offsets and resolved here.
+
+What the e-procurement system announced about the cases' tenders is under ``procurement/``, one
+saved ``/api/tender`` response a file, in the shape the importer reads; ``load`` stores it the way
+``procurement import`` does, so the announcements go in each case's public record.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import secrets
 import types
 import typing
@@ -56,6 +61,8 @@ from civic.feedback.queries import get_feedback
 from civic.pledges import default_text
 from civic.pledges import services as pledges
 from civic.pledges.models import Pledge, PledgeText
+from civic.procurement import services as procurement
+from civic.procurement.parsing import Parsed, parse_response
 from civic.workshops import participants
 from civic.workshops import queries as workshop_queries
 from civic.workshops import services as workshops
@@ -66,6 +73,8 @@ DATA_DIR = Path(__file__).with_name("data")
 FILES = ("agencies.yaml", "users.yaml", "suppliers.yaml", "feedback.yaml", "pledges.yaml",
          "workshops.yaml", "commitments.yaml")
 CASES_DIR = "cases"
+# Saved /api/tender responses of the e-procurement system, one a file, about the cases' tenders.
+PROCUREMENT_DIR = "procurement"
 
 # The password of every demo account on a developer's machine (never in production).
 DEMO_PASSWORD = "civic-demo-2026"  # noqa: S105 - demo machines only, random in production
@@ -95,18 +104,12 @@ class AgencyEntry:
 
 
 @dataclass(frozen=True)
-class CompanyEntry:
-    ubn: str
-    name: str
-
-
-@dataclass(frozen=True)
 class UserEntry:
     email: str
     name: str
     role: Role
     agency: str | None = None
-    company: CompanyEntry | None = None
+    company: accounts.CompanyInput | None = None
 
 
 @dataclass(frozen=True)
@@ -115,16 +118,16 @@ class StatementEntry:
     text: str
 
 
-@dataclass(frozen=True)
-class MeetingEntry:
-    held_on: date
-    title: str
-    place: str = ""
-    attendees: list[str] = field(default_factory=list)
-    agenda: str = ""
-    statements: list[StatementEntry] = field(default_factory=list)
-    decisions: list[str] = field(default_factory=list)
-    follow_ups: str = ""
+@dataclass
+class MeetingEntry(MeetingInput):
+    """A meeting as ``parts.add_meeting`` takes it, but each statement written as a speaker and a text."""
+
+    statements: list[StatementEntry] = field(default_factory=list)  # type: ignore[assignment]
+
+    def as_input(self) -> MeetingInput:
+        """The service's input: the same fields, each statement as a (speaker, text) pair."""
+        values = {f.name: getattr(self, f.name) for f in dataclasses.fields(MeetingInput)}
+        return MeetingInput(**{**values, "statements": [(s.speaker, s.text) for s in self.statements]})
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,7 @@ class CaseEntry:
     documents: list[DocumentInput] = field(default_factory=list)
     contracts: list[ContractEntry] = field(default_factory=list)
     best_practice: BestPracticeEntry | None = None
+    tenders: list[parts.TenderInput] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -210,12 +214,14 @@ class CommitmentEntry:
 class DemoData:
     agencies: list[AgencyEntry]
     users: list[UserEntry]
-    suppliers: dict[str, CompanyEntry]
+    suppliers: dict[str, accounts.CompanyInput]
     cases: list[CaseEntry]
     feedback: list[QuestionEntry]
     pledges: list[PledgeEntry]
     workshops: list[WorkshopEntry]
     commitment: CommitmentEntry
+    # The announcements of each file under procurement/, by its name relative to the data directory.
+    announcements: dict[str, Parsed]
     # Every file read, relative to the data directory.
     files: list[str]
 
@@ -231,24 +237,28 @@ def read_data(directory: Path | None = None) -> DemoData:
         str(path.relative_to(directory)) for path in directory.rglob("*")
         if path.is_file() and str(path.relative_to(directory)) not in FILES
         and not (path.parent == directory / CASES_DIR and path.suffix == ".yaml")
+        and not (path.parent == directory / PROCUREMENT_DIR and path.suffix == ".json")
     )
     if unknown:
         raise DemoDataError(f"{unknown[0]}: not a demo data file; the loader reads only "
-                            f"{', '.join(FILES)} and {CASES_DIR}/*.yaml")
+                            f"{', '.join(FILES)}, {CASES_DIR}/*.yaml and {PROCUREMENT_DIR}/*.json")
     case_files = sorted(path.name for path in (directory / CASES_DIR).glob("*.yaml"))
     if not case_files:
         raise DemoDataError(f"{CASES_DIR}/: no case files")
+    announcement_files = sorted(f"{PROCUREMENT_DIR}/{path.name}"
+                                for path in (directory / PROCUREMENT_DIR).glob("*.json"))
     data = DemoData(
         agencies=_entries(directory, "agencies.yaml", AgencyEntry),
         users=_entries(directory, "users.yaml", UserEntry),
-        suppliers=_convert(dict[str, CompanyEntry], _read(directory, "suppliers.yaml"), "suppliers.yaml"),
+        suppliers=_convert(dict[str, accounts.CompanyInput], _read(directory, "suppliers.yaml"), "suppliers.yaml"),
         cases=[_build(CaseEntry, _read(directory, f"{CASES_DIR}/{name}"), f"{CASES_DIR}/{name}")
                for name in case_files],
         feedback=_entries(directory, "feedback.yaml", QuestionEntry),
         pledges=_entries(directory, "pledges.yaml", PledgeEntry),
         workshops=_entries(directory, "workshops.yaml", WorkshopEntry),
         commitment=_build(CommitmentEntry, _read(directory, "commitments.yaml"), "commitments.yaml"),
-        files=[*FILES, *(f"{CASES_DIR}/{name}" for name in case_files)],
+        announcements={name: _announcements(directory, name) for name in announcement_files},
+        files=[*FILES, *(f"{CASES_DIR}/{name}" for name in case_files), *announcement_files],
     )
     _check_references(data, case_files)
     return data
@@ -262,6 +272,18 @@ def _read(directory: Path, name: str) -> object:
         raise DemoDataError(f"{name}: the file is missing") from None
     except yaml.YAMLError as error:
         raise DemoDataError(f"{name}: not valid YAML: {error}") from None
+
+
+def _announcements(directory: Path, name: str) -> Parsed:
+    """A saved /api/tender response, every record of which the importer can read."""
+    try:
+        parsed = parse_response(json.loads((directory / name).read_text(encoding="utf-8")))
+    except ValueError as error:  # json.JSONDecodeError and RecordError are ValueErrors
+        raise DemoDataError(f"{name}: not a tender response the importer reads: {error}") from None
+    for problem in parsed.problems:
+        raise DemoDataError(f"{name}, record {problem.index + 1} ({problem.filename or 'no filename'}): "
+                            f"{problem.reason}")
+    return parsed
 
 
 def _entries(directory: Path, name: str, shape: type[T]) -> list[T]:
@@ -392,6 +414,16 @@ def _check_references(data: DemoData, case_files: list[str]) -> None:
             if contract.supplier not in data.suppliers:
                 raise DemoDataError(f"{where}: field 'contracts'[{index}]: no supplier {contract.supplier!r} "
                                     "in suppliers.yaml")
+        tenders: set[tuple[str, str]] = set()
+        for index, tender in enumerate(entry.tenders):
+            key = (tender.unit_id, tender.job_number)
+            if not (parts.TENDER_UNIT_ID.fullmatch(tender.unit_id)
+                    and parts.TENDER_JOB_NUMBER.fullmatch(tender.job_number)):
+                raise DemoDataError(f"{where}: field 'tenders'[{index}]: {' '.join(key)} is not an e-procurement "
+                                    "agency code and case number, such as 3.76.47 and CQ850-2026")
+            if key in tenders:
+                raise DemoDataError(f"{where}: field 'tenders'[{index}]: the tender is listed twice")
+            tenders.add(key)
     used = {contract.supplier for entry in data.cases for contract in entry.contracts}
     for key in data.suppliers:
         if key not in used:
@@ -409,6 +441,24 @@ def _check_references(data: DemoData, case_files: list[str]) -> None:
                                     "in suppliers.yaml or users.yaml")
             if isinstance(entry, WorkshopEntry) and entry.agency not in codes:
                 raise DemoDataError(f"{where}: field 'agency': no agency {entry.agency} in agencies.yaml")
+    _check_announcements(data)
+
+
+def _check_announcements(data: DemoData) -> None:
+    """Every announcement is about a tender a case names, and a demo company in it has its own name."""
+    tenders = {(tender.unit_id, tender.job_number) for entry in data.cases for tender in entry.tenders}
+    names = {company.ubn: company.name for company in data.suppliers.values()} | {
+        user.company.ubn: user.company.name for user in data.users if user.company is not None}
+    for file, parsed in data.announcements.items():
+        for index, announcement in enumerate(parsed.announcements):
+            where = f"{file}, record {index + 1} ({announcement.filename})"
+            if (announcement.unit_id, announcement.job_number) not in tenders:
+                raise DemoDataError(f"{where}: no case in {CASES_DIR}/ names the tender "
+                                    f"{announcement.unit_id} {announcement.job_number}")
+            for company in announcement.companies:
+                if company.ubn in names and company.name != names[company.ubn]:
+                    raise DemoDataError(f"{where}: the company {company.ubn} is {names[company.ubn]} "
+                                        f"in the data set, not {company.name}")
 
 
 # Loading.
@@ -422,6 +472,7 @@ class LoadReport:
     comments: int = 0
     pledges: int = 0
     workshops: int = 0
+    announcements: int = 0
     password: str = DEMO_PASSWORD
 
 
@@ -447,9 +498,7 @@ def load(session: Session, *, random_passwords: bool = False, directory: Path | 
             continue
         company = None
         if user.company:
-            company = accounts.get_or_create_company(
-                session, accounts.CompanyInput(ubn=user.company.ubn, name=user.company.name), actor_id=None
-            )
+            company = accounts.get_or_create_company(session, user.company, actor_id=None)
         accounts.create_user(
             session, email=user.email, password=report.password, display_name=user.name, role=user.role,
             agency=by_code[user.agency] if user.agency else None, company=company, verified=True,
@@ -462,6 +511,7 @@ def load(session: Session, *, random_passwords: bool = False, directory: Path | 
     supplier = _active(get_user_by_email(session, SUPPLIER_EMAIL))
     if _active(admin) is not None:
         report.cases = _load_cases(session, data, admin=admin, staff_by_agency_code=staff_by_agency_code)
+    report.announcements = _load_announcements(session, data.announcements)
     if admin is not None and supplier is not None:
         report.pledges = _load_pledges(session, data.pledges, admin=admin, supplier=supplier)
     report.workshops = _load_workshops(session, data.workshops, staff_by_agency_code=staff_by_agency_code)
@@ -535,10 +585,7 @@ def _load_cases(session: Session, data: DemoData, *, admin: User, staff_by_agenc
         for member in entry.members:
             parts.add_member(case, member, actor=staff)
         for meeting in entry.meetings:
-            parts.add_meeting(case, MeetingInput(
-                held_on=meeting.held_on, title=meeting.title, place=meeting.place, attendees=meeting.attendees,
-                agenda=meeting.agenda, statements=[(s.speaker, s.text) for s in meeting.statements],
-                decisions=meeting.decisions, follow_ups=meeting.follow_ups), actor=staff)
+            parts.add_meeting(case, meeting.as_input(), actor=staff)
         for milestone in entry.milestones:
             parts.add_milestone(case, milestone, actor=staff)
         for document in entry.documents:
@@ -549,12 +596,24 @@ def _load_cases(session: Session, data: DemoData, *, admin: User, staff_by_agenc
                 title=contract.title, ubn=supplier.ubn, company_name=supplier.name,
                 award_value_ntd=contract.award_value_ntd, tender_number=contract.tender_number,
                 awarded_on=contract.awarded_on), actor=staff)
+        for tender in entry.tenders:
+            parts.add_tender(case, tender, actor=staff)
         if entry.best_practice:
             set_best_practice(session, case, actor=admin, is_best=True,
                               reason_zh=entry.best_practice.reason_zh, reason_en=entry.best_practice.reason_en)
         session.flush()
         created += 1
     return created
+
+
+def _load_announcements(session: Session, files: dict[str, Parsed]) -> int:
+    """Store the announcements not stored yet, as ``procurement import`` would; return how many.
+
+    Each is stored under the tenders cases name and goes in their public record, added by the
+    system; one whose tender no case names (its case was not loaded) is left out.
+    """
+    return sum(procurement.store(session, parsed, source=f"demo:{name}", actor=SYSTEM).added
+               for name, parsed in files.items())
 
 
 def _load_pledges(session: Session, entries: list[PledgeEntry], *, admin: User, supplier: User) -> int:
