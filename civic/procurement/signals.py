@@ -49,8 +49,8 @@ DEFINITIONS = {definition.code: definition for definition in (
            "the market is small, or because the requirements kept others out."),
         "OCDS Cardinal R018 (Single bid received)", CARDINAL),
     Definition(
-        "award_near_reserve_price", _l("Award within 1% of the reserve price"),
-        _l("The winning price is within 1% of the reserve price the agency set in secret. "
+        "award_near_reserve_price", _l("Award within one per cent of the reserve price"),
+        _l("The winning price is within one per cent of the reserve price the agency set in secret. "
            "It happens by chance; it is also what a leaked reserve price looks like."),
         "Open Contracting Partnership, Red flags for integrity (2016): award price close to the estimate",
         OCP_RED_FLAGS),
