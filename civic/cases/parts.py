@@ -456,17 +456,25 @@ def add_tender(case: Case, data: TenderInput, *, actor: User) -> CaseTender:
 
 @guarded(Permission.edit_agency_cases, Permission.edit_any_case)
 def update_tender(case: Case, tender_id: int, data: TenderInput, *, actor: User, reason: str = "") -> CaseTender:
-    """Correct a tender's code or number. What was imported under it, and the contracts awarded
-    under it, stay with it; their entries in the record name the tender anew."""
+    """Correct a tender's code or number. What was imported under the old one was another
+    tender's: it goes, recorded as removed, and the next import brings this one's. The contracts
+    awarded under it stay with it; their entries in the record name the tender anew."""
     _require_edit(actor, case)
     tender = _find(case.tenders, tender_id)
     _validate_tender(case, data, tender_id=tender.id)
+    unit_id, job_number = data.unit_id.strip(), data.job_number.strip()
+    session = case_session(case)
     with history.recording(case, actor=actor, reason=reason) as record:
         record.updating(tender)
-        for named in [*history.dependants(case_session(case), tender),
-                      *(contract for contract in case.contracts if contract.tender_id == tender.id)]:
-            record.updating(named)
-        tender.unit_id, tender.job_number = data.unit_id.strip(), data.job_number.strip()
+        if (unit_id, job_number) != (tender.unit_id, tender.job_number):
+            for imported in history.dependants(session, tender):
+                record.deleting(imported)
+                session.delete(imported)
+            tender.unit_name, tender.synced_at, tender.sync_problem = "", None, ""
+        for contract in case.contracts:
+            if contract.tender_id == tender.id:
+                record.updating(contract)
+        tender.unit_id, tender.job_number = unit_id, job_number
     return tender
 
 

@@ -26,8 +26,8 @@ PROCEDURE_KEYS = ("招標資料:招標方式", "已公告資料:招標方式")
 AWARD_METHOD_KEYS = ("招標資料:決標方式", "已公告資料:決標方式", "決標資料:決標方式")
 TITLE_KEYS = ("採購資料:標案名稱", "已公告資料:標案名稱")
 CATEGORY_KEYS = ("採購資料:標的分類", "已公告資料:標的分類")
-_BIDDER = re.compile(r"^投標廠商:投標廠商(\d+):廠商代碼$")
-_WINNER = re.compile(r"^決標品項:第(\d+)品項:得標廠商(\d+):得標廠商$")
+_BIDDER = re.compile(r"^投標廠商:投標廠商(\d{1,4}):廠商代碼$")
+_WINNER = re.compile(r"^決標品項:第(\d{1,4})品項:得標廠商(\d{1,4}):得標廠商$")
 _DIGITS = re.compile(r"[0-9][0-9,]*")
 
 
@@ -143,11 +143,13 @@ def _companies(detail: dict[str, Any], brief: dict[str, Any]) -> list[CompanyDat
         company = found.setdefault(ubn, CompanyData(ubn, _text(detail.get(prefix + "廠商名稱"), 200)))
         company.bid = True
         company.won = company.won or _text(detail.get(prefix + "是否得標"), 10) == "是"
-        by_name.setdefault(company.name, company)
+        if company.name:
+            by_name.setdefault(company.name, company)
     for key in sorted(key for key in detail if _WINNER.match(key)):
         name = _text(detail.get(key), 200)
         ubn = _text(detail.get(key + "代碼"), 20)
-        company = by_name.get(name) or (found.get(ubn) if ubn else None)
+        # A winner is known by its number; by its name only when the item gives no number.
+        company = found.get(ubn) if ubn else by_name.get(name) if name else None
         if company is None and ubn:
             company = found.setdefault(ubn, CompanyData(ubn, name))
         if company is not None:
@@ -252,7 +254,9 @@ def parse_response(data: Any) -> Parsed:
     for index, record in enumerate(data["records"]):
         try:
             parsed.announcements.append(parse_record(record, unit_name=unit_name))
-        except RecordError as error:
+        except (RecordError, ValueError, TypeError) as error:
+            # Anything odd in one record leaves that record out, with the reason, and keeps the rest.
+            reason = str(error) if isinstance(error, RecordError) else f"cannot be read ({type(error).__name__})"
             filename = _text(record.get("filename"), 60) if isinstance(record, dict) else ""
-            parsed.problems.append(Problem(index, filename, str(error)))
+            parsed.problems.append(Problem(index, filename, reason))
     return parsed

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from civic.cases.models import Case, CaseTender
@@ -62,14 +62,23 @@ class CompanyTender:
 def company_tenders(session: Session, ubn: str, *, limit: int = 200) -> list[CompanyTender]:
     """The announcements of published cases that name the company, newest first, one per tender
     (its latest word on the company)."""
+    named = (select(CaseTender.id).join(Announcement, Announcement.tender_id == CaseTender.id)
+             .join(AnnouncementCompany, AnnouncementCompany.announcement_id == Announcement.id)
+             .join(Case, CaseTender.case_id == Case.id)
+             .where(AnnouncementCompany.ubn == ubn, Case.is_published))
+    # The limit counts tenders, not the announcements that name the company.
+    latest = session.scalars(named.group_by(CaseTender.id)
+                             .order_by(func.max(Announcement.published_on).desc(), CaseTender.id.desc())
+                             .limit(limit)).all()
+    if not latest:
+        return []
     rows = session.execute(
         select(AnnouncementCompany, Announcement, CaseTender, Case)
         .join(Announcement, AnnouncementCompany.announcement_id == Announcement.id)
         .join(CaseTender, Announcement.tender_id == CaseTender.id)
         .join(Case, CaseTender.case_id == Case.id)
-        .where(AnnouncementCompany.ubn == ubn, Case.is_published)
-        .order_by(Announcement.published_on.desc(), Announcement.id.desc())
-        .limit(limit)).all()
+        .where(AnnouncementCompany.ubn == ubn, CaseTender.id.in_(latest))
+        .order_by(Announcement.published_on.desc(), Announcement.id.desc())).all()
     seen: dict[int, CompanyTender] = {}
     for company, announcement, tender, case in rows:
         entry = seen.get(tender.id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from civic.cases import history
 from civic.cases.models import Case, CaseTender
@@ -51,15 +51,15 @@ def _case_id(session: Session, announcement: Announcement) -> int | None:
 
 
 def _stored(session: Session, case: Case) -> list[Announcement]:
-    return list(session.scalars(select(Announcement).join(CaseTender)
+    return list(session.scalars(select(Announcement).join(CaseTender).options(selectinload(Announcement.companies))
                                 .where(CaseTender.case_id == case.id).order_by(Announcement.id)))
 
 
 def _dependants(session: Session, part: Any) -> list[Announcement]:
     if not isinstance(part, CaseTender):
         return []
-    return list(session.scalars(select(Announcement).where(Announcement.tender_id == part.id)
-                                .order_by(Announcement.id)))
+    return list(session.scalars(select(Announcement).options(selectinload(Announcement.companies))
+                                .where(Announcement.tender_id == part.id).order_by(Announcement.id)))
 
 
 def install() -> None:

@@ -205,16 +205,30 @@ def test_removing_a_tender_unlinks_its_contract_in_the_record(app, staff, tender
         assert history.verify_case(db.session, case) is None
 
 
-def test_correcting_a_tender_names_it_anew_in_its_announcements_records(app, staff, tendered_case):
+def test_correcting_a_tender_drops_what_was_imported_under_the_old_number(app, staff, tendered_case):
     run_import(app, OPEN)
     with app.test_request_context():
+        actor = db.session.get(User, staff.id)
         case = queries.get_case_with_parts(db.session, tendered_case)
         tender = next(t for t in case.tenders if t.job_number == "CQ850-2026")
-        parts.update_tender(case, tender.id, parts.TenderInput("3.76.47", "CQ850-2026R"),
-                            actor=db.session.get(User, staff.id), reason="案號更正")
+        parts.add_contract(case, parts.ContractInput(
+            title="CQ850 標", ubn="90000006", company_name="示範營造股份有限公司", award_value_ntd=1_148_000_000,
+            tender_id=tender.id), actor=actor)
         db.session.commit()
         case = queries.get_case_with_parts(db.session, tendered_case)
-        kinds = db.session.scalars(select(HistoryEntry.part_kind).where(
-            HistoryEntry.case_id == case.id, HistoryEntry.action == "updated")).all()
-        assert sorted(kinds) == ["announcement"] * 3 + ["tender"]
+        parts.update_tender(case, tender.id, parts.TenderInput("3.76.47", "CQ850-2026R"), actor=actor,
+                            reason="案號更正")
+        db.session.commit()
+        case = queries.get_case_with_parts(db.session, tendered_case)
+        changed = db.session.execute(select(HistoryEntry.part_kind, HistoryEntry.action).where(
+            HistoryEntry.case_id == case.id, HistoryEntry.reason == "案號更正")).all()
+        assert sorted(changed) == [("announcement", "deleted")] * 3 + [("contract", "updated"), ("tender", "updated")]
+        assert timelines_of(db.session, case)[0].announcements == []
+        assert [c.tender_id for c in case.contracts] == [tender.id]
+        assert tender.job_number == "CQ850-2026R"
         assert history.verify_case(db.session, case) is None
+        # Correcting it back and importing again brings its announcements back.
+        parts.update_tender(case, tender.id, parts.TenderInput("3.76.47", "CQ850-2026"), actor=actor,
+                            reason="改回原案號")
+        db.session.commit()
+    assert "3 announcements added" in run_import(app, OPEN).output

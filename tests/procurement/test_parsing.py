@@ -326,3 +326,23 @@ def test_a_response_without_a_record_list_is_refused(data):
 def test_an_empty_record_list_is_no_announcements_and_no_problems():
     parsed = parse_response({"unit_name": "", "records": []})
     assert (parsed.announcements, parsed.problems) == ([], [])
+
+
+def test_a_winner_is_known_by_its_number_before_its_name():
+    record = {"date": "20260420", "filename": "BDM-1-9", "unit_id": "3.76.47", "job_number": "X1",
+              "brief": {"type": "決標公告", "title": "標案"},
+              "detail": {"投標廠商:投標廠商1:廠商代碼": "11111111", "投標廠商:投標廠商1:廠商名稱": "",
+                         "投標廠商:投標廠商2:廠商代碼": "22222222", "投標廠商:投標廠商2:廠商名稱": "",
+                         "決標品項:第1品項:得標廠商1:得標廠商": "",
+                         "決標品項:第1品項:得標廠商1:得標廠商代碼": "22222222"}}
+    companies = {c.ubn: c.won for c in parse_record(record).companies}
+    assert companies == {"11111111": False, "22222222": True}
+
+
+def test_an_absurd_label_leaves_its_record_out_and_keeps_the_rest():
+    good = {"date": "20260420", "filename": "BDM-1-1", "unit_id": "3.76.47", "job_number": "X1",
+            "brief": {"type": "決標公告", "title": "標案"}}
+    odd = {**good, "filename": "BDM-1-2", "detail": {"投標廠商:投標廠商" + "9" * 5000 + ":廠商代碼": "1"}}
+    parsed = parse_response({"records": [good, odd]})
+    assert [a.filename for a in parsed.announcements] == ["BDM-1-1", "BDM-1-2"]
+    assert parsed.problems == [] and parsed.announcements[1].companies == []
