@@ -181,7 +181,23 @@ def phone_page(browser, live_server: LiveServer) -> Iterator[object]:
         context.close()
 
 
+@pytest.fixture
+def phone(browser, live_server: LiveServer) -> Iterator[object]:
+    """A 390 x 844 phone, the width the phone layout is measured at."""
+    context, new_page = _new_page(browser, live_server, viewport={"width": 390, "height": 844},
+                                  is_mobile=True, has_touch=True, device_scale_factor=2)
+    try:
+        yield new_page
+    finally:
+        context.close()
+
+
 # Helpers for the tests.
+
+
+def fits(page) -> bool:
+    """Nothing on the page is wider than the screen: no sideways scrolling."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 _RUN_AXE = """
 async (tags) => {

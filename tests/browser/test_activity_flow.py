@@ -21,7 +21,7 @@ from civic.feedback import moderation
 from civic.feedback import services as feedback_services
 from civic.workshops import queries as workshop_queries
 from civic.workshops import services as workshop_services
-from tests.browser.conftest import LiveServer, _new_page, check_accessibility, screenshot
+from tests.browser.conftest import LiveServer, check_accessibility, fits, screenshot
 from tests.support import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -59,22 +59,8 @@ def make_activity(server: LiveServer) -> str:
     return number
 
 
-@pytest.fixture
-def phone_390(browser, demo: LiveServer):
-    context, page = _new_page(browser, demo, viewport={"width": 390, "height": 844}, is_mobile=True,
-                              has_touch=True, device_scale_factor=2)
-    try:
-        yield page
-    finally:
-        context.close()
-
-
-def fits(page: Page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
-def test_a_citizen_sees_and_uses_their_activity_page_on_a_phone(demo: LiveServer, phone_390: Page):
-    page = phone_390
+def test_a_citizen_sees_and_uses_their_activity_page_on_a_phone(demo: LiveServer, phone: Page):
+    page = phone
     number = make_activity(demo)
     page.goto("/login")
     page.locator('input[name="email"]').fill(EMAIL)

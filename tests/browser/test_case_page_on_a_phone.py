@@ -3,14 +3,13 @@ wider than the screen, and its contents, sections and meetings worked by keyboar
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import _new_page, check_accessibility, screenshot
+from tests.browser.conftest import check_accessibility, fits, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -25,21 +24,6 @@ def biggest_demo_case() -> str:
     return yaml.safe_load(biggest.read_text(encoding="utf-8"))["case"]["slug"]
 
 
-@pytest.fixture
-def phone(browser, live_server) -> Iterator[Page]:
-    """A 390 x 844 phone (the width the case page is measured at)."""
-    context, page = _new_page(browser, live_server, viewport={"width": 390, "height": 844},
-                              is_mobile=True, has_touch=True, device_scale_factor=2)
-    try:
-        yield page
-    finally:
-        context.close()
-
-
-def no_sideways_scroll(page: Page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
 @pytest.mark.parametrize(("lang", "names"), [
     ("zh", {"contents": "本頁內容", "risks": "風險登錄", "meetings": "會議紀錄", "comments": "民眾留言"}),
     ("en", {"contents": "On this page", "risks": "Risk register", "meetings": "Meetings",
@@ -51,7 +35,7 @@ def test_the_biggest_case_fits_a_phone_and_works_by_keyboard(demo, phone: Page, 
     page.goto(f"/cases/{slug}?lang={lang}")
     height = page.evaluate("document.documentElement.scrollHeight")
     assert height < TALLEST, f"{slug} is {height} px tall on a 390 px phone"
-    assert no_sideways_scroll(page)
+    assert fits(page)
     check_accessibility(page)
     screenshot(page, f"47-biggest-case-phone-{lang}")
 
@@ -65,7 +49,7 @@ def test_the_biggest_case_fits_a_phone_and_works_by_keyboard(demo, phone: Page, 
     page.keyboard.press("Enter")
     expect(risks).to_have_attribute("open", "")
     expect(risks.locator("table").first).to_be_visible()
-    assert no_sideways_scroll(page)
+    assert fits(page)
     # Every table of the register is read as labelled lines, none wider than the screen.
     widths = risks.locator("table").evaluate_all("tables => tables.map(t => t.getBoundingClientRect().right)")
     assert all(right <= 390 for right in widths)
@@ -94,7 +78,7 @@ def test_the_biggest_case_fits_a_phone_and_works_by_keyboard(demo, phone: Page, 
 
     # With every section open, still nothing sideways.
     page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-    assert no_sideways_scroll(page)
+    assert fits(page)
     check_accessibility(page)
 
 
@@ -113,7 +97,7 @@ def test_the_case_list_puts_results_first_on_a_phone(demo, phone: Page):
     page.get_by_role("button", name="顯示案件").click()
     expect(page.get_by_role("status")).to_contain_text("1 件案件")
     expect(page.get_by_role("link", name="預算下限：1,000 億元")).to_be_visible()
-    assert no_sideways_scroll(page)
+    assert fits(page)
     check_accessibility(page)
     screenshot(page, "48-cases-filtered-phone-zh")
     page.get_by_role("link", name="預算下限：1,000 億元").click()

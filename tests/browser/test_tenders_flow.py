@@ -3,12 +3,10 @@ from a bidder's name to its company page with its pledges, contracts and tenders
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import _new_page, check_accessibility, screenshot
+from tests.browser.conftest import check_accessibility, fits, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -24,20 +22,6 @@ WORDS = {
            "single": "One bidder in an open tender", "meaning": "What this means", "source": "Source:",
            "pledges": "Integrity pledges", "contracts": "Contracts", "tendered": "Tenders bid for or won"},
 }
-
-
-@pytest.fixture
-def phone(browser, live_server) -> Iterator[Page]:
-    context, page = _new_page(browser, live_server, viewport={"width": 390, "height": 844},
-                              is_mobile=True, has_touch=True, device_scale_factor=2)
-    try:
-        yield page
-    finally:
-        context.close()
-
-
-def fits(page: Page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -29,6 +29,13 @@ def add_tender(app, account, slug, unit_id, job_number):
         db.session.commit()
 
 
+def award_contract(case, tender, actor):
+    """The contract awarded under ``tender``, linked to it."""
+    parts.add_contract(case, parts.ContractInput(
+        title="CQ850 標", ubn="90000006", company_name="示範營造股份有限公司", award_value_ntd=1_148_000_000,
+        tender_id=tender.id), actor=actor)
+
+
 def run_import(app, path):
     return app.test_cli_runner().invoke(args=["procurement", "import", path])
 
@@ -189,9 +196,7 @@ def test_removing_a_tender_unlinks_its_contract_in_the_record(app, staff, tender
         actor = db.session.get(User, staff.id)
         case = queries.get_case_with_parts(db.session, tendered_case)
         tender = next(t for t in case.tenders if t.job_number == "CQ850-2026")
-        parts.add_contract(case, parts.ContractInput(
-            title="CQ850 標", ubn="90000006", company_name="示範營造股份有限公司", award_value_ntd=1_148_000_000,
-            tender_id=tender.id), actor=actor)
+        award_contract(case, tender, actor)
         db.session.commit()
         case = queries.get_case_with_parts(db.session, tendered_case)
         parts.remove_part(case, "tenders", tender.id, actor=actor, reason="案號填錯")
@@ -211,9 +216,7 @@ def test_correcting_a_tender_drops_what_was_imported_under_the_old_number(app, s
         actor = db.session.get(User, staff.id)
         case = queries.get_case_with_parts(db.session, tendered_case)
         tender = next(t for t in case.tenders if t.job_number == "CQ850-2026")
-        parts.add_contract(case, parts.ContractInput(
-            title="CQ850 標", ubn="90000006", company_name="示範營造股份有限公司", award_value_ntd=1_148_000_000,
-            tender_id=tender.id), actor=actor)
+        award_contract(case, tender, actor)
         db.session.commit()
         case = queries.get_case_with_parts(db.session, tendered_case)
         parts.update_tender(case, tender.id, parts.TenderInput("3.76.47", "CQ850-2026R"), actor=actor,
