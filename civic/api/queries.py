@@ -21,7 +21,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from civic.accounts.models import Company
 from civic.agencies.models import Agency, AgencyRemoval
 from civic.api.pagination import SECOND_TABLE, KeysetPage, Window, keyset, merge
-from civic.cases.models import Case, HistoryEntry, Milestone, Sector
+from civic.cases.models import Case, HistoryEntry, Sector
 from civic.cases.queries import part_options
 from civic.core.db import UTCDateTime
 from civic.core.time import to_taipei
@@ -30,7 +30,7 @@ from civic.feedback.models import Comment, Feedback, Response
 from civic.feedback.periods import EVERYTHING, Period
 from civic.pledges.models import Pledge, PledgeText
 from civic.procurement.queries import Timeline, case_timelines
-from civic.procurement.signals import Signal, tender_signals
+from civic.procurement.signals import Signal, signals_by_case
 from civic.workshops.models import Workshop
 
 # Rows per statement when a whole table is streamed: bounds memory whatever the table's size.
@@ -155,33 +155,16 @@ def case_records(session: Session, rows: list[Any], *, now: datetime) -> list[An
     """Each Case of ``rows`` as a CaseRecord (anything else, a Gone, as it is), in a fixed number
     of queries whatever the number of cases: one case_timelines call and two counts.
 
-    The signals are civic.procurement.signals.case_signals' own, computed for the whole page at
-    once: the tenders' from the timelines, overdue milestones and unanswered public input counted
-    per case in one statement each (tests/api/test_tenders.py checks they agree).
+    The signals are civic.procurement.signals' own, computed for the whole page at once.
     """
     cases = [row for row in rows if isinstance(row, Case)]
     if not cases:
         return rows
     ids = [case.id for case in cases]
     timelines = case_timelines(session, ids)
-    today = to_taipei(now).date()
-    milestones = _count_by_case(session, Milestone.case_id, Milestone.case_id.in_(ids),
-                                Milestone.planned_on < today, Milestone.actual_on.is_(None))
-    items = _count_by_case(session, Feedback.case_id, Feedback.case_id.in_(ids), Feedback.is_overdue(now))
-    records = {}
-    for case in cases:
-        signals = tender_signals(timelines.get(case.id, []))
-        if milestones.get(case.id):
-            signals.append(Signal("milestones_overdue", {"milestones": milestones[case.id]}))
-        if items.get(case.id):
-            signals.append(Signal("public_input_overdue", {"items": items[case.id]}))
-        records[case.id] = CaseRecord(case, timelines.get(case.id, []), signals)
+    signals = signals_by_case(session, timelines, ids, today=to_taipei(now).date(), now=now)
+    records = {case.id: CaseRecord(case, timelines.get(case.id, []), signals[case.id]) for case in cases}
     return [records[row.id] if isinstance(row, Case) else row for row in rows]
-
-
-def _count_by_case(session: Session, case_id: Any, *conditions: ColumnElement[bool]) -> dict[int, int]:
-    """The number of rows meeting ``conditions``, per case (only cases that have some)."""
-    return dict(session.execute(select(case_id, func.count()).where(*conditions).group_by(case_id)).all())
 
 
 def case_record(session: Session, case: Case, *, now: datetime) -> CaseRecord:

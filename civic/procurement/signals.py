@@ -140,17 +140,29 @@ def tender_signals(timelines: list[Timeline]) -> list[Signal]:
     return signals
 
 
+def _count_by_case(session: Session, case_id: Any, *conditions: Any) -> dict[int, int]:
+    """The number of rows meeting ``conditions``, per case (only cases that have some)."""
+    return dict(session.execute(select(case_id, func.count()).where(*conditions).group_by(case_id)).all())
+
+
+def signals_by_case(session: Session, timelines: dict[int, list[Timeline]], case_ids: list[int], *,
+                    today: date, now: datetime) -> dict[int, list[Signal]]:
+    """Every signal of each case, whatever their number in two queries: the tenders' from their
+    timelines, overdue milestones and unanswered public input counted per case."""
+    milestones = _count_by_case(session, Milestone.case_id, Milestone.case_id.in_(case_ids),
+                                Milestone.planned_on < today, Milestone.actual_on.is_(None))
+    items = _count_by_case(session, Feedback.case_id, Feedback.case_id.in_(case_ids), Feedback.is_overdue(now))
+    signals: dict[int, list[Signal]] = {}
+    for case_id in case_ids:
+        signals[case_id] = tender_signals(timelines.get(case_id, []))
+        if milestones.get(case_id):
+            signals[case_id].append(Signal("milestones_overdue", {"milestones": milestones[case_id]}))
+        if items.get(case_id):
+            signals[case_id].append(Signal("public_input_overdue", {"items": items[case_id]}))
+    return signals
+
+
 def case_signals(session: Session, case: Case, timelines: list[Timeline], *, today: date,
                  now: datetime) -> list[Signal]:
-    """Every signal of one case, in a fixed small number of queries."""
-    signals = tender_signals(timelines)
-    overdue_milestones = session.scalar(
-        select(func.count()).select_from(Milestone)
-        .where(Milestone.case_id == case.id, Milestone.planned_on < today, Milestone.actual_on.is_(None)))
-    if overdue_milestones:
-        signals.append(Signal("milestones_overdue", {"milestones": overdue_milestones}))
-    overdue_items = session.scalar(
-        select(func.count()).select_from(Feedback).where(Feedback.case_id == case.id, Feedback.is_overdue(now)))
-    if overdue_items:
-        signals.append(Signal("public_input_overdue", {"items": overdue_items}))
-    return signals
+    """Every signal of one case."""
+    return signals_by_case(session, {case.id: timelines}, [case.id], today=today, now=now)[case.id]

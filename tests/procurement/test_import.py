@@ -29,11 +29,17 @@ def add_tender(app, account, slug, unit_id, job_number):
         db.session.commit()
 
 
-def award_contract(case, tender, actor):
-    """The contract awarded under ``tender``, linked to it."""
+def award_contract(slug, account):
+    """A contract awarded under the case's tender CQ850-2026 and linked to it; the actor and the tender.
+    Call inside a request context."""
+    actor = db.session.get(User, account.id)
+    case = queries.get_case_with_parts(db.session, slug)
+    tender = next(t for t in case.tenders if t.job_number == "CQ850-2026")
     parts.add_contract(case, parts.ContractInput(
         title="CQ850 標", ubn="90000006", company_name="示範營造股份有限公司", award_value_ntd=1_148_000_000,
         tender_id=tender.id), actor=actor)
+    db.session.commit()
+    return actor, tender
 
 
 def run_import(app, path):
@@ -193,11 +199,7 @@ def test_staff_of_another_agency_cannot_name_a_tender(app, other_agency_staff, p
 
 def test_removing_a_tender_unlinks_its_contract_in_the_record(app, staff, tendered_case):
     with app.test_request_context():
-        actor = db.session.get(User, staff.id)
-        case = queries.get_case_with_parts(db.session, tendered_case)
-        tender = next(t for t in case.tenders if t.job_number == "CQ850-2026")
-        award_contract(case, tender, actor)
-        db.session.commit()
+        actor, tender = award_contract(tendered_case, staff)
         case = queries.get_case_with_parts(db.session, tendered_case)
         parts.remove_part(case, "tenders", tender.id, actor=actor, reason="案號填錯")
         db.session.commit()
@@ -213,11 +215,7 @@ def test_removing_a_tender_unlinks_its_contract_in_the_record(app, staff, tender
 def test_correcting_a_tender_drops_what_was_imported_under_the_old_number(app, staff, tendered_case):
     run_import(app, OPEN)
     with app.test_request_context():
-        actor = db.session.get(User, staff.id)
-        case = queries.get_case_with_parts(db.session, tendered_case)
-        tender = next(t for t in case.tenders if t.job_number == "CQ850-2026")
-        award_contract(case, tender, actor)
-        db.session.commit()
+        actor, tender = award_contract(tendered_case, staff)
         case = queries.get_case_with_parts(db.session, tendered_case)
         parts.update_tender(case, tender.id, parts.TenderInput("3.76.47", "CQ850-2026R"), actor=actor,
                             reason="案號更正")
