@@ -10,9 +10,6 @@ PORT ?= 5000
 TEST_WORKERS ?= auto
 FLASK := $(BIN)/flask --app civic
 
-CSS := static/css/civic.css
-JS := static/vendor/govuk-frontend.min.js
-SCSS := $(shell find frontend/scss -name '*.scss' 2>/dev/null)
 PO := $(wildcard civic/translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 # Every runtime and test dependency, pinned with its hashes, and the runtime part alone for
@@ -21,7 +18,7 @@ LOCK := requirements/lock.txt
 RUN_LOCK := requirements/run.txt
 SBOM := build/sbom.cdx.json
 
-.PHONY: run test lint audit lock sbom assets translations extract-messages bench bench-search clean
+.PHONY: run test lint audit lock sbom assets vendor-axe translations extract-messages bench bench-search clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,14 +48,16 @@ lock: | $(BIN)/python
 	  CUSTOM_COMPILE_COMMAND='make lock' $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe \
 	  --strip-extras --output-file $(RUN_LOCK) pyproject.toml
 
-# Known vulnerabilities in the locked Python packages and in the npm packages (the stylesheet
-# toolchain and the GOV.UK Frontend script we ship). Fails when a dependency could not be checked.
+# Known vulnerabilities in the locked Python packages and, where npm is installed, in the npm
+# packages (the stylesheet toolchain and the GOV.UK Frontend script we ship; .ci/run audits them
+# with npm before its Node-free run). Fails when a dependency could not be checked.
 audit: $(VENV)/.installed-test
 	@if [ -n "$$CIVIC_SKIP_AUDIT" ]; then \
 	  echo "make audit: SKIPPED because CIVIC_SKIP_AUDIT is set; known vulnerabilities were not checked."; \
 	else \
 	  $(BIN)/pip-audit --strict --progress-spinner off --disable-pip --require-hashes -r $(LOCK) \
-	  && (cd frontend && npm audit --audit-level=low) \
+	  && if command -v npm >/dev/null 2>&1; then (cd frontend && npm audit --audit-level=low); \
+	     else echo "make audit: npm is not installed; the npm packages (frontend/package-lock.json) were not audited."; fi \
 	  || { echo "make audit: FAILED: a known vulnerability, or a dependency that could not be checked" \
 	       "(offline? CIVIC_SKIP_AUDIT=1 skips the audit, see README)."; exit 1; }; \
 	fi
@@ -68,14 +67,36 @@ sbom: $(VENV)/.installed-test
 	mkdir -p $(dir $(SBOM))
 	$(BIN)/cyclonedx-py requirements --pyproject pyproject.toml --output-reproducible --of JSON -o $(SBOM) $(LOCK)
 
+# The npm packages as package-lock.json pins them, (re)installed when package.json or the lock change
+# (NPM_CI runs in frontend/).
+NPM_CI := [ node_modules/.package-lock.json -nt package.json ] && [ node_modules/.package-lock.json -nt package-lock.json ] \
+  || npm ci --no-audit --no-fund --loglevel=error
+
 frontend/node_modules/.package-lock.json: frontend/package.json frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(CSS) $(JS) &: $(SCSS) frontend/package.json frontend/node_modules/.package-lock.json
-	cd frontend && npm run --silent build
+# The stylesheet and the GOV.UK Frontend script are built from frontend/ with Node and committed
+# (static/css, static/vendor), with frontend/build-manifest.json: the SHA-256 of every source and
+# of what they built. So running and testing need no Node. Where the sources no longer match the
+# manifest, `make assets` rebuilds them if npm is installed, and otherwise says so and serves the
+# committed build as it is; tests/test_assets.py fails until they are rebuilt.
+assets:
+	@if ! $(PYTHON) frontend/assets.py check; then \
+	  if command -v npm >/dev/null 2>&1; then \
+	    echo "make assets: rebuilding static/css/civic.css and static/vendor/govuk-frontend.min.js with npm."; \
+	    (cd frontend && { $(NPM_CI); } && npm run --silent build) && $(PYTHON) frontend/assets.py record; \
+	  else \
+	    echo "make assets: npm is not installed, so the committed build is served as it is, and" \
+	      "tests/test_assets.py fails until \`make assets\` rebuilds it where Node is installed."; \
+	  fi; \
+	fi
 
-assets: $(CSS) $(JS)
+# Whoever updates axe-core (frontend/package.json, then `npm install` in frontend/) copies the
+# new version here for the browser tests, which load it from tests/browser/vendor/ without npm.
+vendor-axe: frontend/node_modules/.package-lock.json
+	cp frontend/node_modules/axe-core/axe.min.js frontend/node_modules/axe-core/LICENSE \
+	  frontend/node_modules/axe-core/LICENSE-3RD-PARTY.txt tests/browser/vendor/axe-core/
 
 %.mo: %.po $(VENV)/.installed-run
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
@@ -121,4 +142,4 @@ lint: $(VENV)/.installed-test
 	$(BIN)/lint-imports
 
 clean:
-	rm -rf $(VENV) frontend/node_modules $(CSS) $(JS) $(MO)
+	rm -rf $(VENV) frontend/node_modules $(MO)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -27,7 +27,8 @@ from tests.support import PASSWORD, SMTPServer, free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
-AXE_JS = REPO_ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+# axe-core, pinned and committed with its licences (`make vendor-axe` copies a new version from npm).
+AXE_JS = REPO_ROOT / "tests" / "browser" / "vendor" / "axe-core" / "axe.min.js"
 SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -43,11 +44,25 @@ CHROMIUM_ARGS = [
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
+# How a skip for want of Chromium or axe-core begins: the summary folds these into one line.
+NOT_RUN = "The browser tests did not run: "
+
+
 def _missing(what: str) -> None:
     """Fail when CI requires the browser (CIVIC_REQUIRE_BROWSER), skip otherwise."""
     if config.test_requirements()["browser"]:
         pytest.fail(f"{what} (required: CIVIC_REQUIRE_BROWSER is set)", pytrace=False)
-    pytest.skip(f"{what}; set CIVIC_REQUIRE_BROWSER=1 to make this a failure")
+    pytest.skip(f"{NOT_RUN}{what}; CIVIC_REQUIRE_BROWSER=1 makes this a failure")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo
+                              ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Report those skips at this file rather than at each test, so that `pytest -ra` says it once."""
+    report = yield
+    if report.skipped and isinstance(report.longrepr, tuple) and NOT_RUN in report.longrepr[2]:
+        report.longrepr = (__file__, None, report.longrepr[2])
+    return report
 
 
 # The live server.
@@ -133,10 +148,11 @@ def axe_source() -> str:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
-        _missing(f"Chromium is not installed at {CHROMIUM}")
+        _missing(f"Chromium is not installed at {CHROMIUM} "
+                 "(on Debian: `sudo apt-get install chromium fonts-noto-cjk`, see README)")
     if not AXE_JS.exists():
-        _missing(f"axe-core is not installed at {AXE_JS.relative_to(REPO_ROOT)} "
-                 "(run `npm ci` in frontend/)")
+        _missing(f"axe-core is missing from {AXE_JS.relative_to(REPO_ROOT)}, where it is committed "
+                 "(`make vendor-axe` copies it from frontend/node_modules)")
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()
