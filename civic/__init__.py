@@ -161,23 +161,24 @@ def _register_blueprints(app: Flask) -> None:
     from civic.search.views import bp as search_bp
     from civic.site.activity import bp as activity_bp
     from civic.site.agencies import bp as agencies_bp
+    from civic.site.case_list import bp as case_list_bp
     from civic.site.case_page import bp as case_page_bp
     from civic.site.views import bp as site_bp
     from civic.workshops.staff_views import bp as workshops_staff_bp
     from civic.workshops.views import bp as workshops_bp
 
-    for blueprint in (site_bp, accounts_bp, two_factor_bp, cases_bp, case_page_bp, cases_manage_bp, agencies_bp,
-                      admin_bp, feedback_bp, feedback_staff_bp, moderation_bp, admin_agencies_bp, admin_people_bp,
-                      admin_trail_bp, admin_sectors_bp, admin_calendar_bp, pledges_bp, admin_pledges_bp, search_bp,
-                      api_bp, feeds_bp, workshops_bp, workshops_staff_bp, commitments_bp, admin_commitments_bp,
-                      activity_bp):
+    for blueprint in (site_bp, accounts_bp, two_factor_bp, case_list_bp, cases_bp, case_page_bp, cases_manage_bp,
+                      agencies_bp, admin_bp, feedback_bp, feedback_staff_bp, moderation_bp, admin_agencies_bp,
+                      admin_people_bp, admin_trail_bp, admin_sectors_bp, admin_calendar_bp, pledges_bp,
+                      admin_pledges_bp, search_bp, api_bp, feeds_bp, workshops_bp, workshops_staff_bp, commitments_bp,
+                      admin_commitments_bp, activity_bp):
         app.register_blueprint(blueprint)
 
 
 def _register_commands(app: Flask) -> None:
     from civic.accounts.cli import users_cli
     from civic.api.cli import exports_cli
-    from civic.cases.cli import history_cli
+    from civic.cases.cli import cases_cli, history_cli
     from civic.demo.cli import demo_cli
     from civic.feedback.cli import calendar_cli, deadlines_cli
     from civic.notifications.cli import mail_cli
@@ -192,6 +193,7 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(search_cli)
     app.cli.add_command(workshops_cli)
     app.cli.add_command(history_cli)
+    app.cli.add_command(cases_cli)
     app.cli.add_command(calendar_cli)
     app.cli.add_command(exports_cli)
     app.cli.add_command(procurement_cli)

@@ -5,7 +5,11 @@ members become parties (independentMonitor), and its meetings and risk register 
 ("minutes", "riskProvisions") whose descriptions carry the statements, decisions and mitigations.
 Each tender the case names on the e-procurement system is a contracting process (merged with the
 contracts staff linked to it), each of its announcements a linked release, and its bidders and
-winners parties (tenderer, supplier). Risk signals have no place in the standard and are left out.
+winners parties (tenderer, supplier). The budget carries its approval date and one breakdown by
+source of funds (each source a funder party); the environmental and land impacts are documents
+(environmentalImpact, landAndSettlementImpact); each process carries its contracts' period, scope and
+variations (modifications, valued along the chain from the contracts as signed); the completion record
+is ``completion``. Risk signals have no place in the standard and are left out.
 Texts are written in Traditional Chinese whatever the visitor's language: the record declares
 ``language: zh-Hant``. Builds dictionaries only; never reads the database.
 """
@@ -24,7 +28,17 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from civic.cases import labels
-from civic.cases.models import Case, CaseContract, CaseStatus, Meeting, MemberRole, ProcurementKind, RiskItem
+from civic.cases.models import (
+    Case,
+    CaseContract,
+    CaseStatus,
+    ContractVariation,
+    FundingSource,
+    Meeting,
+    MemberRole,
+    ProcurementKind,
+    RiskItem,
+)
 from civic.cases.regions import county_name
 from civic.core.time import TAIPEI, to_taipei
 from civic.procurement.models import Announcement, AnnouncementKind
@@ -132,7 +146,50 @@ def _parties(case: Case, timelines: list[Timeline]) -> list[dict[str, Any]]:
             digest = hashlib.sha256(member.organisation.encode()).hexdigest()[:12]
             monitors[member.organisation] = {"id": f"monitor-{digest}", "name": member.organisation,
                                              "roles": ["independentMonitor"]}
-    return parties + list(companies.values()) + list(monitors.values())
+    funders = {party["id"]: {**party, "roles": ["funder"]} for party in map(_funder, case.funding)}
+    return parties + list(companies.values()) + list(monitors.values()) + list(funders.values())
+
+
+def _funder(source: FundingSource) -> dict[str, str]:
+    """The organisation a funding source names, as a reference: one party per name."""
+    digest = hashlib.sha256(source.source.encode()).hexdigest()[:12]
+    return {"id": f"funder-{digest}", "name": source.source}
+
+
+def _budget(case: Case) -> dict[str, Any]:
+    """The budget, when it was approved, and where it comes from (one breakdown, by source)."""
+    budget: dict[str, Any] = {}
+    if case.budget_ntd is not None:
+        budget["amount"] = _value(case.budget_ntd)
+    if case.budget_approved_on is not None:
+        budget["approvalDate"] = _moment(case.budget_approved_on)
+    if case.funding:
+        lines = []
+        for source in case.funding:
+            line: dict[str, Any] = {"id": f"funding-{source.id}", "description": source.source}
+            if source.amount_ntd is not None:
+                line["amount"] = _value(source.amount_ntd)
+            line["sourceParty"] = _funder(source)
+            lines.append(line)
+        budget["budgetBreakdowns"] = [{"id": "funding", "description": _("Sources of funds"),
+                                       "budgetBreakdown": lines}]
+    return budget
+
+
+def _completion(case: Case) -> dict[str, Any]:
+    """What the project cost, when it ended and what it delivered; the reasons they differ from the
+    plan go with each of them."""
+    completion: dict[str, Any] = {}
+    if case.completed_on is not None:
+        completion["endDate"] = _moment(case.completed_on)
+        _put(completion, "endDateDetails", case.completion_changes)
+    if case.final_cost_ntd is not None:
+        completion["finalValue"] = _value(case.final_cost_ntd)
+        _put(completion, "finalValueDetails", case.completion_changes)
+    if case.final_scope:
+        completion["finalScope"] = case.final_scope
+        _put(completion, "finalScopeDetails", case.completion_changes)
+    return completion
 
 
 def _locations(case: Case) -> list[dict[str, Any]]:
@@ -177,8 +234,10 @@ def _contracting_processes(case: Case, timelines: list[Timeline]) -> list[dict[s
         summary["tender"] = {"procuringEntity": _agency_party(case)}
         summary["suppliers"] = [_company_reference(contract.company.ubn, contract.company.name)]
         summary["contractValue"] = _value(contract.award_value_ntd)
+        _contract_terms(summary, [contract], case.variations)
         processes.append({"id": f"contract-{contract.id}", "summary": summary})
-    tendered = [_tender_process(case, timeline, linked.get(timeline.tender.id, []), closed=closed)
+    tendered = [_tender_process(case, timeline, linked.get(timeline.tender.id, []), closed=closed,
+                                variations=case.variations)
                 for timeline in timelines]
     return tendered + processes
 
@@ -199,7 +258,7 @@ def _latest(announcements: list[Announcement], value: Any) -> Any:
 
 
 def _tender_process(case: Case, timeline: Timeline, contracts: list[CaseContract], *,
-                    closed: bool) -> dict[str, Any]:
+                    closed: bool, variations: list[ContractVariation]) -> dict[str, Any]:
     """A tender on the e-procurement system with what it announced, and the contracts awarded under it."""
     announcements = timeline.announcements
     awards = [a for a in announcements if a.kind == AnnouncementKind.award]
@@ -233,9 +292,51 @@ def _tender_process(case: Case, timeline: Timeline, contracts: list[CaseContract
         amount = _latest(awards, lambda a: a.award_amount_ntd)
         if amount is not None:
             summary["contractValue"] = _value(amount)
+    _contract_terms(summary, contracts, variations)
     process: dict[str, Any] = {"id": f"tender-{timeline.tender.id}", "summary": summary}
     _put(process, "releases", _releases(case, timeline))
     return process
+
+
+def _contract_period(periods: Iterable[tuple[date | None, date | None]]) -> dict[str, str]:
+    """The span of the contracts' periods: the first start, the last end."""
+    periods = list(periods)
+    starts = [start for start, _end in periods if start is not None]
+    ends = [end for _start, end in periods if end is not None]
+    period: dict[str, str] = {}
+    if starts:
+        period["startDate"] = _moment(min(starts))
+    if ends:
+        period["endDate"] = _moment(max(ends))
+    return period
+
+
+def _contract_terms(summary: dict[str, Any], contracts: list[CaseContract],
+                    variations: list[ContractVariation]) -> None:
+    """The process's contracts as signed (their scope and period) and their variations, each with the
+    process's value and period before and after it, along the chain from the contracts as signed."""
+    if not contracts:
+        return
+    _put(summary, "description", "\n\n".join(contract.scope for contract in contracts if contract.scope))
+    _put(summary, "contractPeriod", _contract_period((c.starts_on, c.ends_on) for c in contracts))
+    values = {contract.id: contract.award_value_ntd for contract in contracts}
+    periods = {contract.id: (contract.starts_on, contract.ends_on) for contract in contracts}
+    modifications = []
+    for variation in sorted((v for v in variations if v.contract_id in values), key=lambda v: (v.approved_on, v.id)):
+        entry: dict[str, Any] = {"id": f"variation-{variation.id}", "date": _moment(variation.approved_on),
+                                 "type": variation.kind}
+        _put(entry, "description", variation.description)
+        _put(entry, "rationale", variation.rationale)
+        if variation.new_value_ntd is not None:
+            entry["oldContractValue"] = _value(sum(values.values()))
+            values[variation.contract_id] = variation.new_value_ntd
+            entry["newContractValue"] = _value(sum(values.values()))
+        if variation.new_ends_on is not None:
+            _put(entry, "oldContractPeriod", _contract_period(periods.values()))
+            periods[variation.contract_id] = (periods[variation.contract_id][0], variation.new_ends_on)
+            _put(entry, "newContractPeriod", _contract_period(periods.values()))
+        modifications.append(entry)
+    _put(summary, "modifications", modifications)
 
 
 def _references(companies: Iterable[Any]) -> list[dict[str, str]]:
@@ -310,6 +411,12 @@ def _documents(case: Case) -> list[dict[str, Any]]:
         documents.append({"id": f"meeting-{meeting.id}", "documentType": "minutes", "title": meeting.title,
                           "description": _meeting_text(meeting), "url": f"{page}#meeting-{meeting.id}",
                           "language": LANGUAGE})
+    for key, document_type, title, text in (
+            ("environmental-impact", "environmentalImpact", _("Environmental impact"), case.environmental_impact),
+            ("land-impact", "landAndSettlementImpact", _("Land and resettlement impact"), case.land_impact)):
+        if text:
+            documents.append({"id": key, "documentType": document_type, "title": title, "description": text,
+                              "url": f"{page}#disclosure", "language": LANGUAGE})
     if case.risks:
         documents.append({"id": "risk-register", "documentType": "riskProvisions", "title": _("Risk register"),
                           "description": "\n".join(_risk_text(risk) for risk in case.risks),
@@ -326,14 +433,14 @@ def _build(case: Case, timelines: list[Timeline]) -> dict[str, Any]:
         record["type"] = "construction"
     record["sector"] = _sectors(case.sector.oc4ids_code)
     _put(record, "period", _period(case))
-    if case.budget_ntd is not None:
-        record["budget"] = {"amount": _value(case.budget_ntd)}
+    _put(record, "budget", _budget(case))
     record["publicAuthority"] = _agency_party(case)
     record["parties"] = _parties(case, timelines)
     _put(record, "locations", _locations(case))
     _put(record, "contractingProcesses", _contracting_processes(case, timelines))
     _put(record, "milestones", _milestones(case))
     _put(record, "documents", _documents(case))
+    _put(record, "completion", _completion(case))
     return record
 
 

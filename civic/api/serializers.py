@@ -15,8 +15,10 @@ from marshmallow import Schema, fields, pre_dump
 
 from civic.api.params import PERIOD_PATTERN
 from civic.api.queries import CommentRow, Gone
+from civic.cases import disclosure
 from civic.core.time import to_taipei, utcnow
 from civic.feedback.models import Comment, Feedback
+from civic.procurement.signals import DEFINITIONS as SIGNALS
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 URI = {"type": "string", "format": "uri"}
@@ -135,6 +137,41 @@ class ContractSchema(Schema):
     supplier = fields.Nested(SupplierSchema, attribute="company")
     award_value_ntd = fields.Integer()
     awarded_on = _nullable(fields.Date())
+    starts_on = _nullable(fields.Date(metadata={"description": "Start of the contract period as signed"}))
+    ends_on = _nullable(fields.Date(metadata={"description": "End of the contract period as signed"}))
+    scope = fields.String(metadata={"description": "What the contract buys, as signed"})
+
+
+@all_required
+class FundingSourceSchema(Schema):
+    source = fields.String()
+    amount_ntd = _nullable(fields.Integer())
+
+
+@all_required
+class VariationSchema(Schema):
+    id = fields.Integer()
+    contract_id = fields.Integer()
+    kind = fields.String(metadata={"enum": ["value", "duration", "scope"]})
+    approved_on = fields.Date()
+    new_value_ntd = _nullable(fields.Integer(metadata={"description": "The contract price after a value variation"}))
+    new_ends_on = _nullable(fields.Date(metadata={"description": "The contract's end after a duration variation"}))
+    description = fields.String()
+    rationale = fields.String(metadata={"description": "Why the contract was changed"})
+
+
+@all_required
+class StageDisclosureSchema(Schema):
+    filled = fields.Integer()
+    total = fields.Integer()
+    percent = fields.Integer()
+    due = fields.Boolean(metadata={"description": "Whether the case has reached the stage"})
+
+
+def _disclosure(case) -> dict[str, dict[str, Any]]:
+    return {score.stage.code: {"filled": score.filled, "total": score.total, "percent": score.percent,
+                               "due": score.due}
+            for score in disclosure.assess(case)}
 
 
 # Tenders on the e-procurement system and risk signals
@@ -207,13 +244,13 @@ class SignalSourceSchema(Schema):
 class SignalSchema(Schema):
     """A risk signal: a fact in the data worth a second look, never an accusation."""
 
-    code = fields.String(metadata={"enum": ["single_bidder", "award_near_reserve_price", "award_at_budget",
-                                            "repeated_failed_tenders", "milestones_overdue",
-                                            "public_input_overdue"]})
+    code = fields.String(metadata={"enum": list(SIGNALS)})
     title = fields.Nested(LanguagesSchema)
     explanation = fields.Nested(LanguagesSchema, metadata={"description": "What it means and what it does not"})
     data = fields.Dict(metadata={"description": "The data it came from, e.g. the tender, announcement and "
-                                                "number of bidders",
+                                                "number of bidders, or the contract with its price or period "
+                                                "as signed and after its latest variation (growth_percent: "
+                                                "how much more, in per cent) and the variations' ids",
                                  "examples": [{"tender": "3.76.47 CQ850-2026", "announcement": "BDM-1-71000003",
                                                "published_on": "2026-04-20", "bidder_count": 1,
                                                "procedure": "公開招標"}]})
@@ -253,6 +290,23 @@ class CaseSchema(Schema):
     best_practice_reason = fields.String(attribute="best_practice_reason_zh")
     best_practice_reason_en = fields.String()
     completeness = fields.Integer(metadata={"description": "Percentage of the common mandatory fields filled in"})
+    disclosure = fields.Function(_disclosure, metadata={
+        "type": "object", "description": "For each stage of the CoST Infrastructure Data Standard "
+        "(identification, preparation, procurement, implementation, completion), how many of its data points "
+        "the case has published",
+        "properties": {code: {"$ref": "#/components/schemas/StageDisclosure"} for code in disclosure.STAGE_CODES},
+        "required": list(disclosure.STAGE_CODES)})
+    environmental_impact = fields.String()
+    land_impact = fields.String(metadata={"description": "Land acquisition and resettlement impact"})
+    budget_approved_on = _nullable(fields.Date())
+    funding = fields.List(fields.Nested(FundingSourceSchema), metadata={"description": "Sources of the budget"})
+    variations = fields.List(fields.Nested(VariationSchema), metadata={
+        "description": "Changes to the contracts after signing, in the order they were approved"})
+    completed_on = _nullable(fields.Date())
+    final_cost_ntd = _nullable(fields.Integer())
+    final_scope = fields.String()
+    completion_changes = fields.String(metadata={
+        "description": "Why the final cost, date or scope differ from what was planned"})
     is_demo = fields.Boolean(metadata={"description": "Demonstration data, not a real case"})
     published_at = _nullable(Timestamp())
     updated_at = Timestamp()

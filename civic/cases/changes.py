@@ -23,7 +23,9 @@ from civic.web.templating import ROLE_LABELS
 
 # Texts long enough that readers want to see what changed inside them.
 LONG_TEXTS = {"summary_zh", "summary_en", "agenda", "statements", "decisions", "follow_ups", "risk",
-              "mitigation", "best_practice_reason_zh", "best_practice_reason_en", "attendees"}
+              "mitigation", "best_practice_reason_zh", "best_practice_reason_en", "attendees",
+              "environmental_impact", "land_impact", "final_scope", "completion_changes", "scope",
+              "description", "rationale"}
 # Which table names the codes of a field, by kind of part ("*" for every kind).
 CODE_TABLES = {
     ("case", "status"): labels.STATUSES,
@@ -36,6 +38,7 @@ CODE_TABLES = {
     ("risk", "status"): labels.RISK_STATUSES,
     ("milestone", "milestone_type"): labels.MILESTONE_TYPES,
     ("document", "document_type"): labels.DOCUMENT_TYPES,
+    ("variation", "kind"): labels.VARIATION_KINDS,
 }
 SYSTEM = _l("The system")
 # One token per Han character, per word or number, per run of spaces, per other character.
@@ -96,7 +99,9 @@ def _part_name(kind: str, values: dict[str, Any] | None, locale: str) -> str:
         return str(values["title_en"])
     if kind == "tender" and values.get("job_number"):
         return f"{values.get('unit_id', '')} {values['job_number']}".strip()
-    for name in ("name", "title", "title_zh", "risk", "item"):
+    if kind == "variation" and values.get("kind"):
+        return labels.label(labels.VARIATION_KINDS, values["kind"])
+    for name in ("name", "title", "title_zh", "risk", "item", "source"):
         if values.get(name):
             text = str(values[name])
             return text if len(text) <= 60 else text[:59] + "…"
@@ -141,8 +146,10 @@ class Reader:
     """Formats the entries of one case for one language; looks nothing up per entry."""
 
     def __init__(self, locale: str, sectors: list[Sector], agency_names: dict[str, str],
-                 names_at: dict[int, str] | None = None):
+                 names_at: dict[int, str] | None = None, contracts: dict[int, str] | None = None):
         self.locale = locale
+        # The case's contracts' titles by id, to name the contract a variation changes.
+        self.contracts = contracts or {}
         self.sectors = {sector.code: sector.name(locale) for sector in sectors}
         self.agency_names = agency_names
         # The part's name as of each entry (by seq): what the record itself said at that point.
@@ -158,6 +165,8 @@ class Reader:
             return self.sectors.get(value, value)
         if name == "county":
             return county_name(value, self.locale) or value
+        if name == "contract_id":
+            return self.contracts.get(value) or str(value)
         if name.endswith("_ntd"):
             return f"{format_ntd(value, self.locale)} ({format_ntd_exact(value, self.locale)})"
         if name.endswith("_on") and isinstance(value, str):
@@ -207,7 +216,7 @@ class Reader:
         return Change(entry, action_label(entry), part_name, self.actor(entry), fields)
 
 
-_NAME_FIELDS = ("name", "title", "title_zh", "title_en", "risk", "item", "unit_id", "job_number")
+_NAME_FIELDS = ("name", "title", "title_zh", "title_en", "risk", "item", "unit_id", "job_number", "source", "kind")
 
 
 def names_as_recorded(entries: list[HistoryEntry], earlier: list[HistoryEntry], locale: str) -> dict[int, str]:
@@ -231,14 +240,30 @@ def names_as_recorded(entries: list[HistoryEntry], earlier: list[HistoryEntry], 
     return names
 
 
+def contracts_as_recorded(entries: list[HistoryEntry]) -> dict[int, str]:
+    """Each contract's title as the latest of ``entries`` about it has it (a contract added anew
+    under an id once used starts over), to name the contract of a variation."""
+    titles: dict[int, str] = {}
+    for entry in sorted(entries, key=lambda e: e.seq):
+        values = entry.after if entry.after is not None else entry.before
+        if entry.part_kind == "contract" and entry.part_id is not None and (values or {}).get("title"):
+            titles[entry.part_id] = str(values["title"])
+    return titles
+
+
 def read(session: Session, case: Case, entries: list[HistoryEntry], locale: str) -> list[Change]:
     """``entries`` of ``case`` as people read them in ``locale``, in four queries at most."""
     names = queries.agency_names(session, {e.actor_agency for e in entries if e.actor_agency}, locale)
+    # The contracts the variations among ``entries`` changed, named from their own entries.
+    contracts = {("contract", value) for e in entries if e.part_kind == "variation"
+                 for value in ((e.before or {}).get("contract_id"), (e.after or {}).get("contract_id"))
+                 if isinstance(value, int)}
     earlier = queries.list_part_entries(session, case, {(e.part_kind, e.part_id) for e in entries
-                                                        if e.part_kind != "case" and e.part_id is not None},
-                                        up_to=max((e.seq for e in entries), default=0))
+                                                        if e.part_kind != "case" and e.part_id is not None}
+                                        | contracts, up_to=max((e.seq for e in entries), default=0))
     # The sector list is needed only to name a sector that an entry changed.
     touches_sector = any("sector" in (entry.before or {}) or "sector" in (entry.after or {}) for entry in entries)
     reader = Reader(locale, queries.list_sectors(session) if touches_sector else [], names,
-                    names_as_recorded(entries, earlier + [e for e in entries if e.part_id is None], locale))
+                    names_as_recorded(entries, earlier + [e for e in entries if e.part_id is None], locale),
+                    contracts_as_recorded(earlier))
     return [reader.read(entry) for entry in entries]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
@@ -166,12 +167,58 @@ TENDER_JOB_NUMBER_HINT = _l("As on the same page: 標案案號, without spaces."
 
 
 class CaseEditForm(CaseForm):
+    # Preparation: the project's effects and the approval of its budget.
+    environmental_impact = TextAreaField(
+        _l("Environmental impact"), widget=GovTextArea(), filters=[strip],
+        description=_l("What the project does to its surroundings and how that is handled, like the outcome of "
+                       "the environmental impact assessment (環境影響評估)."),
+        validators=[Length(max=4000, message=_l("At most 4,000 characters."))])
+    land_impact = TextAreaField(
+        _l("Land and resettlement impact"), widget=GovTextArea(), filters=[strip],
+        description=_l("Land taken or expropriated (徵收), people or businesses moved, and what they receive."),
+        validators=[Length(max=4000, message=_l("At most 4,000 characters."))])
+    budget_approved_on = DateInput(_l("Budget approved on"), validators=[Optional()],
+                                   description=_l("The day the budget was approved, like by the council (議會) "
+                                                  "or the Executive Yuan."))
+    # Completion: what was delivered, against what was planned.
+    completed_on = DateInput(_l("Completed on"), validators=[Optional()],
+                             description=_l("The day the works were accepted as complete (驗收)."))
+    final_cost_ntd = AmountField(_l("Final cost (NT dollars)"), validators=[Optional(), no_negative],
+                                 description=_l("What the project cost in the end, variations included."))
+    final_scope = TextAreaField(
+        _l("Scope as delivered"), widget=GovTextArea(), filters=[strip],
+        description=_l("What the project delivered in the end."),
+        validators=[Length(max=4000, message=_l("At most 4,000 characters."))])
+    completion_changes = TextAreaField(
+        _l("Why cost, date or scope differ from the plan"), widget=GovTextArea(), filters=[strip],
+        description=_l("The reasons the final cost, completion date or scope differ from the budget, the "
+                       "contracts' end dates or the scope planned."),
+        validators=[Length(max=4000, message=_l("At most 4,000 characters."))])
     reason = reason_field()
     # A tender added with the change, when both are given (the case's own tender form does the rest).
     tender_unit_id = StringField(TENDER_UNIT_ID_LABEL, widget=GovTextInput(), filters=[strip],
                                  description=TENDER_UNIT_ID_HINT)
     tender_job_number = StringField(TENDER_JOB_NUMBER_LABEL, widget=GovTextInput(), filters=[strip],
                                     description=TENDER_JOB_NUMBER_HINT)
+
+    # The fields shown together under a heading of their own, by stage.
+    PREPARATION = ("environmental_impact", "land_impact", "budget_approved_on")
+    COMPLETION = ("completed_on", "final_cost_ntd", "final_scope", "completion_changes")
+
+    def group(self, names: tuple[str, ...]) -> list[Field]:
+        return [self[name] for name in names]
+
+    def case_input(self) -> CaseInput:
+        """What was typed, the preparation and completion fields included."""
+        data = super().case_input()
+        data.environmental_impact = self.environmental_impact.data or ""
+        data.land_impact = self.land_impact.data or ""
+        data.budget_approved_on = self.budget_approved_on.data
+        data.completed_on = self.completed_on.data
+        data.final_cost_ntd = self.final_cost_ntd.data
+        data.final_scope = self.final_scope.data or ""
+        data.completion_changes = self.completion_changes.data or ""
+        return data
 
     def tender_input(self) -> TenderInput | None:
         """The tender to add with the change, or None when neither of its fields was filled."""
@@ -332,6 +379,12 @@ class ContractForm(FlaskForm):
     award_value_ntd = AmountField(_l("Award value (NT dollars)"),
                                   validators=[InputRequired(message=_l("Enter the award value.")), no_negative])
     awarded_on = DateInput(_l("Awarded on"), validators=[Optional()])
+    starts_on = DateInput(_l("Contract starts on"), validators=[Optional()])
+    ends_on = DateInput(_l("Contract ends on"), validators=[Optional()],
+                        description=_l("As signed; a later change of the end date is a contract variation."))
+    scope = TextAreaField(_l("Scope of the contract"), widget=GovTextArea(), filters=[strip],
+                          description=_l("What the contract buys, as signed."),
+                          validators=[Length(max=4000, message=_l("At most 4,000 characters."))])
     reason = reason_field()
 
     def set_choices(self, tenders) -> None:
@@ -346,6 +399,52 @@ class ContractForm(FlaskForm):
     def tender_id(self) -> int | None:
         """The tender chosen, if any (only for a form without errors)."""
         return int(self.tender.data) if (self.tender.data or "").isdecimal() else None
+
+
+class FundingForm(FlaskForm):
+    source = StringField(_l("Source of funds"), widget=GovTextInput(), filters=[strip],
+                         description=_l("Like 中央補助 (a central government grant), 市府自籌 (the city's own "
+                                        "funds) or a loan."),
+                         validators=[DataRequired(message=_l("Enter where the money comes from.")),
+                                     Length(max=200, message=_l("At most 200 characters."))])
+    amount_ntd = AmountField(_l("Amount (NT dollars)"), validators=[Optional(), no_negative],
+                             description=_l("Leave empty if it is not known yet."))
+    reason = reason_field()
+
+
+class VariationForm(FlaskForm):
+    contract = SelectField(_l("Contract"), widget=GovSelect(), validate_choice=False,
+                           validators=[InputRequired(message=_l("Choose one of this case's contracts."))])
+    kind = RadioField(_l("What changed"), widget=GovRadioInput(), choices=choices(labels.VARIATION_KINDS),
+                      validators=[InputRequired(message=_l("Choose what the variation changed: the price, the "
+                                                           "duration or the scope."))])
+    approved_on = DateInput(_l("Approved on"),
+                            validators=[InputRequired(message=_l("Enter the date the variation was approved."))])
+    new_value_ntd = AmountField(_l("New contract price (NT dollars)"), validators=[Optional(), no_negative],
+                                description=_l("For a change of price only: the contract's price after it."))
+    new_ends_on = DateInput(_l("New end date"), validators=[Optional()],
+                            description=_l("For a change of duration only: the day the contract now ends."))
+    description = TextAreaField(_l("What changed in the scope"), widget=GovTextArea(), filters=[strip],
+                                description=_l("Required for a change of scope."),
+                                validators=[Length(max=4000, message=_l("At most 4,000 characters."))])
+    rationale = TextAreaField(_l("Reason for the variation"), widget=GovTextArea(), filters=[strip],
+                              description=_l("Why the contract was changed, as approved."),
+                              validators=[DataRequired(message=_l("Give the reason for the variation.")),
+                                          Length(max=4000, message=_l("At most 4,000 characters."))])
+    reason = reason_field()
+
+    def set_choices(self, contracts) -> None:
+        """The case's contracts, by title."""
+        self.contract.choices = [SelectChoice("", _l("Choose a contract"))] + [
+            SelectChoice(str(c.id), c.title) for c in contracts]
+
+    def validate_contract(self, field: SelectField) -> None:
+        if field.data and field.data not in {choice.value for choice in field.choices or []}:
+            raise ValidationError(str(_l("Choose one of this case's contracts.")))
+
+    def contract_id(self) -> int | None:
+        """The contract chosen, if any."""
+        return int(self.contract.data) if (self.contract.data or "").isdecimal() else None
 
 
 class ReviewForm(FlaskForm):
@@ -448,6 +547,8 @@ class CaseFilterForm(PlainForm):
     unit = SelectField(_l("Unit"), widget=GovSelect(), default="yi", validators=[Optional()],
                        choices=[SelectChoice(code, label) for code, (label, _size) in BUDGET_UNITS.items()])
     best = BooleanField(_l("Best practice only"), widget=GovCheckboxInput())
+    # The risk signals' codes and titles are handed in (civic.procurement.signals sits above cases).
+    signal = SelectField(_l("Risk signal"), widget=GovSelect(), validators=[Optional()])
     sort = SelectField(_l("Order"), widget=GovSelect(), default="recent",
                        choices=[SelectChoice("recent", _l("Newest first")),
                                 SelectChoice("budget", _l("Largest budget first")),
@@ -464,12 +565,14 @@ class CaseFilterForm(PlainForm):
             args["unit"] = "ntd"
         return cls(args)
 
-    def set_choices(self, agencies, sectors, years, locale: str) -> None:
+    def set_choices(self, agencies, sectors, years, locale: str, signals: Iterable[tuple[str, str]] = ()) -> None:
+        """The choices read from the database, and the risk signals as (code, title)."""
         self.agency.choices = [SelectChoice("", ALL)] + [
             SelectChoice(a.code, a.name(locale)) for a in agencies]
         self.sector.choices = [SelectChoice("", ALL)] + [
             SelectChoice(s.code, s.name(locale)) for s in sectors]
         self.year.choices = [SelectChoice("", ALL)] + [SelectChoice(str(y), str(y)) for y in years]
+        self.signal.choices = [SelectChoice("", ALL)] + [SelectChoice(code, title) for code, title in signals]
 
     def amount(self, field: BudgetField) -> int | None:
         """What ``field`` says in whole NT dollars: its number times its unit (the one typed after

@@ -30,6 +30,8 @@ from civic.cases.models import (
     CaseDocument,
     CaseMember,
     CaseTender,
+    ContractVariation,
+    FundingSource,
     HistoryEntry,
     Meeting,
     MeetingDecision,
@@ -48,7 +50,8 @@ CASE_FIELDS = (
     "slug", "title_zh", "title_en", "sector", "procurement_kind", "status", "county", "address",
     "latitude", "longitude", "budget_ntd", "contract_value_ntd", "summary_zh", "summary_en",
     "platform_established_on", "review_state", "is_best_practice", "best_practice_reason_zh",
-    "best_practice_reason_en",
+    "best_practice_reason_en", "environmental_impact", "land_impact", "budget_approved_on", "completed_on",
+    "final_cost_ntd", "final_scope", "completion_changes",
 )
 PART_FIELDS = {
     "member": ("name", "organisation", "role"),
@@ -57,12 +60,17 @@ PART_FIELDS = {
     "risk": ("stage", "risk", "likelihood", "impact", "mitigation", "owner", "status"),
     "milestone": ("title_zh", "title_en", "milestone_type", "planned_on", "actual_on"),
     "document": ("title", "url", "document_type"),
-    "contract": ("title", "tender_number", "supplier_ubn", "award_value_ntd", "awarded_on", "tender"),
+    "contract": ("title", "tender_number", "supplier_ubn", "award_value_ntd", "awarded_on", "tender",
+                 "starts_on", "ends_on", "scope"),
     "tender": ("unit_id", "job_number"),
+    "funding": ("source", "amount_ntd"),
+    "variation": ("contract_id", "kind", "approved_on", "new_value_ntd", "new_ends_on", "description",
+                  "rationale"),
 }
 KINDS: dict[type, str] = {
     Case: "case", CaseMember: "member", Meeting: "meeting", RiskItem: "risk", Milestone: "milestone",
-    CaseDocument: "document", CaseContract: "contract", CaseTender: "tender",
+    CaseDocument: "document", CaseContract: "contract", CaseTender: "tender", FundingSource: "funding",
+    ContractVariation: "variation",
 }
 # The columns whose change is a change of the record (a sector is kept by its code).
 _TRACKED_COLUMNS = {
@@ -74,8 +82,11 @@ _TRACKED_COLUMNS = {
     RiskItem: set(PART_FIELDS["risk"]),
     Milestone: set(PART_FIELDS["milestone"]),
     CaseDocument: set(PART_FIELDS["document"]),
-    CaseContract: {"title", "tender_number", "company_id", "award_value_ntd", "awarded_on", "tender_id"},
+    CaseContract: {"title", "tender_number", "company_id", "award_value_ntd", "awarded_on", "tender_id",
+                   "starts_on", "ends_on", "scope"},
     CaseTender: set(PART_FIELDS["tender"]),
+    FundingSource: set(PART_FIELDS["funding"]),
+    ContractVariation: set(PART_FIELDS["variation"]),
 }
 # Entry actions as the audit trail names them ("case.<name>").
 _AUDIT_NAMES = {"created": "added", "updated": "updated", "deleted": "removed"}
@@ -403,10 +414,18 @@ def _fold(state: dict[tuple[str, int], dict[str, Any]], entry: HistoryEntry) -> 
         state.setdefault(key, {}).update(entry.after)
 
 
+def _differs(name: str, value: Any, recorded: dict[str, Any]) -> bool:
+    """Whether a stored value disagrees with the record. A field the record never named (one added
+    to the model after the entries were written) agrees while it is still empty."""
+    if name not in recorded:
+        return value not in (None, "", [])
+    return value != recorded[name]
+
+
 def _compare(session: Session, case: Case, state: dict[tuple[str, int], dict[str, Any]]) -> Break | None:
     actual = {("case", case.id): snapshot(session, case)}
     for collection in (case.members, case.meetings, case.risks, case.milestones, case.documents,
-                       case.contracts, case.tenders):
+                       case.contracts, case.tenders, case.funding, case.variations):
         for part in collection:
             actual[(KINDS[type(part)], part.id)] = snapshot(session, part)
     for outer in _OUTER.values():
@@ -418,7 +437,7 @@ def _compare(session: Session, case: Case, state: dict[tuple[str, int], dict[str
             return Break(case.slug, None, f"{kind} {part_id} is not in the record")
         if key not in actual:
             return Break(case.slug, None, f"{kind} {part_id} is in the record but no longer stored")
-        differing = sorted(name for name in actual[key] if actual[key][name] != state[key].get(name))
+        differing = sorted(name for name in actual[key] if _differs(name, actual[key][name], state[key]))
         if differing:
             return Break(case.slug, None,
                          f"{kind} {part_id} differs from its record: {', '.join(differing)}")

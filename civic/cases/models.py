@@ -136,6 +136,21 @@ class Case(BilingualTitleMixin, TimestampMixin, Base):
     completeness: Mapped[int] = mapped_column(default=0)
     is_demo: Mapped[bool] = mapped_column(default=False)
 
+    # What the CoST Infrastructure Data Standard asks of each stage beyond the fields above
+    # (see civic.cases.disclosure). Preparation: impacts, and when the budget was approved.
+    environmental_impact: Mapped[str] = mapped_column(Text, default="")
+    land_impact: Mapped[str] = mapped_column(Text, default="")
+    budget_approved_on: Mapped[date | None]
+    # Completion: what the project cost, when it ended and what it delivered, and why any of
+    # these differ from what was planned.
+    completed_on: Mapped[date | None]
+    final_cost_ntd: Mapped[int | None] = mapped_column(BigInteger)
+    final_scope: Mapped[str] = mapped_column(Text, default="")
+    completion_changes: Mapped[str] = mapped_column(Text, default="")
+    # Share of each stage's data points filled in, by stage code (see civic.cases.disclosure),
+    # stored so agency pages average it without loading the cases' parts.
+    disclosure: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+
     agency: Mapped[Agency] = relationship(lazy="raise")
     sector: Mapped[Sector] = relationship(lazy="raise")
     members: Mapped[list[CaseMember]] = owned_collection("case", "CaseMember.position")
@@ -145,6 +160,9 @@ class Case(BilingualTitleMixin, TimestampMixin, Base):
     documents: Mapped[list[CaseDocument]] = owned_collection("case", "CaseDocument.id")
     contracts: Mapped[list[CaseContract]] = owned_collection("case", "CaseContract.id")
     tenders: Mapped[list[CaseTender]] = owned_collection("case", "CaseTender.id")
+    funding: Mapped[list[FundingSource]] = owned_collection("case", "FundingSource.id")
+    variations: Mapped[list[ContractVariation]] = owned_collection(
+        "case", "(ContractVariation.approved_on, ContractVariation.id)")
     history: Mapped[list[HistoryEntry]] = owned_collection("case", "HistoryEntry.seq", passive_deletes=True)
 
     @hybrid_property
@@ -275,6 +293,10 @@ class CaseContract(CasePartMixin, Base):
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="RESTRICT"), index=True)
     award_value_ntd: Mapped[int] = mapped_column(BigInteger)
     awarded_on: Mapped[date | None]
+    # The contract as signed: its period and what it buys (CoST IDS procurement stage).
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+    scope: Mapped[str] = mapped_column(Text, default="")
     # The case's tender the contract was awarded under, when staff have linked it.
     tender_id: Mapped[int | None] = mapped_column(ForeignKey("case_tenders.id", ondelete="SET NULL"),
                                                   index=True)
@@ -282,6 +304,46 @@ class CaseContract(CasePartMixin, Base):
     case: Mapped[Case] = relationship(back_populates="contracts", lazy="raise")
     company: Mapped[Company] = relationship(lazy="raise")
     tender: Mapped[CaseTender | None] = relationship(lazy="raise")
+
+
+class VariationKind(StrEnum):
+    """What a contract variation changed, as OC4IDS's modificationType codelist names it."""
+
+    value = "value"
+    duration = "duration"
+    scope = "scope"
+
+
+class ContractVariation(CasePartMixin, Base):
+    """A change to a contract after signing: its price, its end date or its scope, with the reason.
+
+    A value variation gives the new contract price and a duration variation the new end date;
+    each carries the one before it only implicitly (the contract's, or the previous variation's),
+    so the record reads as a chain from the contract as signed."""
+
+    __tablename__ = "case_contract_variations"
+
+    contract_id: Mapped[int] = mapped_column(ForeignKey("case_contracts.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    approved_on: Mapped[date]
+    new_value_ntd: Mapped[int | None] = mapped_column(BigInteger)
+    new_ends_on: Mapped[date | None]
+    description: Mapped[str] = mapped_column(Text, default="")
+    rationale: Mapped[str] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship(back_populates="variations", lazy="raise")
+    contract: Mapped[CaseContract] = relationship(lazy="raise")
+
+
+class FundingSource(CasePartMixin, Base):
+    """Where part of the case's budget comes from (中央補助, 市府自籌, a loan, ...) and how much."""
+
+    __tablename__ = "case_funding_sources"
+
+    source: Mapped[str] = mapped_column(String(200))
+    amount_ntd: Mapped[int | None] = mapped_column(BigInteger)
+
+    case: Mapped[Case] = relationship(back_populates="funding", lazy="raise")
 
 
 class CaseTender(Base):
@@ -347,5 +409,6 @@ class HistoryEntry(Base):
 
 
 # The parts of a case, each a row with its case_id; statements and decisions belong to a meeting.
-CASE_PARTS = (CaseMember, Meeting, RiskItem, Milestone, CaseDocument, CaseContract, CaseTender)
+CASE_PARTS = (CaseMember, Meeting, RiskItem, Milestone, CaseDocument, CaseContract, CaseTender,
+              FundingSource, ContractVariation)
 MEETING_PARTS = (MeetingStatement, MeetingDecision)

@@ -1,5 +1,6 @@
 """Changes to the parts of a case: platform members, meetings, risks, milestones, documents,
-contracts. Each change is checked, recorded in the case's public record and rescored.
+contracts and their variations, tenders, sources of funds. Each change is checked, recorded in the
+case's public record and rescored.
 
 Flushes, never commits. Callers pass a case loaded with its parts (queries.get_case_with_parts).
 """
@@ -27,12 +28,15 @@ from civic.cases.models import (
     CaseDocument,
     CaseMember,
     CaseTender,
+    ContractVariation,
+    FundingSource,
     Meeting,
     MeetingDecision,
     MeetingStatement,
     MemberRole,
     Milestone,
     RiskItem,
+    VariationKind,
 )
 from civic.cases.services import (
     RiskInput,
@@ -50,7 +54,8 @@ MILESTONE_TYPES = ("preProcurement", "approval", "engagement", "assessment", "de
 DOCUMENT_TYPES = ("feasibilityStudy", "projectPlan", "procurementPlan", "tenderNotice",
                   "biddingDocuments", "evaluationReports", "awardNotice", "contractSigned",
                   "physicalProgressReport", "financialProgressReport", "environmentalImpact",
-                  "hearingNotice", "completionCertificate", "conflictOfInterest", "complaints")
+                  "hearingNotice", "completionCertificate", "conflictOfInterest", "complaints",
+                  "landAndSettlementImpact", "financialAuditReport", "technicalAuditReport", "projectEvaluation")
 
 
 @dataclass
@@ -98,6 +103,27 @@ class ContractInput:
     awarded_on: date | None = None
     # The case's tender the contract was awarded under (a CaseTender id), if any.
     tender_id: int | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    scope: str = ""
+
+
+@dataclass
+class FundingInput:
+    source: str
+    amount_ntd: int | None = None
+
+
+@dataclass
+class VariationInput:
+    # One of the case's contracts (a CaseContract id).
+    contract_id: int | None
+    kind: str
+    approved_on: date | None
+    rationale: str
+    new_value_ntd: int | None = None
+    new_ends_on: date | None = None
+    description: str = ""
 
 
 def _require_edit(actor: User, case: Case) -> None:
@@ -349,8 +375,9 @@ def update_document(case: Case, document_id: int, data: DocumentInput, *, actor:
 
 
 def contract_errors(case: Case, data: ContractInput) -> list[DomainError]:
-    """A contract has a title, an award value in range, no award date in the future, and a
-    supplier number that passes the checksum. The part form and the services both ask here."""
+    """A contract has a title, an award value in range, no award date in the future, an end not
+    before its start, and a supplier number that passes the checksum. The part form and the
+    services both ask here."""
     errors = []
     if not (data.title or "").strip():
         errors.append(DomainError(_("Enter the contract's title."), field="title"))
@@ -359,6 +386,8 @@ def contract_errors(case: Case, data: ContractInput) -> list[DomainError]:
     errors += amount_errors(data.award_value_ntd, "award_value_ntd")
     if data.awarded_on and data.awarded_on > utcnow().date():
         errors.append(DomainError(_("The award date cannot be in the future."), field="awarded_on"))
+    if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
+        errors.append(DomainError(_("A contract cannot end before it starts."), field="ends_on"))
     return errors + accounts.ubn_errors(data.ubn)
 
 
@@ -375,7 +404,8 @@ def _contract_fields(case: Case, data: ContractInput, actor: User) -> dict[str, 
         raise DomainError(error.message, field="ubn") from error
     return {"title": data.title.strip(), "tender_number": data.tender_number.strip(),
             "company": company, "award_value_ntd": data.award_value_ntd,
-            "awarded_on": data.awarded_on, "tender_id": data.tender_id}
+            "awarded_on": data.awarded_on, "tender_id": data.tender_id, "starts_on": data.starts_on,
+            "ends_on": data.ends_on, "scope": (data.scope or "").strip()}
 
 
 @guarded(Permission.edit_agency_cases, Permission.edit_any_case)
@@ -478,6 +508,131 @@ def update_tender(case: Case, tender_id: int, data: TenderInput, *, actor: User,
     return tender
 
 
+# Contract variations
+
+
+def variation_errors(case: Case, data: VariationInput) -> list[DomainError]:
+    """A variation changes one of the case's contracts; it was approved, not in the future, for a
+    reason. A change of price gives the new price, of duration the new end date (after the
+    contract starts), of scope what changed; each gives only its own. The part form and the
+    services both ask here."""
+    errors = []
+    contract = next((c for c in case.contracts if c.id == data.contract_id), None)
+    if contract is None:
+        errors.append(DomainError(_("Choose one of this case's contracts."), field="contract"))
+    if data.kind not in VariationKind.__members__:
+        errors.append(DomainError(_("Choose what the variation changed: the price, the duration or the scope."),
+                                  field="kind"))
+    if data.approved_on is None:
+        errors.append(DomainError(_("Enter the date the variation was approved."), field="approved_on"))
+    elif data.approved_on > utcnow().date():
+        errors.append(DomainError(_("Record a variation once it is approved; the date cannot be in the future."),
+                                  field="approved_on"))
+    elif contract is not None and contract.awarded_on and data.approved_on < contract.awarded_on:
+        errors.append(DomainError(
+            _("The contract was awarded on %(date)s; a variation of it is approved on that day or later.",
+              date=format_day(contract.awarded_on, str(get_locale() or "zh_Hant_TW"))), field="approved_on"))
+    if data.kind == VariationKind.value and data.new_value_ntd is None:
+        errors.append(DomainError(_("Enter the contract's new price."), field="new_value_ntd"))
+    elif data.new_value_ntd is not None and data.new_value_ntd <= 0:
+        errors.append(DomainError(_("Enter an amount above zero."), field="new_value_ntd"))
+    elif data.kind != VariationKind.value and data.new_value_ntd is not None:
+        errors.append(DomainError(_("Give a new price only for a change of price; leave it empty."),
+                                  field="new_value_ntd"))
+    errors += amount_errors(data.new_value_ntd, "new_value_ntd")
+    if data.kind == VariationKind.duration and data.new_ends_on is None:
+        errors.append(DomainError(_("Enter the contract's new end date."), field="new_ends_on"))
+    elif data.kind != VariationKind.duration and data.new_ends_on is not None:
+        errors.append(DomainError(_("Give a new end date only for a change of duration; leave it empty."),
+                                  field="new_ends_on"))
+    elif data.new_ends_on and contract is not None and contract.starts_on and data.new_ends_on <= contract.starts_on:
+        errors.append(DomainError(
+            _("The contract starts on %(date)s; its new end date must be later.",
+              date=format_day(contract.starts_on, str(get_locale() or "zh_Hant_TW"))), field="new_ends_on"))
+    elif data.new_ends_on and contract is not None and contract.awarded_on and data.new_ends_on <= contract.awarded_on:
+        errors.append(DomainError(
+            _("The contract was awarded on %(date)s; its new end date must be later.",
+              date=format_day(contract.awarded_on, str(get_locale() or "zh_Hant_TW"))), field="new_ends_on"))
+    if data.kind == VariationKind.scope and not (data.description or "").strip():
+        errors.append(DomainError(_("Describe what changed in the scope."), field="description"))
+    if not (data.rationale or "").strip():
+        errors.append(DomainError(_("Give the reason for the variation."), field="rationale"))
+    return errors
+
+
+def _variation_fields(case: Case, data: VariationInput) -> dict[str, Any]:
+    for error in variation_errors(case, data):
+        raise error
+    return {"contract_id": data.contract_id, "kind": data.kind, "approved_on": data.approved_on,
+            "new_value_ntd": data.new_value_ntd, "new_ends_on": data.new_ends_on,
+            "description": (data.description or "").strip(), "rationale": data.rationale.strip()}
+
+
+@guarded(Permission.edit_agency_cases, Permission.edit_any_case)
+def add_variation(case: Case, data: VariationInput, *, actor: User) -> ContractVariation:
+    _require_edit(actor, case)
+    variation = ContractVariation(**_variation_fields(case, data))
+    with _adding(case, actor) as add:
+        add(variation)
+    return variation
+
+
+@guarded(Permission.edit_agency_cases, Permission.edit_any_case)
+def update_variation(case: Case, variation_id: int, data: VariationInput, *, actor: User,
+                     reason: str = "") -> ContractVariation:
+    _require_edit(actor, case)
+    fields = _variation_fields(case, data)
+    variation = _find(case.variations, variation_id)
+    with _updating(case, variation, actor, reason):
+        for name, value in fields.items():
+            setattr(variation, name, value)
+    return variation
+
+
+# Sources of funds
+
+
+def funding_errors(case: Case | None, data: FundingInput) -> list[DomainError]:
+    """A source of funds is named, in at most 200 characters; its amount, when known, is in range.
+    The part form and the services both ask here."""
+    errors = []
+    source = (data.source or "").strip()
+    if not source:
+        errors.append(DomainError(_("Enter where the money comes from."), field="source"))
+    elif len(source) > 200:
+        errors.append(DomainError(_("At most 200 characters."), field="source"))
+    if data.amount_ntd is not None and data.amount_ntd == 0:
+        errors.append(DomainError(_("Enter an amount above zero, or leave it empty if it is not known yet."),
+                                  field="amount_ntd"))
+    return errors + amount_errors(data.amount_ntd, "amount_ntd")
+
+
+def _validate_funding(data: FundingInput) -> None:
+    for error in funding_errors(None, data):
+        raise error
+
+
+@guarded(Permission.edit_agency_cases, Permission.edit_any_case)
+def add_funding(case: Case, data: FundingInput, *, actor: User) -> FundingSource:
+    _require_edit(actor, case)
+    _validate_funding(data)
+    funding = FundingSource(source=data.source.strip(), amount_ntd=data.amount_ntd)
+    with _adding(case, actor) as add:
+        add(funding)
+    return funding
+
+
+@guarded(Permission.edit_agency_cases, Permission.edit_any_case)
+def update_funding(case: Case, funding_id: int, data: FundingInput, *, actor: User,
+                   reason: str = "") -> FundingSource:
+    _require_edit(actor, case)
+    _validate_funding(data)
+    funding = _find(case.funding, funding_id)
+    with _updating(case, funding, actor, reason):
+        funding.source, funding.amount_ntd = data.source.strip(), data.amount_ntd
+    return funding
+
+
 # Removal of any part
 
 
@@ -485,7 +640,7 @@ def update_tender(case: Case, tender_id: int, data: TenderInput, *, actor: User,
 PART_COLLECTIONS = {
     "member": "members", "meeting": "meetings", "risk": "risks",
     "milestone": "milestones", "document": "documents", "contract": "contracts",
-    "tender": "tenders",
+    "tender": "tenders", "funding": "funding", "variation": "variations",
 }
 
 
@@ -510,6 +665,11 @@ def remove_part(case: Case, collection_name: str, part_id: int, *, actor: User, 
             if contract.tender_id == part.id:
                 record.updating(contract)
                 contract.tender_id = None
+        # A removed contract's variations go with it (the database would drop them unrecorded).
+        for variation in list(case.variations) if isinstance(part, CaseContract) else ():
+            if variation.contract_id == part.id:
+                record.deleting(variation)
+                case.variations.remove(variation)
         record.deleting(part)
         collection.remove(part)
         refresh_completeness(case)

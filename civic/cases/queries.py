@@ -8,6 +8,7 @@ from sqlalchemy import Select, false, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from civic.agencies.models import Agency
+from civic.cases import disclosure
 from civic.cases.models import (
     Case,
     CaseContract,
@@ -43,6 +44,8 @@ class CaseFilters:
     best: bool = False
     q: str | None = None
     sort: str = "recent"
+    # Only the cases whose ids this statement selects (those that may show a risk signal).
+    among: Select | None = None
 
 
 def _published() -> Select:
@@ -74,7 +77,13 @@ def _apply_filters(session: Session, statement: Select, filters: CaseFilters) ->
         # The same full-text engine as /search; a query with nothing searchable finds nothing.
         matches = matching_object_ids(session, filters.q, "case")
         statement = statement.where(Case.id.in_(matches) if matches is not None else false())
+    if filters.among is not None:
+        statement = statement.where(Case.id.in_(filters.among))
     return statement
+
+
+def _order(filters: CaseFilters) -> tuple:
+    return (Case.is_best_practice.desc(), *SORTS.get(filters.sort, SORTS["recent"]))
 
 
 def list_published_cases(session: Session, filters: CaseFilters, *, page: int,
@@ -87,14 +96,30 @@ def list_published_cases(session: Session, filters: CaseFilters, *, page: int,
     # Count at most COUNT_CAP rows: an exact count of 100k cases costs more than the page itself.
     total = session.scalar(select(func.count()).select_from(
         statement.with_only_columns(Case.id).limit(COUNT_CAP).subquery())) or 0
-    order = (Case.is_best_practice.desc(), *SORTS.get(filters.sort, SORTS["recent"]))
     rows = session.scalars(
         statement.options(selectinload(Case.agency), selectinload(Case.sector))
-        .order_by(*order)
+        .order_by(*_order(filters))
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
     return Page(items=list(rows), number=page, per_page=per_page, total=total)
+
+
+def list_published_case_ids(session: Session, filters: CaseFilters) -> list[int]:
+    """The ids of every published case matching ``filters``, in the list's order, for a filter
+    decided outside SQL (a risk signal) over the cases ``filters.among`` narrows them to."""
+    statement = _apply_filters(session, _published(), filters)
+    return list(session.scalars(statement.with_only_columns(Case.id).order_by(*_order(filters))))
+
+
+def page_of_cases(session: Session, ids: list[int], *, page: int, per_page: int) -> Page[Case]:
+    """Page ``page`` of the published cases ``ids``, in their order, with agency and sector: one
+    query and their two loads whatever the page size."""
+    shown = ids[(page - 1) * per_page:page * per_page]
+    found = {case.id: case for case in session.scalars(
+        _published().where(Case.id.in_(shown)).options(selectinload(Case.agency), selectinload(Case.sector)))}
+    return Page(items=[found[case_id] for case_id in shown if case_id in found], number=page,
+                per_page=per_page, total=len(ids))
 
 
 def list_best_practice_cases(session: Session, limit: int = 3) -> list[Case]:
@@ -118,6 +143,8 @@ def part_options() -> tuple:
         selectinload(Case.documents),
         selectinload(Case.contracts).selectinload(CaseContract.company),
         selectinload(Case.tenders),
+        selectinload(Case.funding),
+        selectinload(Case.variations),
     )
 
 
@@ -278,6 +305,16 @@ def agency_case_figures(session: Session) -> list[AgencyCaseFigures]:
         .order_by(counts.c.cases.desc().nulls_last(), Agency.code)
     ).all()
     return [AgencyCaseFigures(agency, cases or 0, round(average or 0)) for agency, cases, average in rows]
+
+
+def agency_disclosure(session: Session, agency_id: int) -> dict[str, int | None]:
+    """Each stage's average disclosure over the agency's published cases for which the stage is due
+    (None when it is due for none), in one query over the stored scores."""
+    # A stage not due is stored as null, which the average leaves out.
+    columns = [func.avg(Case.disclosure[stage.code].as_integer()).label(stage.code) for stage in disclosure.STAGES]
+    row = session.execute(select(*columns).where(Case.is_published, Case.agency_id == agency_id)).one()
+    return {stage.code: round(value) if value is not None else None
+            for stage, value in zip(disclosure.STAGES, row, strict=True)}
 
 
 def list_published_cases_of_agency(session: Session, agency_id: int) -> list[Case]:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civic.accounts.models import User
-from civic.cases import completeness, emails, history, permissions
+from civic.cases import completeness, disclosure, emails, history, permissions
 from civic.cases.models import (
     Case,
     CaseStatus,
@@ -41,7 +41,8 @@ MAX_AMOUNT_NTD = 10_000_000_000_000
 CASE_FIELDS = (
     "title_zh", "title_en", "procurement_kind", "status", "county", "address", "latitude",
     "longitude", "budget_ntd", "contract_value_ntd", "summary_zh", "summary_en",
-    "platform_established_on",
+    "platform_established_on", "environmental_impact", "land_impact", "budget_approved_on", "completed_on",
+    "final_cost_ntd", "final_scope", "completion_changes",
 )
 
 
@@ -62,6 +63,15 @@ class CaseInput:
     summary_zh: str = ""
     summary_en: str = ""
     platform_established_on: date | None = None
+    # Preparation: what the project does to its surroundings, and when its budget was approved.
+    environmental_impact: str = ""
+    land_impact: str = ""
+    budget_approved_on: date | None = None
+    # Completion: when it ended, what it cost and delivered, and why that differs from the plan.
+    completed_on: date | None = None
+    final_cost_ntd: int | None = None
+    final_scope: str = ""
+    completion_changes: str = ""
 
 
 @dataclass
@@ -103,7 +113,7 @@ def case_errors(data: CaseInput, *, case: Case | None) -> list[DomainError]:
     """Every rule a case's own fields break, the first per field: a web address of lower-case
     letters, digits and hyphens, kept once published; a Chinese title; the codes from their
     lists; amounts above zero when known; both coordinates or neither, on the globe; a platform
-    not set up in the future.
+    not set up in the future; a budget approved and a project completed in the past, in that order.
 
     The one statement of these rules: the case forms show them all at once, the services refuse
     with the first (the sector and a web address taken by another case are checked there).
@@ -125,7 +135,7 @@ def case_errors(data: CaseInput, *, case: Case | None) -> list[DomainError]:
         errors.append(DomainError(_("Choose a status from the list."), field="status"))
     if data.county and data.county not in COUNTY_CODES:
         errors.append(DomainError(_("Choose a county or city from the list."), field="county"))
-    for name in ("budget_ntd", "contract_value_ntd"):
+    for name in ("budget_ntd", "contract_value_ntd", "final_cost_ntd"):
         errors += amount_errors(getattr(data, name), name)
         if getattr(data, name) == 0:
             errors.append(DomainError(_("Enter an amount above zero, or leave it empty if it is not known yet."),
@@ -139,6 +149,16 @@ def case_errors(data: CaseInput, *, case: Case | None) -> list[DomainError]:
     if data.platform_established_on and data.platform_established_on > utcnow().date():
         errors.append(DomainError(_("The platform cannot have been set up in the future."),
                                   field="platform_established_on"))
+    today = utcnow().date()
+    if data.budget_approved_on and data.budget_approved_on > today:
+        errors.append(DomainError(_("The budget cannot have been approved in the future."),
+                                  field="budget_approved_on"))
+    if data.completed_on and data.completed_on > today:
+        errors.append(DomainError(_("Enter the completion date once the project is completed; it cannot be in the "
+                                    "future."), field="completed_on"))
+    elif data.completed_on and data.budget_approved_on and data.completed_on < data.budget_approved_on:
+        errors.append(DomainError(_("The project cannot be completed before its budget was approved."),
+                                  field="completed_on"))
     return errors
 
 
@@ -166,8 +186,9 @@ def _copy_fields(case: Case, data: CaseInput, sector: Sector) -> None:
 
 
 def refresh_completeness(case: Case) -> int:
-    """Recompute the stored completeness score of a case whose parts are loaded."""
+    """Recompute the stored completeness score and disclosure by stage of a case whose parts are loaded."""
     case.completeness = completeness.assess(case).score
+    case.disclosure = disclosure.percentages(case)
     return case.completeness
 
 

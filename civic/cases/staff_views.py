@@ -21,12 +21,14 @@ from civic.cases.forms import (
     ContractForm,
     DeleteForm,
     DocumentForm,
+    FundingForm,
     MeetingForm,
     MemberForm,
     MilestoneForm,
     RemoveForm,
     RiskForm,
     TenderForm,
+    VariationForm,
     lines,
     statements,
 )
@@ -195,18 +197,35 @@ def _contract_input(form):
     return parts.ContractInput(title=form.title.data, ubn=form.ubn.data, company_name=form.company_name.data,
                                award_value_ntd=form.award_value_ntd.data,
                                tender_number=form.tender_number.data or "", awarded_on=form.awarded_on.data,
-                               tender_id=form.tender_id())
+                               tender_id=form.tender_id(), starts_on=form.starts_on.data,
+                               ends_on=form.ends_on.data, scope=form.scope.data or "")
 
 
 def _contract_data(contract):
     return {"title": contract.title, "tender_number": contract.tender_number, "ubn": contract.company.ubn,
             "company_name": contract.company.name, "award_value_ntd": contract.award_value_ntd,
             "awarded_on": contract.awarded_on,
-            "tender": "" if contract.tender_id is None else str(contract.tender_id)}
+            "tender": "" if contract.tender_id is None else str(contract.tender_id),
+            "starts_on": contract.starts_on, "ends_on": contract.ends_on, "scope": contract.scope}
 
 
 def _tender_input(form):
     return parts.TenderInput(unit_id=form.unit_id.data or "", job_number=form.job_number.data or "")
+
+
+def _funding_input(form):
+    return parts.FundingInput(source=form.source.data or "", amount_ntd=form.amount_ntd.data)
+
+
+def _variation_input(form):
+    return parts.VariationInput(
+        contract_id=form.contract_id(), kind=form.kind.data or "", approved_on=form.approved_on.data,
+        rationale=form.rationale.data or "", new_value_ntd=form.new_value_ntd.data,
+        new_ends_on=form.new_ends_on.data, description=form.description.data or "")
+
+
+def _variation_data(variation):
+    return {**_attributes(variation), "contract": str(variation.contract_id)}
 
 
 def _attributes(part):
@@ -228,12 +247,18 @@ PART_KINDS: dict[str, PartKind] = {
                           prepare=lambda form, case: form.set_choices(case.tenders)),
     "tenders": PartKind(_l("Tender"), TenderForm, parts.add_tender, parts.update_tender,
                         _tender_input, _attributes, parts.tender_errors),
+    "funding": PartKind(_l("Source of funds"), FundingForm, parts.add_funding, parts.update_funding,
+                        _funding_input, _attributes, parts.funding_errors),
+    "variations": PartKind(_l("Contract variation"), VariationForm, parts.add_variation, parts.update_variation,
+                           _variation_input, _variation_data, parts.variation_errors,
+                           prepare=lambda form, case: form.set_choices(case.contracts)),
 }
 
 
 def describe(case: Case, part) -> list:
     """The part's recorded values as the public record will show them once it is removed."""
-    reader = changes.Reader(str(get_locale()), queries.list_sectors(db.session), {})
+    reader = changes.Reader(str(get_locale()), queries.list_sectors(db.session), {},
+                            contracts={contract.id: contract.title for contract in case.contracts})
     return reader.describe(history.snapshot(db.session, part), history.KINDS[type(part)])
 
 

@@ -33,7 +33,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from civic.accounts import services as accounts
-from civic.accounts.models import CompanyRepresentative, User
+from civic.accounts.models import Company, CompanyRepresentative, User
 from civic.accounts.queries import get_company_by_ubn, get_user_by_email
 from civic.agencies import services as agencies
 from civic.agencies.models import Agency
@@ -60,7 +60,8 @@ from civic.feedback.models import Comment
 from civic.feedback.queries import get_feedback
 from civic.pledges import default_text
 from civic.pledges import services as pledges
-from civic.pledges.models import Pledge, PledgeText
+from civic.pledges.models import AssessmentQuestionnaire, CompanyAssessment, Pledge, PledgeText
+from civic.pledges.queries import current_questionnaire
 from civic.procurement import services as procurement
 from civic.procurement.parsing import Parsed, parse_response
 from civic.workshops import participants
@@ -137,6 +138,22 @@ class ContractEntry:
     award_value_ntd: int
     tender_number: str = ""
     awarded_on: date | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    scope: str = ""
+
+
+@dataclass(frozen=True)
+class VariationEntry:
+    """A change to one of the case's contracts, named by its title."""
+
+    contract: str
+    kind: str
+    approved_on: date
+    rationale: str
+    new_value_ntd: int | None = None
+    new_ends_on: date | None = None
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,6 +175,8 @@ class CaseEntry:
     milestones: list[MilestoneInput] = field(default_factory=list)
     documents: list[DocumentInput] = field(default_factory=list)
     contracts: list[ContractEntry] = field(default_factory=list)
+    funding: list[parts.FundingInput] = field(default_factory=list)
+    variations: list[VariationEntry] = field(default_factory=list)
     best_practice: BestPracticeEntry | None = None
     tenders: list[parts.TenderInput] = field(default_factory=list)
 
@@ -414,6 +433,11 @@ def _check_references(data: DemoData, case_files: list[str]) -> None:
             if contract.supplier not in data.suppliers:
                 raise DemoDataError(f"{where}: field 'contracts'[{index}]: no supplier {contract.supplier!r} "
                                     "in suppliers.yaml")
+        titles = {contract.title for contract in entry.contracts}
+        for index, variation in enumerate(entry.variations):
+            if variation.contract not in titles:
+                raise DemoDataError(f"{where}: field 'variations'[{index}]: no contract {variation.contract!r} "
+                                    "in the case's contracts")
         tenders: set[tuple[str, str]] = set()
         for index, tender in enumerate(entry.tenders):
             key = (tender.unit_id, tender.job_number)
@@ -595,7 +619,16 @@ def _load_cases(session: Session, data: DemoData, *, admin: User, staff_by_agenc
             parts.add_contract(case, ContractInput(
                 title=contract.title, ubn=supplier.ubn, company_name=supplier.name,
                 award_value_ntd=contract.award_value_ntd, tender_number=contract.tender_number,
-                awarded_on=contract.awarded_on), actor=staff)
+                awarded_on=contract.awarded_on, starts_on=contract.starts_on, ends_on=contract.ends_on,
+                scope=contract.scope), actor=staff)
+        for source in entry.funding:
+            parts.add_funding(case, source, actor=staff)
+        contract_ids = {contract.title: contract.id for contract in case.contracts}
+        for variation in entry.variations:
+            parts.add_variation(case, parts.VariationInput(
+                contract_id=contract_ids[variation.contract], kind=variation.kind, approved_on=variation.approved_on,
+                rationale=variation.rationale, new_value_ntd=variation.new_value_ntd,
+                new_ends_on=variation.new_ends_on, description=variation.description), actor=staff)
         for tender in entry.tenders:
             parts.add_tender(case, tender, actor=staff)
         if entry.best_practice:
@@ -617,7 +650,8 @@ def _load_announcements(session: Session, files: dict[str, Parsed]) -> int:
 
 
 def _load_pledges(session: Session, entries: list[PledgeEntry], *, admin: User, supplier: User) -> int:
-    """Publish the default pledge text and sign the pledges once; return how many were signed.
+    """Publish the default pledge text and self-assessment questionnaire, sign the pledges once and
+    answer the self-assessment for the first pledge's company; return how many pledges were signed.
 
     The demo supplier becomes a confirmed representative of each pledge's company.
     """
@@ -625,10 +659,13 @@ def _load_pledges(session: Session, entries: list[PledgeEntry], *, admin: User, 
         pledges.publish_text(session, pledges.TextInput(
             title_zh=default_text.TITLE_ZH, title_en=default_text.TITLE_EN,
             body_zh=default_text.BODY_ZH, body_en=default_text.BODY_EN), case=None, actor=admin)
-    if session.scalar(select(func.count(Pledge.id))):
-        return 0
+    if session.scalar(select(func.count(AssessmentQuestionnaire.id))) == 0:
+        pledges.publish_questionnaire(session, [pledges.Question(**question) for question in default_text.QUESTIONS],
+                                      actor=admin)
     signed = 0
-    for entry in entries:
+    # Pledges once; the self-assessment below also on a site loaded before it existed.
+    already_signed = bool(session.scalar(select(func.count(Pledge.id))))
+    for entry in [] if already_signed else entries:
         company = get_company_by_ubn(session, entry.company)
         case = get_case_with_parts(session, entry.case)
         if company is None or case is None:
@@ -644,7 +681,26 @@ def _load_pledges(session: Session, entries: list[PledgeEntry], *, admin: User, 
         if entry.withdrawn_because:
             pledges.withdraw(session, pledge, actor=supplier, reason=entry.withdrawn_because)
         signed += 1
+    if entries and session.scalar(select(func.count(CompanyAssessment.id))) == 0:
+        company = get_company_by_ubn(session, entries[0].company)
+        if company is not None:
+            _answer_self_assessment(session, company, supplier=supplier)
     return signed
+
+
+# What the demo supplier says of its own integrity programme: mostly in place, training and audit
+# of payments under way.
+DEMO_ANSWERS = {"training": ("partly", "今年已辦理主管誠信講習，基層人員課程預定下半年完成。"),
+                "payment_controls": ("partly", "顧問費已納入內部稽核；代理費之查核程序尚在建立。")}
+
+
+def _answer_self_assessment(session: Session, company: Company, *, supplier: User) -> None:
+    questionnaire = current_questionnaire(session)
+    if questionnaire is None:
+        return
+    answers = {question["key"]: pledges.Answer(*DEMO_ANSWERS.get(question["key"], ("yes", "")))
+               for question in questionnaire.questions}
+    pledges.submit_assessment(session, company, version=questionnaire.version, answers=answers, actor=supplier)
 
 
 def _workshop_start(entry: WorkshopEntry, now: datetime) -> datetime:

@@ -15,6 +15,7 @@ from flask_login import current_user
 
 from civic.agencies.models import Agency
 from civic.agencies.queries import get_agency_by_code, list_active_agencies
+from civic.cases import disclosure
 from civic.cases import queries as case_queries
 from civic.cases.queries import AgencyCaseFigures
 from civic.core.time import format_month, roc_year, to_taipei, utcnow
@@ -186,9 +187,12 @@ def detail(code: str):
     period, error = _period()
     cases = case_queries.list_published_cases_of_agency(db.session, agency.id)
     average = round(sum(c.completeness for c in cases) / len(cases)) if cases else None
+    by_stage = case_queries.agency_disclosure(db.session, agency.id)
+    stage_averages = [(stage, by_stage[stage.code]) for stage in disclosure.STAGES]
     figures = feedback_figures.agency_figures_in_detail(db.session, agency.id, utcnow(), period=period)
     this_year = to_taipei(utcnow()).year
     return render_template("agencies/detail.html", agency=agency, cases=cases, average=average,
+                           stage_averages=stage_averages,
                            figures=figures, period=period, error=error,
                            choices=[periods.EVERYTHING, *feedback_figures.figure_periods(db.session)],
                            report_years=[this_year, this_year - 1], period_for_year=periods.year,

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from civic.cases import changes, completeness
+from civic.cases import changes, completeness, disclosure
 from civic.cases import permissions as case_permissions
 from civic.cases import queries as case_queries
 from civic.cases.models import Case, RiskItem, RiskStage
@@ -205,6 +205,8 @@ def _record_data(case: Case, timelines: Callable[[], list[Timeline]]) -> dict[st
         "case": case,
         "timelines": timelines(),
         "assessment": completeness.assess(case),
+        "stage_scores": disclosure.assess(case),
+        "variation_steps": disclosure.variation_steps(case),
         "risk_stages": _risks_by_stage(case.risks),
         "latest_changes": changes.read(db.session, case, latest, str(get_locale())),
         # Entries are numbered 1, 2, 3... without gaps: the newest one says how many there are, and

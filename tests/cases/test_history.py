@@ -35,6 +35,18 @@ class Kind:
     add: Any
     update: Any
     changed: dict[str, tuple[Any, Any]]
+    # What the part needs on the case first (a variation, its contract), as setup(case, actor).
+    setup: Any = None
+
+    def prepare(self, slug: str, actor) -> None:
+        if self.setup is not None:
+            self.setup(load(slug), actor)
+            db.session.commit()
+
+
+def _variation(case, kind: str, **values) -> parts.VariationInput:
+    return parts.VariationInput(contract_id=case.contracts[0].id, kind=kind, approved_on=date(2024, 6, 1),
+                                rationale="地質改良", **values)
 
 
 KINDS = {
@@ -90,6 +102,21 @@ KINDS = {
         lambda case, part, actor, reason: parts.update_tender(
             case, part.id, parts.TenderInput("3.76.47", "CQ850-2026A"), actor=actor, reason=reason),
         {"job_number": ("CQ850-2026", "CQ850-2026A")}),
+    "funding": Kind(
+        "funding",
+        lambda case, actor: parts.add_funding(case, parts.FundingInput("中央補助", 30_000_000_000), actor=actor),
+        lambda case, part, actor, reason: parts.update_funding(
+            case, part.id, parts.FundingInput("中央補助", 31_000_000_000), actor=actor, reason=reason),
+        {"amount_ntd": (30_000_000_000, 31_000_000_000)}),
+    "variation": Kind(
+        "variations",
+        lambda case, actor: parts.add_variation(case, _variation(case, "value", new_value_ntd=10_500_000_000),
+                                                actor=actor),
+        lambda case, part, actor, reason: parts.update_variation(
+            case, part.id, _variation(case, "duration", new_ends_on=date(2027, 6, 30)), actor=actor, reason=reason),
+        {"kind": ("value", "duration"), "new_value_ntd": (10_500_000_000, None), "new_ends_on": (None, "2027-06-30")},
+        setup=lambda case, actor: parts.add_contract(case, parts.ContractInput(
+            title="CQ840 標", ubn="90000006", company_name="示範營造", award_value_ntd=10_000_000_000), actor=actor)),
 }
 
 
@@ -111,6 +138,7 @@ def test_each_part_kind_records_create_change_and_delete_with_before_and_after(a
                                                                                  kind):
     spec = KINDS[kind]
     actor = user(staff)
+    spec.prepare(published_case, actor)
     before = len(entries_of(published_case))
     part = spec.add(load(published_case), actor)
     db.session.commit()
@@ -151,6 +179,7 @@ def test_the_chain_links_every_entry_and_hashes_it_as_the_contract_says(app, ctx
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_a_published_case_part_is_not_changed_or_removed_without_a_reason(app, ctx, published_case, staff, kind):
     spec = KINDS[kind]
+    spec.prepare(published_case, user(staff))
     part_id = spec.add(load(published_case), user(staff)).id
     db.session.commit()
     count = len(entries_of(published_case))
@@ -254,3 +283,27 @@ def test_the_audit_trail_points_at_the_entry_and_keeps_its_reason(app, ctx, publ
     entry = entries_of(published_case)[-1]
     trail = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "case.updated")).all()[-1]
     assert trail.details == {"entry": entry.seq, "reason": "完工"}
+
+
+@pytest.mark.parametrize(("table", "column", "value"), [
+    ("cases", "final_scope", "改寫的完工範圍"),
+    ("cases", "environmental_impact", "改寫的環境影響"),
+    ("case_contracts", "scope", "改寫的契約範圍"),
+])
+def test_verify_guards_the_disclosure_fields_too(app, ctx, published_case, admin, table, column, value):
+    fill_parts(app, admin, published_case)
+    case = load(published_case)
+    where = "id = :case" if table == "cases" else "case_id = :case"
+    db.session.execute(text(f"UPDATE {table} SET {column} = :value WHERE {where}"),  # noqa: S608
+                       {"value": value, "case": case.id})
+    db.session.expire_all()
+    result = app.test_cli_runner().invoke(args=["history", "verify"])
+    assert result.exit_code != 0 and column in result.output
+
+
+def test_a_field_the_record_never_named_agrees_only_while_it_is_empty():
+    recorded = {"title": "CQ840 標"}
+    assert not history._differs("scope", "", recorded)
+    assert not history._differs("starts_on", None, recorded)
+    assert history._differs("scope", "全線土建", recorded)
+    assert history._differs("title", "CQ850 標", recorded)
