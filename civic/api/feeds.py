@@ -115,7 +115,7 @@ def cases():
     """The published cases that changed last."""
     entries = [_case_entry(case) for case in queries.latest_cases(db.session)]
     return _atom(title=_("Integrity platform cases"), self_url=url_for("feeds.cases", _external=True),
-                 page_url=url_for("cases.index", _external=True), entries=entries, fallback=utcnow())
+                 page_url=url_for("case_list.index", _external=True), entries=entries, fallback=utcnow())
 
 
 @feeds_bp.get("/feeds/cases/<slug>.atom")

@@ -20,6 +20,7 @@ from civic.api.pagination import CURSOR_PATTERN, DEFAULT_LIMIT, MAX_LIMIT, Windo
 from civic.cases.models import CaseStatus, ProcurementKind
 from civic.cases.services import SLUG_PATTERN as CASE_SLUG
 from civic.core.time import TAIPEI
+from civic.procurement.signals import DEFINITIONS as SIGNALS
 
 # Parameters any address accepts without documenting them: the language of error messages.
 GLOBAL_PARAMETERS = frozenset({"lang"})
@@ -107,6 +108,11 @@ class CaseListQuery(ListQuery):
     kind = fields.String(validate=validate.OneOf([kind.value for kind in ProcurementKind]),
                          metadata={"description": "Procurement kind: works (工程), goods (財物), services (勞務)."})
     best = fields.Boolean(metadata={"description": "Only best-practice cases (true) or only the others (false)."})
+    signal = fields.String(validate=validate.OneOf(list(SIGNALS)), metadata={
+        "description": "Only cases showing this risk signal (its code, as in each case's `signals`), decided when "
+                       "the page is made. A case gains or loses a signal without a change to its `updated_at` "
+                       "(an answer deadline passes, a milestone's date goes by), so a mirror kept with "
+                       "`updated_since` should not filter by it."})
 
 
 class CommentListQuery(ListQuery):

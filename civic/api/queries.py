@@ -30,7 +30,7 @@ from civic.feedback.models import Comment, Feedback, Response
 from civic.feedback.periods import EVERYTHING, Period
 from civic.pledges.models import Pledge, PledgeText
 from civic.procurement.queries import Timeline, case_timelines
-from civic.procurement.signals import Signal, signals_by_case
+from civic.procurement.signals import Signal, candidate_case_ids, cases_with_signal, signals_by_case
 from civic.workshops.models import Workshop
 
 # Rows per statement when a whole table is streamed: bounds memory whatever the table's size.
@@ -88,6 +88,8 @@ class CaseFilter:
     status: str | None = None
     kind: str | None = None
     best: bool | None = None
+    # A risk signal's code: only the cases showing it.
+    signal: str | None = None
 
 
 def _where_given(statement: Select, *filters: tuple[Any, int | None]) -> Select:
@@ -107,7 +109,8 @@ def _with_parts(statement: Select) -> Select:
     return statement.options(*part_options())
 
 
-def list_cases(session: Session, case_filter: CaseFilter, window: Window) -> tuple[list[Case | Gone], KeysetPage]:
+def list_cases(session: Session, case_filter: CaseFilter, window: Window, *,
+               now: datetime) -> tuple[list[Case | Gone], KeysetPage]:
     """Published cases with every part, in the order they last changed.
 
     With ``window.since``, also the cases that were published and no longer are, gone; whatever
@@ -116,11 +119,22 @@ def list_cases(session: Session, case_filter: CaseFilter, window: Window) -> tup
     """
     published = Case.is_published
     shown = and_(published, *_case_conditions(case_filter))
+    if case_filter.signal:
+        shown = and_(shown, Case.id.in_(_showing_signal(session, case_filter.signal, shown, now)))
     if window.since is not None:
         shown = or_(shown, and_(~published, Case.published_at.is_not(None)))
     statement = _with_parts(select(Case, published.label("is_public")).where(shown))
     page = keyset(session, statement, Case.updated_at, Case.id, window)
     return [case if is_public else Gone(case.slug, changed) for case, is_public, changed, _id in page.rows], page
+
+
+def _showing_signal(session: Session, code: str, shown: ColumnElement[bool], now: datetime) -> list[int]:
+    """The ids of the cases ``shown`` selects that show risk signal ``code``: the candidates found in
+    SQL, decided by civic.procurement.signals as the case pages decide, in a fixed number of queries."""
+    today = to_taipei(now).date()
+    candidates = list(session.scalars(select(Case.id).where(
+        shown, Case.id.in_(candidate_case_ids(code, today=today, now=now)))))
+    return sorted(cases_with_signal(session, code, candidates, today=today, now=now))
 
 
 def _case_conditions(case_filter: CaseFilter) -> list[ColumnElement[bool]]:

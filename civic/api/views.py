@@ -182,9 +182,10 @@ def cases():
     case_filter = queries.CaseFilter(
         agency_id=_agency(args["agency"], active=False).id if "agency" in args else None,
         sector_id=_sector_id(args["sector"]) if "sector" in args else None,
-        status=args.get("status"), kind=args.get("kind"), best=args.get("best"))
-    rows, page = queries.list_cases(db.session, case_filter, window(args))
-    records = queries.case_records(db.session, rows, now=utcnow())
+        status=args.get("status"), kind=args.get("kind"), best=args.get("best"), signal=args.get("signal"))
+    now = utcnow()
+    rows, page = queries.list_cases(db.session, case_filter, window(args), now=now)
+    records = queries.case_records(db.session, rows, now=now)
     return json_response({"data": dump_listed(records, CaseSchema, CaseTombstoneSchema),
                           "next": next_url(page.next)})
 

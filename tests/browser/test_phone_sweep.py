@@ -63,7 +63,7 @@ SEEDS = {
 
 # The main pages for the screenshots in docs/: a name and how to find the page.
 SCREENSHOT_PAGES = {
-    "home": (None, "site.home"), "cases": (None, "cases.index"), "case": (None, "case_page.detail"),
+    "home": (None, "site.home"), "cases": (None, "case_list.index"), "case": (None, "case_page.detail"),
     "agencies": (None, "agencies.index"), "workshops": (None, "workshops.index"),
     "pledges": (None, "pledges.registry"), "sign-in": (None, "accounts.login"),
     "staff": ("staff.mrt@demo.civic.tw", "feedback_staff.inbox"),

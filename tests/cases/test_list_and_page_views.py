@@ -15,7 +15,7 @@ from civic.extensions import db
 from tests.cases.factories import apply, fill_parts, publish
 from tests.support import login
 
-FILTER_SELECTS = ("agency", "sector", "status", "kind", "year")
+FILTER_SELECTS = ("agency", "sector", "status", "kind", "year", "signal")
 
 
 def page_of(response) -> str:
