@@ -56,7 +56,7 @@ ACCESS = {
     "two_factor.replace": SIGNED_IN,
     "two_factor.turn_off": SIGNED_IN,
     "two_factor.confirm": SIGNED_IN,
-    "cases.index": PUBLIC,
+    "case_list.index": PUBLIC,
     "case_page.detail": PUBLIC,  # published cases; others 404 (tests/cases/test_views.py)
     "cases.history": PUBLIC,  # as case_page.detail (tests/cases/test_history_pages.py)
     "cases.change": PUBLIC,  # as case_page.detail (tests/cases/test_history_pages.py)
@@ -129,9 +129,11 @@ ACCESS = {
     "pledges.withdraw": COMPANY_REPRESENTATIVES,
     "pledges.company": PUBLIC,
     "pledges.company_search": PUBLIC,
+    "pledges.self_assessment": COMPANY_REPRESENTATIVES,  # tests/pledges/test_self_assessment.py
     "pledges.companies": SIGNED_IN,
     "admin_pledges.texts": ADMIN,
     "admin_pledges.breach": ADMIN,
+    "admin_pledges.questionnaires": ADMIN,
     "search.index": PUBLIC,
     "workshops.index": PUBLIC,
     "workshops.detail": PUBLIC,

@@ -1,4 +1,5 @@
-"""Administration of pledges: publishing pledge texts and recording breaches."""
+"""Administration of pledges: publishing pledge texts and the self-assessment questionnaire, recording
+breaches."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from civic.cases import queries as case_queries
 from civic.core.permissions import Permission
 from civic.extensions import db
 from civic.pledges import queries, services
-from civic.pledges.forms import BreachForm, TextForm
+from civic.pledges.forms import BreachForm, QuestionnaireForm, TextForm
 from civic.web.access import permission_required, walled
 from civic.web.forms import form_status, post_form, refusal
 
@@ -41,6 +42,31 @@ def texts():
     db.session.commit()
     flash(_("Version %(version)d is published.", version=version), "success")
     return redirect(url_for("admin_pledges.texts"))
+
+
+@bp.route("/self-assessment", methods=["GET", "POST"])
+@permission_required(Permission.manage_pledges)
+def questionnaires():
+    """Every published version of the self-assessment questionnaire, and a form to publish a new one."""
+    form = QuestionnaireForm()
+    current = queries.current_questionnaire(db.session)
+    if not form.is_submitted() and current is not None:
+        form.questions.data = "\n".join(f"{q['key']} | {q['text_zh']} | {q['text_en']}" for q in current.questions)
+
+    def show(status: int):
+        return render_template("admin/assessment_questionnaires.html", form=form,
+                               questionnaires=queries.list_questionnaires(db.session)), status
+
+    if not form.validate_on_submit():
+        return show(form_status(form))
+    with refusal(form, "questions") as refused:
+        questionnaire = services.publish_questionnaire(db.session, form.question_list(), actor=current_user)
+    if refused:
+        return show(422)
+    version = questionnaire.version
+    db.session.commit()
+    flash(_("Version %(version)d is published.", version=version), "success")
+    return redirect(url_for("admin_pledges.questionnaires"))
 
 
 @bp.route("/<receipt>/breach", methods=["GET", "POST"])

@@ -16,7 +16,7 @@ from civic.cases.models import Case, Sector
 from civic.commitments.models import Commitment
 from civic.core.text import parse_id
 from civic.feedback.models import Comment, Feedback
-from civic.pledges.models import Pledge, PledgeText
+from civic.pledges.models import AssessmentQuestionnaire, Pledge, PledgeText
 from civic.workshops.models import Registration, Workshop
 
 # A target as the trail stores it: its type and its id, both text.
@@ -91,6 +91,14 @@ def _pledge_texts(session: Session, ids: Collection[str], locale: str) -> dict[s
             for text in texts}
 
 
+def _questionnaires(session: Session, ids: Collection[str], locale: str) -> dict[str, str]:
+    rows = session.execute(select(AssessmentQuestionnaire.id, AssessmentQuestionnaire.version)
+                           .where(AssessmentQuestionnaire.id.in_(_numbers(ids))))
+    # Translators: a published self-assessment questionnaire in the audit trail.
+    return {str(questionnaire_id): _("Self-assessment questionnaire (version %(version)d)", version=version)
+            for questionnaire_id, version in rows}
+
+
 def _feedback(session: Session, ids: Collection[str], locale: str) -> dict[str, str]:
     rows = session.execute(select(Feedback.tracking_number, Case.title_zh, Case.title_en)
                            .join(Case, Case.id == Feedback.case_id).where(Feedback.tracking_number.in_(ids)))
@@ -136,6 +144,7 @@ def _registrations(session: Session, ids: Collection[str], locale: str) -> dict[
 
 NAMERS: dict[str, Namer] = {
     "agency": _agencies,
+    "assessment_questionnaire": _questionnaires,
     "case": _cases,
     "comment": _comments,
     "commitment": _commitments,

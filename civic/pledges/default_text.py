@@ -1,5 +1,6 @@
 """The default integrity pledge: what a company commits to when it bids on or works for a
-project watched by an integrity platform. Written for Taiwan's procurement context.
+project watched by an integrity platform; and the first integrity self-assessment questionnaire,
+what a company says of its own integrity programme. Written for Taiwan's procurement context.
 """
 
 TITLE_ZH = "廠商廉潔承諾書"
@@ -32,3 +33,39 @@ BODY_EN = """During bidding, award, performance and acceptance of this project (
 5. Cooperation with monitors: we cooperate with the integrity platform, integrity units, auditors and prosecutors in inspections and interviews and provide the necessary documents; our subcontractors take on the same obligations.
 
 6. Accepted consequences: if we breach these commitments, we accept the measures taken under the Government Procurement Act, the contract and the law, including termination of the contract, forfeiture of bid bonds or guarantees, publication in the Government Procurement Gazette and other legal liability, and agree that the breach may be published on this platform."""
+
+
+# The first self-assessment questionnaire: a company answers each yes, partly or no, with a note.
+QUESTIONS = [
+    {"key": "code_of_conduct",
+     "text_zh": "本公司訂有書面之誠信經營守則或行為準則，並已公告周知全體員工。",
+     "text_en": "The company has a written code of conduct or ethical business policy, made known to all staff."},
+    {"key": "leadership",
+     "text_zh": "董事會或負責人已明確承諾誠信經營，並指定專責單位或人員負責推動。",
+     "text_en": "The board or the owner has committed to integrity in writing and named a unit or person "
+                "responsible for it."},
+    {"key": "training",
+     "text_zh": "最近一年內，曾對員工（含參與採購及履約之人員）辦理誠信或反貪腐教育訓練。",
+     "text_en": "In the last year, staff (including those who bid for and perform contracts) received "
+                "integrity or anti-corruption training."},
+    {"key": "reporting_channel",
+     "text_zh": "設有保密之檢舉管道，並保護檢舉人不因檢舉而受不利處分。",
+     "text_en": "There is a confidential channel for reporting wrongdoing, and people who report are "
+                "protected from retaliation."},
+    {"key": "third_party_due_diligence",
+     "text_zh": "委任代理人、顧問或分包商前，會查核其背景與誠信紀錄，並於契約中要求遵守誠信條款。",
+     "text_en": "Before engaging agents, consultants or subcontractors, the company checks their background "
+                "and integrity record and binds them by contract to integrity terms."},
+    {"key": "gifts_hospitality",
+     "text_zh": "訂有餽贈、招待及其他利益之收受與提供規範，並留存紀錄。",
+     "text_en": "There are rules on giving and receiving gifts, hospitality and other benefits, and a "
+                "record is kept."},
+    {"key": "conflict_of_interest",
+     "text_zh": "員工及主管須申報利益衝突（例如與機關人員之親屬或財務關係），並有迴避程序。",
+     "text_en": "Staff and managers declare conflicts of interest (such as family or financial ties to "
+                "agency officials), and there is a procedure for stepping aside."},
+    {"key": "payment_controls",
+     "text_zh": "對採購相關之付款（如佣金、顧問費、代理費）設有內部控制，並經內部稽核查核。",
+     "text_en": "Payments connected with procurement (commissions, consulting and agency fees) go through "
+                "internal controls and are checked by internal audit."},
+]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovTextArea, GovTextInput
-from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovSelect, GovTextArea, GovTextInput
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from civic.accounts.services import ubn_errors
+from civic.pledges.models import AssessmentQuestionnaire
+from civic.pledges.services import NOTE_MAX, Answer, Question, version_error
 from civic.web.forms import PlainForm, attach_rule_errors, strip
 
 
@@ -73,6 +75,100 @@ class TextForm(FlaskForm):
                                         Length(max=20000, message=_l("At most 20,000 characters."))])
     body_en = TextAreaField(_l("Text in English"), widget=GovTextArea(), filters=[strip],
                             validators=[Length(max=20000, message=_l("At most 20,000 characters."))])
+
+
+ANSWER_CHOICES = [SelectChoice("yes", _l("Yes")), SelectChoice("partly", _l("Partly")),
+                  SelectChoice("no", _l("No"))]
+
+
+class AssessmentForm(FlaskForm):
+    # The version the page showed: answers to one that is no longer current are refused.
+    version = HiddenField()
+
+    questionnaire: AssessmentQuestionnaire | None = None
+
+    def version_number(self) -> int | None:
+        text = self.version.data or ""
+        return int(text) if text.isdigit() and len(text) < 10 else None
+
+    def answers(self) -> dict[str, Answer]:
+        return {question["key"]: Answer(answer=self[f"answer_{question['key']}"].data,
+                                        note=self[f"note_{question['key']}"].data or "")
+                for question in (self.questionnaire.questions if self.questionnaire else [])}
+
+    def first_field(self):
+        """Where an error about the form as a whole is shown: the first question."""
+        fields = self.question_fields()
+        return fields[0][0] if fields else self.version
+
+    def question_fields(self):
+        """(answer field, note field) for each question, in order."""
+        return [(self[f"answer_{question['key']}"], self[f"note_{question['key']}"])
+                for question in (self.questionnaire.questions if self.questionnaire else [])]
+
+    def validate(self, extra_validators=None) -> bool:
+        """The answers' shape, and first of all that they answer the current version: a page opened
+        before a new version was published says so above the questions now asked."""
+        valid = super().validate(extra_validators)
+        stale = version_error(self.questionnaire, self.version_number()) if self.questionnaire else None
+        if stale is not None:
+            # On the first question, where the error summary's link can take the reader.
+            target = self.first_field()
+            target.errors = [stale.message, *(target.errors or [])]
+            return False
+        return valid
+
+
+def assessment_form(questionnaire: AssessmentQuestionnaire, locale: str, **kwargs) -> AssessmentForm:
+    """The self-assessment form: for each question of the version, yes / partly / no and a note."""
+
+    class QuestionnaireAssessmentForm(AssessmentForm):
+        pass
+
+    for number, question in enumerate(questionnaire.questions, start=1):
+        key = question["key"]
+        setattr(QuestionnaireAssessmentForm, f"answer_{key}", RadioField(
+            f"{number}. {AssessmentQuestionnaire.text(question, locale)}", widget=GovRadioInput(),
+            choices=ANSWER_CHOICES, validate_choice=False,
+            validators=[InputRequired(message=_l("Question %(number)d: answer yes, partly or no.", number=number))]))
+        setattr(QuestionnaireAssessmentForm, f"note_{key}", TextAreaField(
+            _l("Note on question %(number)d (optional)", number=number), widget=GovTextArea(), filters=[strip],
+            validators=[Optional(), Length(max=NOTE_MAX, message=_l("At most %(n)d characters.", n=NOTE_MAX))]))
+    form = QuestionnaireAssessmentForm(**kwargs)
+    form.questionnaire = questionnaire
+    if not form.is_submitted():
+        form.version.data = str(questionnaire.version)
+    return form
+
+
+class QuestionnaireForm(FlaskForm):
+    questions = TextAreaField(
+        _l("Questions"), widget=GovTextArea(), filters=[strip],
+        description=_l("One question a line: key | 中文 | English. The key is lowercase letters, digits and _; "
+                       "keep a question's key when its wording changes only slightly."),
+        validators=[DataRequired(message=_l("Write at least one question.")),
+                    Length(max=40000, message=_l("At most %(n)d characters.", n=40000))])
+
+    def question_list(self) -> list[Question]:
+        questions = []
+        for line in (self.questions.data or "").splitlines():
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.split("|")]
+            questions.append(Question(key=parts[0], text_zh=parts[1] if len(parts) > 1 else "",
+                                      text_en=parts[2] if len(parts) > 2 else ""))
+        return questions
+
+    def validate(self, extra_validators=None) -> bool:
+        """The field shape, then each line's: a key and the question in Chinese, English optional."""
+        valid = super().validate(extra_validators)
+        if not valid:
+            return False
+        for number, line in enumerate((line for line in self.questions.data.splitlines() if line.strip()), start=1):
+            if not 2 <= line.count("|") + 1 <= 3:
+                self.questions.errors = [*self.questions.errors, _l(
+                    "Question %(number)d: write key | 中文 | English, separated by |.", number=number)]
+        return not self.questions.errors
 
 
 class RegistryFilterForm(PlainForm):

@@ -14,8 +14,13 @@ def can_sign_for(user, company_ids_confirmed: set[int], company_id: int) -> bool
     return _signed_in(user) and company_id in company_ids_confirmed
 
 
+def can_assess_for(user, company_ids_confirmed: set[int], company_id: int) -> bool:
+    """A company's self-assessment is answered only by its confirmed representatives."""
+    return _signed_in(user) and company_id in company_ids_confirmed
+
+
 def can_publish_texts(user) -> bool:
-    """Only the integrity authority publishes the pledge's text."""
+    """Only the integrity authority publishes the pledge's text and the self-assessment questionnaire."""
     return _signed_in(user) and allowed(user, Permission.manage_pledges)
 
 

@@ -1,5 +1,6 @@
 """Reads of pledges and pledge texts: the registry, one receipt, a company's page and the search for
-companies, a case's coverage. Reads only; a company without a name on record shows nothing."""
+companies, a case's coverage, the self-assessments. Reads only; a company without a name on record
+shows nothing."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from civic.accounts.ubn import normalize as normalize_ubn
 from civic.agencies.models import Agency
 from civic.cases.models import Case, CaseContract, CaseTender
 from civic.core.pagination import Page, paginate
-from civic.pledges.models import Pledge, PledgeText
+from civic.pledges.models import AssessmentQuestionnaire, CompanyAssessment, Pledge, PledgeText
 from civic.procurement.models import Announcement, AnnouncementCompany
 
 
@@ -33,6 +34,23 @@ def list_texts(session: Session) -> list[PledgeText]:
     return list(session.scalars(select(PledgeText).options(selectinload(PledgeText.case))
                                 .order_by(PledgeText.case_id.is_(None).desc(), PledgeText.case_id,
                                           PledgeText.version.desc())))
+
+
+def current_questionnaire(session: Session) -> AssessmentQuestionnaire | None:
+    """The self-assessment questionnaire to answer: the latest version published."""
+    return session.scalar(select(AssessmentQuestionnaire).order_by(AssessmentQuestionnaire.version.desc()).limit(1))
+
+
+def list_questionnaires(session: Session) -> list[AssessmentQuestionnaire]:
+    return list(session.scalars(select(AssessmentQuestionnaire).order_by(AssessmentQuestionnaire.version.desc())))
+
+
+def list_company_assessments(session: Session, company_id: int) -> list[CompanyAssessment]:
+    """The company's self-assessments, latest first, each with the version it answered: one query."""
+    return list(session.scalars(
+        select(CompanyAssessment).where(CompanyAssessment.company_id == company_id)
+        .options(joinedload(CompanyAssessment.questionnaire))
+        .order_by(CompanyAssessment.submitted_at.desc(), CompanyAssessment.id.desc())))
 
 
 def _options(statement: Select) -> Select:

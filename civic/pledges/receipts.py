@@ -35,6 +35,11 @@ def text_content(*, version: int, case_slug: str | None, title_zh: str, title_en
             "body_zh": body_zh, "body_en": body_en}
 
 
+def questionnaire_content(*, version: int, questions: list[dict[str, str]]) -> dict:
+    return {"version": version, "questions": [{"key": q["key"], "text_zh": q["text_zh"], "text_en": q["text_en"]}
+                                              for q in questions]}
+
+
 def pledge_content(*, receipt: str, ubn: str, company_name: str, case_slug: str | None, text_version: int,
                    text_hash: str, signer_name: str, signer_title: str, signed_at: datetime) -> dict:
     return {

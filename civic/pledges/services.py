@@ -1,9 +1,11 @@
 """Every change to pledges: publishing texts, claiming a company, signing, withdrawing,
-recording a breach. Flushes, never commits; every change is audited.
+recording a breach; publishing the self-assessment questionnaire and answering it. Flushes, never
+commits; every change is audited.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -19,12 +21,23 @@ from civic.core.errors import Conflict, DomainError, PermissionDenied
 from civic.core.permissions import Permission, guarded
 from civic.core.time import utcnow
 from civic.pledges import permissions, receipts
-from civic.pledges.models import Pledge, PledgeStatus, PledgeText
-from civic.pledges.queries import confirmed_companies, latest_text, represents
+from civic.pledges.models import (
+    AssessmentAnswer,
+    AssessmentQuestionnaire,
+    CompanyAssessment,
+    Pledge,
+    PledgeStatus,
+    PledgeText,
+)
+from civic.pledges.queries import confirmed_companies, current_questionnaire, latest_text, represents
 
 NAME_MAX = 100
 COMPANY_NAME_MAX = 200
 REASON_MAX = 2000
+NOTE_MAX = 500
+QUESTION_MAX = 500
+QUESTIONS_MAX = 40
+QUESTION_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
 @dataclass
@@ -203,3 +216,104 @@ def record_breach(session: Session, pledge: Pledge, *, actor: User, note: str) -
 def company_by_ubn(session: Session, ubn: str) -> Company | None:
     """The company with this 統一編號, if it has a name on record (else nothing about it is public)."""
     return session.scalar(select(Company).where(Company.ubn == normalize(ubn), Company.name != ""))
+
+
+@dataclass
+class Question:
+    key: str
+    text_zh: str
+    text_en: str = ""
+
+
+@guarded(Permission.manage_pledges)
+def publish_questionnaire(session: Session, questions: list[Question], *, actor: User) -> AssessmentQuestionnaire:
+    """Publish a new version of the self-assessment questionnaire; answers to earlier versions stay
+    with the version they answered."""
+    if not permissions.can_publish_texts(actor):
+        raise PermissionDenied(_("Only administrators publish the self-assessment questionnaire."))
+    if not questions:
+        raise DomainError(_("Write at least one question."), field="questions")
+    if len(questions) > QUESTIONS_MAX:
+        raise DomainError(_("At most %(n)d questions.", n=QUESTIONS_MAX), field="questions")
+    seen: set[str] = set()
+    for number, question in enumerate(questions, start=1):
+        key = question.key.strip()
+        if not QUESTION_KEY.fullmatch(key):
+            raise DomainError(_("Question %(number)d: the key is lowercase letters, digits and _, starting with a "
+                                "letter (at most 40).", number=number), field="questions")
+        if key in seen:
+            raise DomainError(_("Question %(number)d: the key %(key)s is used twice.", number=number, key=key),
+                              field="questions")
+        seen.add(key)
+        if not question.text_zh.strip():
+            raise DomainError(_("Question %(number)d: write the question in Chinese.", number=number),
+                              field="questions")
+        if max(len(question.text_zh.strip()), len(question.text_en.strip())) > QUESTION_MAX:
+            raise DomainError(_("Question %(number)d: at most %(n)d characters in each language.",
+                                number=number, n=QUESTION_MAX), field="questions")
+    version = (session.scalar(select(func.max(AssessmentQuestionnaire.version))) or 0) + 1
+    content = receipts.questionnaire_content(version=version, questions=[
+        {"key": q.key.strip(), "text_zh": q.text_zh.strip(), "text_en": q.text_en.strip()} for q in questions])
+    questionnaire = AssessmentQuestionnaire(version=version, questions=content["questions"],
+                                            content_hash=receipts.sha256(content), published_by_id=actor.id)
+    session.add(questionnaire)
+    session.flush()
+    audit.record(session, "assessment_questionnaire.published", actor_id=actor.id,
+                 target_type="assessment_questionnaire", target_id=questionnaire.id, version=version)
+    return questionnaire
+
+
+@dataclass
+class Answer:
+    answer: str | None
+    note: str = ""
+
+
+def version_error(current: AssessmentQuestionnaire, version: int | None) -> Conflict | None:
+    """The refusal of answers to a version that is not ``current`` (a page opened before a new
+    version was published), or None."""
+    if version == current.version:
+        return None
+    return Conflict(_("Version %(version)d of the questionnaire was published after this page was opened, so "
+                      "nothing was saved. Check your answers to the current questions and send them again.",
+                      version=current.version))
+
+
+def submit_assessment(session: Session, company: Company, *, version: int | None, answers: dict[str, Answer],
+                      actor: User) -> CompanyAssessment:
+    """A confirmed representative answers the current questionnaire for the company: every question
+    yes, partly or no, each with an optional note. A new row each time; earlier ones stay public.
+
+    Refused: anyone else, and answers to a version that is no longer the current one (the page was
+    opened before a new version was published).
+    """
+    confirmed = {c.id for c in confirmed_companies(session, actor.id)} if actor.is_authenticated else set()
+    if not permissions.can_assess_for(actor, confirmed, company.id):
+        raise PermissionDenied(_("Only the company's confirmed representatives can answer its self-assessment."))
+    questionnaire = current_questionnaire(session)
+    if questionnaire is None:
+        raise Conflict(_("There is no self-assessment questionnaire to answer yet."))
+    stale = version_error(questionnaire, version)
+    if stale is not None:
+        raise stale
+    keys = [question["key"] for question in questionnaire.questions]
+    if set(answers) - set(keys):
+        raise DomainError(_("Answer only the questions of the current questionnaire."), field="version")
+    allowed_answers = {str(answer) for answer in AssessmentAnswer}
+    stored: dict[str, dict[str, str]] = {}
+    for number, key in enumerate(keys, start=1):
+        given = answers.get(key)
+        if given is None or given.answer not in allowed_answers:
+            raise DomainError(_("Question %(number)d: answer yes, partly or no.", number=number),
+                              field=f"answer_{key}")
+        note = (given.note or "").strip()
+        if len(note) > NOTE_MAX:
+            raise DomainError(_("At most %(n)d characters.", n=NOTE_MAX), field=f"note_{key}")
+        stored[key] = {"answer": given.answer, "note": note}
+    assessment = CompanyAssessment(company_id=company.id, questionnaire_id=questionnaire.id, answers=stored,
+                                   submitted_by_id=actor.id, submitted_at=utcnow().replace(microsecond=0))
+    session.add(assessment)
+    session.flush()
+    audit.record(session, "company.self_assessed", actor_id=actor.id, target_type="company", target_id=company.ubn,
+                 version=questionnaire.version)
+    return assessment

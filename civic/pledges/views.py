@@ -1,5 +1,5 @@
 """Pledge pages: sign, the public registry, one receipt, a company and the search for one, withdrawal,
-company claims."""
+company claims, a company's integrity self-assessment."""
 
 from __future__ import annotations
 
@@ -16,7 +16,14 @@ from civic.cases import queries as case_queries
 from civic.core import short_ids
 from civic.extensions import db, limiter
 from civic.pledges import queries, receipts, services
-from civic.pledges.forms import ClaimForm, CompanySearchForm, RegistryFilterForm, SignForm, WithdrawForm
+from civic.pledges.forms import (
+    ClaimForm,
+    CompanySearchForm,
+    RegistryFilterForm,
+    SignForm,
+    WithdrawForm,
+    assessment_form,
+)
 from civic.procurement.queries import company_tenders
 from civic.web.access import public, signed_in
 from civic.web.forms import form_status, post_form, refusal
@@ -132,11 +139,43 @@ def company(ubn: str):
     ubn = normalize_ubn(ubn)
     found = services.company_by_ubn(db.session, ubn)
     name = found.name if found else queries.announced_name(db.session, ubn) or abort(404)
+    can_assess = bool(found and current_user.is_authenticated
+                      and queries.represents(db.session, current_user.id, found.id)
+                      and queries.current_questionnaire(db.session) is not None)
     return render_template(
-        "pledges/company.html", ubn=ubn, name=name,
+        "pledges/company.html", ubn=ubn, name=name, can_assess=can_assess,
+        assessments=queries.list_company_assessments(db.session, found.id) if found else [],
         pledges=queries.list_company_pledges(db.session, found.id) if found else [],
         contracts=queries.list_company_contracts(db.session, found.id) if found else [],
         tenders=company_tenders(db.session, ubn))
+
+
+@bp.route("/companies/<ubn>/self-assessment", methods=["GET", "POST"])
+@signed_in
+@limiter.limit("30 per hour", methods=["POST"])
+def self_assessment(ubn: str):
+    """A confirmed representative answers the current integrity self-assessment for the company."""
+    company = services.company_by_ubn(db.session, ubn) or abort(404)
+    if not queries.represents(db.session, current_user.id, company.id):
+        abort(403)
+    questionnaire = queries.current_questionnaire(db.session) or abort(404)
+    form = assessment_form(questionnaire, str(get_locale()))
+
+    def show(status: int):
+        form.version.data = str(questionnaire.version)
+        return render_template("pledges/self_assessment.html", form=form, company=company,
+                               questionnaire=questionnaire), status
+
+    if not form.validate_on_submit():
+        return show(form_status(form))
+    with refusal(form, form.first_field().name) as refused:
+        services.submit_assessment(db.session, company, version=form.version_number(), answers=form.answers(),
+                                   actor=current_user)
+    if refused:
+        return show(422)
+    db.session.commit()
+    flash(_("Your answers are published on the company's page."), "success")
+    return redirect(url_for("pledges.company", ubn=company.ubn, _anchor="self-assessment"))
 
 
 @bp.route("/account/companies", methods=["GET", "POST"])

@@ -55,7 +55,7 @@ from civic.feedback.models import (
     Response,
     Subscription,
 )
-from civic.pledges.models import Pledge, PledgeText
+from civic.pledges.models import AssessmentQuestionnaire, CompanyAssessment, Pledge, PledgeText
 from civic.procurement.models import Announcement, AnnouncementCompany
 from civic.web.page_cache import ALL
 from civic.workshops.models import Registration, Workshop
@@ -177,6 +177,8 @@ RULES: dict[type, Callable] = {
     Workshop: _workshop,
     Registration: _registration,
     Pledge: _pledge, PledgeText: _pledge,
+    # Shown on the company pages only, which are not cached.
+    AssessmentQuestionnaire: _nothing, CompanyAssessment: _nothing,
     # Imported or removed with an entry of the case's record, whose rule drops the case's pages.
     Announcement: _nothing, AnnouncementCompany: _nothing,
     Commitment: _tags("commitments"), CommitmentTarget: _tags("commitments"),

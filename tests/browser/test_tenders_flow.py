@@ -1,5 +1,5 @@
 """Following the money on a phone, in both languages: a case's tender timeline with its signal, and
-from a bidder's name to its company page with its pledges, contracts and tenders."""
+from a bidder's name to its company page with its pledges, self-assessment, contracts and tenders."""
 
 from __future__ import annotations
 
@@ -17,10 +17,12 @@ BIDDER_UBN = "95957117"
 WORDS = {
     "zh": {"tenders": "採購公告與決標", "award": "決標公告", "signals": "風險訊號",
            "single": "公開招標僅一家廠商投標", "meaning": "這代表什麼", "source": "資料來源：政府電子採購網",
-           "pledges": "廉潔承諾", "contracts": "契約", "tendered": "投標或得標的標案"},
+           "pledges": "廉潔承諾", "contracts": "契約", "tendered": "投標或得標的標案",
+           "assessment": "誠信自評", "partly": "部分符合", "unverified": "未經本平臺查證"},
     "en": {"tenders": "Tenders and awards", "award": "決標公告", "signals": "Risk signals",
            "single": "One bidder in an open tender", "meaning": "What this means", "source": "Source:",
-           "pledges": "Integrity pledges", "contracts": "Contracts", "tendered": "Tenders bid for or won"},
+           "pledges": "Integrity pledges", "contracts": "Contracts", "tendered": "Tenders bid for or won",
+           "assessment": "Integrity self-assessment", "partly": "Partly", "unverified": "has not verified them"},
 }
 
 
@@ -53,12 +55,16 @@ def test_a_tender_timeline_leads_to_the_bidders_company_page(demo, phone: Page, 
     check_accessibility(page)
     screenshot(page, f"60-tender-timeline-phone-{lang}")
 
-    # The bidder's name leads to its company page: pledges, contracts and the tender it won.
+    # The bidder's name leads to its company page: pledges, its own integrity self-assessment (dated,
+    # unverified, unscored), contracts and the tender it won.
     tenders.locator(f"a[href*='/companies/{BIDDER_UBN}']").first.click()
     page.wait_for_url(f"**/companies/{BIDDER_UBN}**")
     main = page.get_by_role("main")
-    for heading in (words["pledges"], words["contracts"], words["tendered"]):
+    for heading in (words["pledges"], words["assessment"], words["contracts"], words["tendered"]):
         expect(main.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    assessment = main.locator("#self-assessment + p + .govuk-inset-text + dl")
+    expect(assessment).to_contain_text(words["partly"])
+    expect(main).to_contain_text(words["unverified"])
     expect(main).to_contain_text("DEMO-TPE-WD-01")
     assert fits(page)
     check_accessibility(page)
