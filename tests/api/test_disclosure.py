@@ -5,15 +5,12 @@ completion record, and it validates, with the schema, the codelists and the offi
 
 from __future__ import annotations
 
-import json
-
-import pytest
 from sqlalchemy import select
 
 from civic.cases.models import Case
 from civic.extensions import db
 from tests.api.conftest import DEMO_CASE, get_json
-from tests.api.test_oc4ids import _codelist_problems, _cove_findings, _from_the_copy, _problems
+from tests.api.test_oc4ids import _codelist_problems, _problems, assert_package_holds
 
 COMPLETED = "taipei-performing-arts-center"  # a demo case with every field of every stage filled in
 STAGES = ["identification", "preparation", "procurement", "implementation", "completion"]
@@ -81,12 +78,7 @@ def test_the_oc4ids_record_publishes_every_stage_and_validates(client, monkeypat
     assert duration["newContractPeriod"] == {"startDate": "2012-11-01T00:00:00+08:00",
                                              "endDate": "2021-06-30T00:00:00+08:00"}
     # The package holds the same record, and the official validator finds nothing to say.
-    package = json.loads(client.get("/api/v1/oc4ids.json").get_data(as_text=True))
-    assert _problems(package, "package") == []
-    assert next(p for p in package["projects"] if p["id"] == record["id"]) == record
-    pytest.importorskip("libcoveoc4ids", reason="libcoveoc4ids (the test extra) is not installed")
-    monkeypatch.setattr("requests.get", _from_the_copy)
-    assert _cove_findings(package, tmp_path) == {}
+    assert_package_holds(client, record, monkeypatch, tmp_path)
 
 
 def test_a_tendered_contracts_variations_go_with_its_tender(client):

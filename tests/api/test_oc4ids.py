@@ -172,6 +172,17 @@ def _cove_findings(package: dict, tmp_path: Path) -> dict[str, Any]:
     return {kind: report[kind] for kind in kinds if report.get(kind)}
 
 
+def assert_package_holds(client, record: dict, monkeypatch, tmp_path: Path) -> None:
+    """The package holds ``record`` as the project's own address serves it, the schema accepts the
+    package, and the official validator finds nothing to say."""
+    package = json.loads(client.get("/api/v1/oc4ids.json").get_data(as_text=True))
+    assert _problems(package, "package") == []
+    assert next(p for p in package["projects"] if p["id"] == record["id"]) == record
+    pytest.importorskip("libcoveoc4ids", reason="libcoveoc4ids (the test extra) is not installed")
+    monkeypatch.setattr(requests, "get", _from_the_copy)
+    assert _cove_findings(package, tmp_path) == {}
+
+
 def test_the_official_validator_finds_no_error_and_no_warning_in_the_package(client, monkeypatch, tmp_path):
     pytest.importorskip("libcoveoc4ids", reason="libcoveoc4ids (the test extra) is not installed")
     monkeypatch.setattr(requests, "get", _from_the_copy)

@@ -22,7 +22,7 @@ from civic.extensions import db
 from civic.procurement.queries import timelines_of
 from civic.procurement.signals import case_signals
 from tests.api.conftest import get_json, walk
-from tests.api.test_oc4ids import _codelist_problems, _cove_findings, _from_the_copy, _problems
+from tests.api.test_oc4ids import _codelist_problems, _problems, assert_package_holds
 
 FIXTURE = Path(__file__).resolve().parents[1] / "procurement" / "fixtures" / "tender_open.json"
 UNIT_ID, JOB_NUMBER = "3.76.47", "CQ850-2026"
@@ -154,9 +154,4 @@ def test_each_tender_is_an_oc4ids_contracting_process_that_validates(client, mon
     assert party["identifier"] == {"scheme": "TW-MOEA", "id": WINNER, "legalName": "示範營造股份有限公司"}
     assert "signals" not in json.dumps(record)
     # The package holds it too, and the official validator finds nothing to say.
-    package = json.loads(client.get("/api/v1/oc4ids.json").get_data(as_text=True))
-    assert _problems(package, "package") == []
-    assert next(p for p in package["projects"] if p["id"] == record["id"]) == record
-    pytest.importorskip("libcoveoc4ids", reason="libcoveoc4ids (the test extra) is not installed")
-    monkeypatch.setattr("requests.get", _from_the_copy)
-    assert _cove_findings(package, tmp_path) == {}
+    assert_package_holds(client, record, monkeypatch, tmp_path)

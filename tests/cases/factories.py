@@ -8,6 +8,14 @@ from civic.accounts.models import User
 from civic.cases import parts, queries, services
 from civic.extensions import db
 
+# The edit form of the case apply() makes, once published, as it stands: a submission of them changes nothing.
+CASE_FORM = {
+    "title_zh": "臺北捷運萬大線", "title_en": "Taipei MRT Wanda Line", "slug": "taipei-mrt-wanda",
+    "sector": "rail", "procurement_kind": "works", "status": "implementation", "county": "taipei",
+    "address": "臺北市萬華區", "budget_ntd": "46650000000", "contract_value_ntd": "",
+    "summary_zh": "連接臺北市與新北市的捷運路線。", "summary_en": "A metro line linking Taipei and New Taipei.",
+    "platform_established_on": "2019-05-01",
+}
 
 def case_input(slug: str = "taipei-mrt-wanda", **overrides) -> services.CaseInput:
     values = dict(

@@ -15,16 +15,9 @@ from civic.cases import changes, history, parts, queries
 from civic.cases.models import Case, HistoryEntry
 from civic.core.time import utcnow
 from civic.extensions import db
+from tests.cases.factories import CASE_FORM
 from tests.support import login, post_form
 
-# The published case's main fields as they are: a submission of them changes nothing.
-CASE_FIELDS = {
-    "title_zh": "臺北捷運萬大線", "title_en": "Taipei MRT Wanda Line", "slug": "taipei-mrt-wanda",
-    "sector": "rail", "procurement_kind": "works", "status": "implementation", "county": "taipei",
-    "address": "臺北市萬華區", "budget_ntd": "46650000000", "contract_value_ntd": "",
-    "summary_zh": "連接臺北市與新北市的捷運路線。", "summary_en": "A metro line linking Taipei and New Taipei.",
-    "platform_established_on": "2019-05-01",
-}
 COMPLETION = {
     "environmental_impact": "環評有條件通過，施工期間設置噪音監測站。", "land_impact": "徵收土地 3 公頃，安置 12 戶。",
     "budget_approved_on": "2018-12-20", "completed_on": "2025-06-30", "final_cost_ntd": "48,100,000,000",
@@ -99,8 +92,8 @@ def test_staff_fill_in_preparation_and_completion(app, client, staff, published_
     english = page_of(client.get(f"{edit}?lang=en"))
     assert "Preparation: impacts and budget approval" in english and "Why cost, date or scope differ" in english
     # A published case's change needs a reason.
-    assert post_form(client, edit, {**CASE_FIELDS, **COMPLETION}).status_code == 422
-    response = post_form(client, edit, {**CASE_FIELDS, **COMPLETION, "reason": "完工資料"})
+    assert post_form(client, edit, {**CASE_FORM, **COMPLETION}).status_code == 422
+    response = post_form(client, edit, {**CASE_FORM, **COMPLETION, "reason": "完工資料"})
     assert response.status_code == 302
     with app.app_context():
         case = load(app, published_case)
@@ -116,7 +109,7 @@ def test_staff_fill_in_preparation_and_completion(app, client, staff, published_
 
 
 # Each bad entry with its message in Chinese and in English.
-BAD_CASE_FIELDS = [({"completed_on": TOMORROW}, "完工日期不能是未來的日期", "it cannot be in the future"),
+BAD_CASE_FORM = [({"completed_on": TOMORROW}, "完工日期不能是未來的日期", "it cannot be in the future"),
      ({"budget_approved_on": TOMORROW}, "預算核定日期不能是未來的日期。",
       "The budget cannot have been approved in the future."),
      ({"budget_approved_on": "2024-01-01", "completed_on": "2023-12-31"}, "完工日期不能早於預算核定日期。",
@@ -129,9 +122,9 @@ BAD_CASE_FIELDS = [({"completed_on": TOMORROW}, "完工日期不能是未來的�
 def test_the_case_form_refuses_bad_completion_fields(app, client, staff, published_case):
     login(client, staff)
     edit = f"/manage/cases/{published_case}/edit"
-    for fields, zh, en in BAD_CASE_FIELDS:
+    for fields, zh, en in BAD_CASE_FORM:
         for path, message in [(f"{edit}?lang=zh", zh), (f"{edit}?lang=en", en)]:
-            response = post_form(client, path, {**CASE_FIELDS, **COMPLETION, **fields, "reason": "完工資料"},
+            response = post_form(client, path, {**CASE_FORM, **COMPLETION, **fields, "reason": "完工資料"},
                                  form_page=edit)
             assert response.status_code == 422
             assert message in page_of(response), message
@@ -370,7 +363,7 @@ def test_others_are_refused_funding_and_variations(app, staff, other_agency_staf
         assert post_form(client, pages[4], {**VARIATION, "contract": str(contract), "reason": "x"},
                          form_page="/").status_code == 403
         assert post_form(client, pages[5], {"reason": "x"}, form_page="/").status_code == 403
-        assert post_form(client, f"{base}/edit", {**CASE_FIELDS, **COMPLETION, "reason": "x"},
+        assert post_form(client, f"{base}/edit", {**CASE_FORM, **COMPLETION, "reason": "x"},
                          form_page="/").status_code == 403
     anonymous = app.test_client()
     for path in pages:

@@ -12,18 +12,10 @@ from civic.cases import parts, queries
 from civic.cases.models import CaseTender
 from civic.core.errors import DomainError
 from civic.extensions import db
-from tests.cases.factories import apply
+from tests.cases.factories import CASE_FORM, apply
 from tests.support import login, post_form
 
 TENDER = {"unit_id": "3.76.47", "job_number": "CQ850-2026"}
-# The published case's main fields as they are: a submission of them changes nothing.
-CASE_FIELDS = {
-    "title_zh": "臺北捷運萬大線", "title_en": "Taipei MRT Wanda Line", "slug": "taipei-mrt-wanda",
-    "sector": "rail", "procurement_kind": "works", "status": "implementation", "county": "taipei",
-    "address": "臺北市萬華區", "budget_ntd": "46650000000", "contract_value_ntd": "",
-    "summary_zh": "連接臺北市與新北市的捷運路線。", "summary_en": "A metro line linking Taipei and New Taipei.",
-    "platform_established_on": "2019-05-01",
-}
 SAY_WHY = "請說明修改已公開案件的理由"
 
 
@@ -164,11 +156,11 @@ def test_staff_add_a_tender_with_the_case_edit_form(app, client, staff, publishe
     form = page_of(client.get(edit))
     assert "新增標案" in form and 'name="tender_unit_id"' in form and 'name="tender_job_number"' in form
     # Nothing else changes, so a published case needs no reason for an added tender.
-    response = post_form(client, edit, {**CASE_FIELDS, "tender_unit_id": "3.76.47",
+    response = post_form(client, edit, {**CASE_FORM, "tender_unit_id": "3.76.47",
                                         "tender_job_number": "CQ850-2026"})
     assert response.status_code == 302
     assert tenders_of(app, published_case) == [("3.76.47", "CQ850-2026")]
-    assert post_form(client, edit, CASE_FIELDS).status_code == 302
+    assert post_form(client, edit, CASE_FORM).status_code == 302
     assert tenders_of(app, published_case) == [("3.76.47", "CQ850-2026")]
 
 
@@ -183,7 +175,7 @@ def test_the_case_edit_form_refuses_half_or_bad_tenders_and_stores_nothing(app, 
                                                                           tender, message):
     login(client, staff)
     response = post_form(client, f"/manage/cases/{published_case}/edit",
-                         {**CASE_FIELDS, "title_zh": "臺北捷運萬大線第一期", "reason": "更名", **tender})
+                         {**CASE_FORM, "title_zh": "臺北捷運萬大線第一期", "reason": "更名", **tender})
     assert response.status_code == 422
     page = page_of(response)
     assert message in page and "有問題需要修正" in page
@@ -195,7 +187,7 @@ def test_the_case_edit_form_refuses_half_or_bad_tenders_and_stores_nothing(app, 
 def test_the_case_edit_form_explains_in_english_too(app, client, staff, published_case):
     login(client, staff)
     response = post_form(client, f"/manage/cases/{published_case}/edit?lang=en",
-                         {**CASE_FIELDS, "tender_job_number": "CQ850-2026"})
+                         {**CASE_FORM, "tender_job_number": "CQ850-2026"})
     assert response.status_code == 422
     assert "To add a tender, enter both its agency code and its case number" in page_of(response)
 
@@ -204,7 +196,7 @@ def test_a_duplicate_tender_on_the_case_edit_form_stores_nothing(app, client, st
     add_tender(app, staff, published_case)
     login(client, staff)
     response = post_form(client, f"/manage/cases/{published_case}/edit", {
-        **CASE_FIELDS, "title_zh": "臺北捷運萬大線第一期", "reason": "更名",
+        **CASE_FORM, "title_zh": "臺北捷運萬大線第一期", "reason": "更名",
         "tender_unit_id": "3.76.47", "tender_job_number": "CQ850-2026"})
     assert response.status_code == 422
     page = page_of(response)
@@ -216,7 +208,7 @@ def test_a_duplicate_tender_on_the_case_edit_form_stores_nothing(app, client, st
 
 def test_a_changed_published_case_still_needs_a_reason_with_a_tender(app, client, staff, published_case):
     login(client, staff)
-    data = {**CASE_FIELDS, "title_zh": "臺北捷運萬大線第一期", "tender_unit_id": "3.76.47",
+    data = {**CASE_FORM, "title_zh": "臺北捷運萬大線第一期", "tender_unit_id": "3.76.47",
             "tender_job_number": "CQ850-2026"}
     response = post_form(client, f"/manage/cases/{published_case}/edit", data)
     assert response.status_code == 422 and SAY_WHY in page_of(response)
@@ -240,7 +232,7 @@ def test_other_agencies_staff_are_refused_every_tender_page(app, other_agency_st
     assert post_form(client, f"{base}/tenders/{number}/edit", {**TENDER, "reason": "x"},
                      form_page="/").status_code == 403
     assert post_form(client, f"{base}/tenders/{number}/delete", {"reason": "x"}, form_page="/").status_code == 403
-    assert post_form(client, f"{base}/edit", {**CASE_FIELDS, "tender_unit_id": "3.76.47",
+    assert post_form(client, f"{base}/edit", {**CASE_FORM, "tender_unit_id": "3.76.47",
                                               "tender_job_number": "X2"}, form_page="/").status_code == 403
     # An unpublished case is not there at all for them.
     assert client.get(f"/manage/cases/{application}/tenders/new").status_code == 404
@@ -275,7 +267,7 @@ def test_admins_keep_any_case_tenders(app, admin, published_case):
     number = tender_id(app, published_case)
     assert post_form(client, f"{base}/tenders/{number}/edit",
                      {"unit_id": "3.76.48", "job_number": "CQ850-2026", "reason": "機關代碼更正"}).status_code == 302
-    assert post_form(client, f"{base}/edit", {**CASE_FIELDS, "tender_unit_id": "A.17.2.1",
+    assert post_form(client, f"{base}/edit", {**CASE_FORM, "tender_unit_id": "A.17.2.1",
                                               "tender_job_number": "1130001"}).status_code == 302
     assert tenders_of(app, published_case) == [("3.76.48", "CQ850-2026"), ("A.17.2.1", "1130001")]
     remove = f"{base}/tenders/{number}/delete"
