@@ -5,21 +5,27 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
 
 import psycopg
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import event
 from sqlalchemy.orm import scoped_session, sessionmaker
 
+import civic.accounts.passwords
 import config
 from civic import create_app
 from civic.accounts import services as accounts
 from civic.agencies import services as agencies
 from civic.core.permissions import SYSTEM
 from civic.core.roles import Role
+from civic.core.time import utcnow
+from civic.demo import loader as demo_loader
 from civic.extensions import cache, db, limiter
 from tests.cases import factories as case_factories
 from tests.support import PASSWORD, Account, SMTPServer
@@ -59,11 +65,43 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group("browser"))
+        elif "demo_site" in getattr(item, "fixturenames", ()):
+            # One process loads the demo site once per database for all the tests that read it.
+            item.add_marker(pytest.mark.xdist_group("demo_site"))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "database_kind" in metafunc.fixturenames:
         metafunc.parametrize("database_kind", ["sqlite", "postgresql"], scope="session")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_passwords() -> Iterator[None]:
+    """argon2id at its cheapest for the whole run. The tests make and sign in accounts thousands of
+    times and few are about the cost of a hash, which at the production cost is a quarter of a second
+    for each hash and each check. Those few (a race against the account lock, an answer's timing)
+    put the production cost back with real_passwords or production_passwords()."""
+    original = civic.accounts.passwords._hasher
+    civic.accounts.passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    civic.accounts.passwords._hasher = original
+
+
+@contextlib.contextmanager
+def production_passwords() -> Iterator[None]:
+    """argon2id at the production cost (civic.accounts.passwords' own hasher)."""
+    cheap = civic.accounts.passwords._hasher
+    civic.accounts.passwords._hasher = PasswordHasher()
+    try:
+        yield
+    finally:
+        civic.accounts.passwords._hasher = cheap
+
+
+@pytest.fixture
+def real_passwords() -> Iterator[None]:
+    with production_passwords():
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -74,15 +112,21 @@ def smtp_server() -> Iterator[SMTPServer]:
     server.stop()
 
 
-@pytest.fixture(scope="session")
-def database_url(database_kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if database_kind == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'civic.sqlite3'}"
+@contextlib.contextmanager
+def _empty_database(kind: str, tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[str]:
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp(name) / 'civic.sqlite3'}"
         return
     admin = postgres_admin_url()
     if admin is None:
         pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
     with fresh_postgres_database(admin) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def database_url(database_kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with _empty_database(database_kind, tmp_path_factory, "db") as url:
         yield url
 
 
@@ -108,6 +152,39 @@ def app(database_url: str, smtp_server: SMTPServer) -> Iterator[Flask]:
     yield application
     with application.app_context():
         db.engine.dispose()
+
+
+@dataclass(frozen=True)
+class DemoSite:
+    app: Flask
+    report: demo_loader.LoadReport  # what the first load made
+    loaded_at: datetime
+
+
+@pytest.fixture(scope="session")
+def demo_site(database_kind: str, smtp_server: SMTPServer,
+              tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
+    """The demo data loaded once, and committed, into a database of its own: for the tests that
+    read what loading made (OnTheDemoSite), each still in a transaction rolled back at its end."""
+    with _empty_database(database_kind, tmp_path_factory, "demo-db") as url:
+        application = make_app(url, smtp_server.port)
+        with application.app_context():
+            upgrade()
+        with application.test_request_context():
+            report = demo_loader.load(db.session)
+            db.session.commit()
+            loaded_at = utcnow()
+        yield DemoSite(application, report, loaded_at)
+        with application.app_context():
+            db.engine.dispose()
+
+
+class OnTheDemoSite:
+    """The tests of a subclass have ``app`` on the demo site (demo_site) rather than an empty database."""
+
+    @pytest.fixture
+    def app(self, demo_site: DemoSite) -> Flask:
+        return demo_site.app
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,7 @@ from civic.accounts.models import SecondFactor, User
 from civic.core.roles import Role
 from civic.core.time import utcnow
 from civic.extensions import db
-from tests.conftest import fresh_postgres_database, make_app, postgres_admin_url
+from tests.conftest import fresh_postgres_database, make_app, postgres_admin_url, production_passwords
 from tests.support import PASSWORD, gunicorn_serving
 
 ATTEMPTS = 16
@@ -37,7 +37,8 @@ def server(smtp_server, tmp_path_factory):
         pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
     with fresh_postgres_database(admin) as url:
         application = make_app(url, smtp_server.port)
-        with application.app_context():
+        # Hashed at the production cost, so each check takes the time a race would need.
+        with application.app_context(), production_passwords():
             upgrade()
             for email in ("target@example.tw", "enrolled@example.tw"):
                 accounts.create_user(db.session, email=email, password=PASSWORD, display_name="目標",

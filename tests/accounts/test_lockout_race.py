@@ -25,8 +25,9 @@ WRONG = "not the password at all"
 
 
 @pytest.fixture
-def committed_app(smtp_server):
-    """The application on a database of its own, where every request really commits."""
+def committed_app(smtp_server, real_passwords):
+    """The application on a database of its own, where every request really commits; each password
+    check spends the production time, the window a race would need."""
     admin = postgres_admin_url()
     if admin is None:
         pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")

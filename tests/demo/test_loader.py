@@ -20,7 +20,7 @@ from civic.cases import history
 from civic.cases.models import Case
 from civic.cases.queries import get_case_with_parts
 from civic.commitments import queries as commitment_queries
-from civic.core.time import TAIPEI, utcnow
+from civic.core.time import TAIPEI
 from civic.demo import loader
 from civic.extensions import db
 from civic.feedback.models import Comment
@@ -29,6 +29,7 @@ from civic.procurement.models import Announcement
 from civic.procurement.queries import company_tenders, timelines_of
 from civic.procurement.signals import tender_signals
 from civic.workshops.models import Workshop
+from tests.conftest import OnTheDemoSite
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,84 +51,83 @@ def edit(directory: Path, name: str, change) -> None:
     path.write_text(yaml.safe_dump(content, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-def test_every_data_file_is_read_and_shows_in_the_loaded_site(app, ctx):
-    data = loader.read_data()
-    assert set(data.files) == data_files()
-    loader.load(db.session)
-    db.session.flush()
-    now = utcnow()
+class TestTheLoadedDemoSite(OnTheDemoSite):
+    """What one load of the demo data made (demo_site), read in a transaction rolled back."""
 
-    def count(column, *where) -> int:
-        return db.session.scalar(select(func.count(column)).where(*where))
+    def test_every_data_file_is_read_and_shows_in_the_loaded_site(self, app, ctx, demo_site):
+        data = loader.read_data()
+        assert set(data.files) == data_files()
+        now = demo_site.loaded_at
 
-    shows = {
-        "agencies.yaml": count(Agency.id, Agency.code.in_([a.code for a in data.agencies])) == len(data.agencies),
-        "users.yaml": count(User.id, User.email.in_([u.email for u in data.users])) == len(data.users),
-        "suppliers.yaml": count(Company.id, Company.ubn.in_([s.ubn for s in data.suppliers.values()]))
-        == len(data.suppliers),
-        "feedback.yaml": count(Comment.id) == len(data.feedback),
-        "pledges.yaml": count(Pledge.id) == len(data.pledges),
-        "workshops.yaml": count(Workshop.id, Workshop.title.in_([w.title for w in data.workshops]))
-        == len(data.workshops),
-        "commitments.yaml": {t.year: t.target for t in commitment_queries.get_commitment_by_code(
-            db.session, data.commitment.code).targets} == data.commitment.targets,
-    }
-    for name, parsed in data.announcements.items():
-        filenames = [announcement.filename for announcement in parsed.announcements]
-        shows[name] = bool(filenames) and count(Announcement.id, Announcement.filename.in_(filenames)) == len(filenames)
-    for name, entry in zip(sorted(data_files() - set(shows)), data.cases, strict=True):
-        case = get_case_with_parts(db.session, entry.case.slug)
-        shows[name] = case is not None and case.is_demo and len(case.meetings) == len(entry.meetings)
-    assert shows == dict.fromkeys(data_files(), True)
-    # Dates relative to the day of loading stay relative.
-    for entry in data.workshops:
-        workshop = db.session.scalar(select(Workshop).where(Workshop.title == entry.title))
-        starts = workshop.starts_at.astimezone(TAIPEI)
-        assert starts.date() == now.astimezone(TAIPEI).date() + timedelta(days=entry.in_days)
-        assert starts.time() == entry.starts
+        def count(column, *where) -> int:
+            return db.session.scalar(select(func.count(column)).where(*where))
 
+        shows = {
+            "agencies.yaml": count(Agency.id, Agency.code.in_([a.code for a in data.agencies])) == len(data.agencies),
+            "users.yaml": count(User.id, User.email.in_([u.email for u in data.users])) == len(data.users),
+            "suppliers.yaml": count(Company.id, Company.ubn.in_([s.ubn for s in data.suppliers.values()]))
+            == len(data.suppliers),
+            "feedback.yaml": count(Comment.id) == len(data.feedback),
+            "pledges.yaml": count(Pledge.id) == len(data.pledges),
+            "workshops.yaml": count(Workshop.id, Workshop.title.in_([w.title for w in data.workshops]))
+            == len(data.workshops),
+            "commitments.yaml": {t.year: t.target for t in commitment_queries.get_commitment_by_code(
+                db.session, data.commitment.code).targets} == data.commitment.targets,
+        }
+        for name, parsed in data.announcements.items():
+            filenames = [announcement.filename for announcement in parsed.announcements]
+            shows[name] = bool(filenames) and count(
+                Announcement.id, Announcement.filename.in_(filenames)) == len(filenames)
+        for name, entry in zip(sorted(data_files() - set(shows)), data.cases, strict=True):
+            case = get_case_with_parts(db.session, entry.case.slug)
+            shows[name] = case is not None and case.is_demo and len(case.meetings) == len(entry.meetings)
+        assert shows == dict.fromkeys(data_files(), True)
+        # Dates relative to the day of loading stay relative.
+        for entry in data.workshops:
+            workshop = db.session.scalar(select(Workshop).where(Workshop.title == entry.title))
+            starts = workshop.starts_at.astimezone(TAIPEI)
+            assert starts.date() == now.astimezone(TAIPEI).date() + timedelta(days=entry.in_days)
+            assert starts.time() == entry.starts
 
-def _timeline(slug: str):
-    [timeline] = timelines_of(db.session, get_case_with_parts(db.session, slug))
-    return timeline
+    @staticmethod
+    def _timeline(slug: str):
+        [timeline] = timelines_of(db.session, get_case_with_parts(db.session, slug))
+        return timeline
 
+    def test_demo_cases_name_tenders_with_the_announcements_the_system_made(self, app, ctx, demo_site):
+        report = demo_site.report
+        assert report.announcements == 10
+        single = self._timeline("taipei-mrt-wanda-line")
+        assert (single.tender.unit_id, single.tender.job_number, single.tender.unit_name) == (
+            "3.76.47", "DEMO-TPE-WD-01", "臺北市政府捷運工程局")
+        assert [a.type_label for a in single.announcements] == ["公開招標公告", "公開招標更正公告", "決標公告"]
+        assert [signal.code for signal in tender_signals([single])] == ["single_bidder"]
+        failed = self._timeline("shimen-reservoir-amuping-desilting-tunnel")
+        assert [a.kind for a in failed.announcements] == ["tender", "failed", "tender", "failed", "tender", "award"]
+        award = failed.announcements[-1]
+        assert award.bidder_count == 3
+        assert [(c.ubn, c.won) for c in award.companies] == [
+            ("95957117", False), ("94402426", True), ("95140261", False)]
+        assert [signal.code for signal in tender_signals([failed])] == ["repeated_failed_tenders"]
+        nantou = self._timeline("mohw-nantou-hospital-critical-care-building")
+        assert [a.kind for a in nantou.announcements] == ["tender"]
+        waiting = self._timeline("new-taipei-sanchong-social-housing")
+        assert (waiting.tender.job_number, waiting.announcements) == ("DEMO-NTH-SC-01", [])
+        # A demo contractor with pledges and contracts lists the tenders it bid for and won, too.
+        assert {(t.tender.job_number, t.bid, t.won) for t in company_tenders(db.session, "95957117")} == {
+            ("DEMO-TPE-WD-01", True, True), ("DEMO-WRA-AM-01", True, False)}
+        assert db.session.scalar(select(func.count(Pledge.id)).join(Company).where(Company.ubn == "95957117"))
 
-def test_demo_cases_name_tenders_with_the_announcements_the_system_made(app, ctx):
-    report = loader.load(db.session)
-    db.session.flush()
-    assert report.announcements == 10
-    single = _timeline("taipei-mrt-wanda-line")
-    assert (single.tender.unit_id, single.tender.job_number, single.tender.unit_name) == (
-        "3.76.47", "DEMO-TPE-WD-01", "臺北市政府捷運工程局")
-    assert [a.type_label for a in single.announcements] == ["公開招標公告", "公開招標更正公告", "決標公告"]
-    assert [signal.code for signal in tender_signals([single])] == ["single_bidder"]
-    failed = _timeline("shimen-reservoir-amuping-desilting-tunnel")
-    assert [a.kind for a in failed.announcements] == ["tender", "failed", "tender", "failed", "tender", "award"]
-    award = failed.announcements[-1]
-    assert award.bidder_count == 3
-    assert [(c.ubn, c.won) for c in award.companies] == [("95957117", False), ("94402426", True), ("95140261", False)]
-    assert [signal.code for signal in tender_signals([failed])] == ["repeated_failed_tenders"]
-    assert [a.kind for a in _timeline("mohw-nantou-hospital-critical-care-building").announcements] == ["tender"]
-    waiting = _timeline("new-taipei-sanchong-social-housing")
-    assert (waiting.tender.job_number, waiting.announcements) == ("DEMO-NTH-SC-01", [])
-    # A demo contractor with pledges and contracts lists the tenders it bid for and won, too.
-    assert {(t.tender.job_number, t.bid, t.won) for t in company_tenders(db.session, "95957117")} == {
-        ("DEMO-TPE-WD-01", True, True), ("DEMO-WRA-AM-01", True, False)}
-    assert db.session.scalar(select(func.count(Pledge.id)).join(Company).where(Company.ubn == "95957117"))
-
-
-def test_every_demo_case_record_verifies_and_loading_again_adds_nothing(app, ctx):
-    loader.load(db.session)
-    db.session.flush()
-    announcements = db.session.scalar(select(func.count(Announcement.id)))
-    again = loader.load(db.session)
-    db.session.flush()
-    assert (again.cases, again.announcements) == (0, 0)
-    assert db.session.scalar(select(func.count(Announcement.id))) == announcements
-    slugs = db.session.scalars(select(Case.slug).where(Case.is_demo.is_(True)).order_by(Case.slug)).all()
-    assert len(slugs) == len(loader.read_data().cases)
-    for slug in slugs:
-        assert history.verify_case(db.session, get_case_with_parts(db.session, slug)) is None, slug
+    def test_every_demo_case_record_verifies_and_loading_again_adds_nothing(self, app, ctx):
+        announcements = db.session.scalar(select(func.count(Announcement.id)))
+        again = loader.load(db.session)
+        db.session.flush()
+        assert (again.cases, again.announcements) == (0, 0)
+        assert db.session.scalar(select(func.count(Announcement.id))) == announcements
+        slugs = db.session.scalars(select(Case.slug).where(Case.is_demo.is_(True)).order_by(Case.slug)).all()
+        assert len(slugs) == len(loader.read_data().cases)
+        for slug in slugs:
+            assert history.verify_case(db.session, get_case_with_parts(db.session, slug)) is None, slug
 
 
 def test_an_announcement_no_demo_case_names_or_cannot_be_read_is_refused(app, ctx, data_copy):

@@ -20,6 +20,7 @@ from civic.workshops import participants, queries, retention, services
 from civic.workshops.models import Registration, RegistrationStatus, Workshop
 from civic.workshops.phones import for_display, to_e164
 from tests.cases import factories as case_factories
+from tests.conftest import OnTheDemoSite
 from tests.workshops.conftest import hold, registration, sign_up, workshop_input
 
 
@@ -306,19 +307,19 @@ def test_logs_and_the_audit_trail_name_ids_never_people(app, ctx, staff, worksho
         assert secret not in caplog.text and secret not in details
 
 
-def test_the_demo_workshops_load_once_with_upcoming_and_past_ones(app, ctx):
-    from civic.demo import loader
+class TestTheDemoSite(OnTheDemoSite):
+    def test_the_demo_workshops_load_once_with_upcoming_and_past_ones(self, app, ctx, demo_site):
+        from civic.demo import loader
 
-    report = loader.load(db.session)
-    db.session.commit()
-    assert report.cases and report.workshops >= 4
-    assert loader.load(db.session).workshops == 0
-    now = utcnow()
-    demo = list(db.session.scalars(select(Workshop).where(Workshop.is_demo.is_(True))))
-    assert any(w.starts_at > now for w in demo) and any(w.ends_at < now for w in demo)
-    assert all(w.case_id is not None for w in demo)
-    for w in demo:
-        assert_counts_match_rows(w.id)
+        report = demo_site.report  # the first load's
+        assert report.cases and report.workshops >= 4
+        assert loader.load(db.session).workshops == 0
+        now = utcnow()
+        demo = list(db.session.scalars(select(Workshop).where(Workshop.is_demo.is_(True))))
+        assert any(w.starts_at > now for w in demo) and any(w.ends_at < now for w in demo)
+        assert all(w.case_id is not None for w in demo)
+        for w in demo:
+            assert_counts_match_rows(w.id)
 
 
 def test_a_workshop_is_only_about_a_published_case(app, ctx, staff):
