@@ -113,7 +113,8 @@ def case_errors(data: CaseInput, *, case: Case | None) -> list[DomainError]:
     """Every rule a case's own fields break, the first per field: a web address of lower-case
     letters, digits and hyphens, kept once published; a Chinese title; the codes from their
     lists; amounts above zero when known; both coordinates or neither, on the globe; a platform
-    not set up in the future; a budget approved and a project completed in the past, in that order.
+    not set up in the future; a budget approved and a project completed in the past, in that order, and
+    a completion date only for a completed project.
 
     The one statement of these rules: the case forms show them all at once, the services refuse
     with the first (the sector and a web address taken by another case are checked there).
@@ -159,6 +160,9 @@ def case_errors(data: CaseInput, *, case: Case | None) -> list[DomainError]:
     elif data.completed_on and data.budget_approved_on and data.completed_on < data.budget_approved_on:
         errors.append(DomainError(_("The project cannot be completed before its budget was approved."),
                                   field="completed_on"))
+    elif data.completed_on and data.status != CaseStatus.completed:
+        errors.append(DomainError(_("A completion date goes with the status Completed: set the status too, or "
+                                    "leave the date empty."), field="completed_on"))
     return errors
 
 

@@ -254,6 +254,10 @@ def publish_questionnaire(session: Session, questions: list[Question], *, actor:
     version = (session.scalar(select(func.max(AssessmentQuestionnaire.version))) or 0) + 1
     content = receipts.questionnaire_content(version=version, questions=[
         {"key": q.key.strip(), "text_zh": q.text_zh.strip(), "text_en": q.text_en.strip()} for q in questions])
+    current = session.scalar(select(AssessmentQuestionnaire).where(AssessmentQuestionnaire.version == version - 1))
+    if current is not None and current.questions == content["questions"]:
+        raise DomainError(_("These are the questions of version %(version)d as they stand; change one before "
+                            "publishing a new version.", version=current.version), field="questions")
     questionnaire = AssessmentQuestionnaire(version=version, questions=content["questions"],
                                             content_hash=receipts.sha256(content), published_by_id=actor.id)
     session.add(questionnaire)

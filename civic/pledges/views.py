@@ -159,7 +159,8 @@ def self_assessment(ubn: str):
     if not queries.represents(db.session, current_user.id, company.id):
         abort(403)
     questionnaire = queries.current_questionnaire(db.session) or abort(404)
-    form = assessment_form(questionnaire, str(get_locale()))
+    form = assessment_form(questionnaire, str(get_locale()), data=None if request.method == "POST" else
+                           _last_answers(company.id))
 
     def show(status: int):
         form.version.data = str(questionnaire.version)
@@ -176,6 +177,19 @@ def self_assessment(ubn: str):
     db.session.commit()
     flash(_("Your answers are published on the company's page."), "success")
     return redirect(url_for("pledges.company", ubn=company.ubn, _anchor="self-assessment"))
+
+
+def _last_answers(company_id: int) -> dict[str, str]:
+    """The company's latest answers as the form's fields, so changing one is not answering all
+    again; a question the latest answers did not have starts empty."""
+    latest = next(iter(queries.list_company_assessments(db.session, company_id)), None)
+    if latest is None:
+        return {}
+    fields = {}
+    for key, given in latest.answers.items():
+        fields[f"answer_{key}"] = given.get("answer", "")
+        fields[f"note_{key}"] = given.get("note", "")
+    return fields
 
 
 @bp.route("/account/companies", methods=["GET", "POST"])

@@ -22,6 +22,7 @@ COMPLETION = {
     "environmental_impact": "環評有條件通過，施工期間設置噪音監測站。", "land_impact": "徵收土地 3 公頃，安置 12 戶。",
     "budget_approved_on": "2018-12-20", "completed_on": "2025-06-30", "final_cost_ntd": "48,100,000,000",
     "final_scope": "全線 9.5 公里，10 座車站。", "completion_changes": "地質改良增加費用，工期展延 6 個月。",
+    "status": "completed",
 }
 CONTRACT = {"title": "CQ850 標", "tender_number": "CQ850-2026", "ubn": "90000006", "company_name": "示範營造",
             "award_value_ntd": "1,000,000", "awarded_on": "2024-01-10", "starts_on": "2024-02-01",
@@ -110,6 +111,7 @@ def test_staff_fill_in_preparation_and_completion(app, client, staff, published_
 
 # Each bad entry with its message in Chinese and in English.
 BAD_CASE_FORM = [({"completed_on": TOMORROW}, "完工日期不能是未來的日期", "it cannot be in the future"),
+                 ({"status": "implementation"}, "完工日期須搭配「已完工」狀態", "goes with the status Completed"),
      ({"budget_approved_on": TOMORROW}, "預算核定日期不能是未來的日期。",
       "The budget cannot have been approved in the future."),
      ({"budget_approved_on": "2024-01-01", "completed_on": "2023-12-31"}, "完工日期不能早於預算核定日期。",

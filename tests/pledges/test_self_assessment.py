@@ -4,6 +4,7 @@ administrator publishes new versions; every refusal saves nothing. Over HTTP on 
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -84,8 +85,11 @@ def test_a_later_submission_is_shown_and_the_earlier_ones_are_dated(app, represe
     assert post_form(representative, PAGE, answers(answer_leadership="partly")).status_code == 302
     page = page_of(app.test_client().get(f"/companies/{UBN}?lang=en"))
     section = page.split('id="self-assessment"')[1].split('id="contracts"')[0]
-    assert "Earlier self-assessments: 1" in section and section.count("<time") == 2
-    assert ">Partly<" in section and ">No<" not in section
+    assert "Earlier self-assessments" in section and section.count("<time") == 2
+    latest, earlier = section.split('class="govuk-details"', 1)
+    assert ">Partly<" in latest and ">No<" not in latest
+    # The earlier answers stay public, folded under their date.
+    assert ">No<" in earlier
     assert count_assessments(app) == 2
 
 
@@ -178,6 +182,10 @@ def test_an_admin_publishes_a_new_version_and_old_answers_keep_their_words(app, 
     response = post_form(client, "/admin/pledges/self-assessment",
                          {"questions": "a | 甲 | A\na | 乙 | B"})
     assert response.status_code == 422 and "代碼 a 重複了" in page_of(response)
+    # The current questions published again as they stand make no new version.
+    current = form.split('name="questions"')[1].split(">", 1)[1].split("</textarea>")[0]
+    response = post_form(client, "/admin/pledges/self-assessment", {"questions": html.unescape(current)})
+    assert response.status_code == 422 and "與第 1 版完全相同" in page_of(response)
     response = post_form(client, "/admin/pledges/self-assessment",
                          {"questions": "code_of_conduct | 貴公司有行為準則嗎？ | Do you have a code of conduct?\n"
                                        "hotline | 有檢舉專線嗎？ |"})
@@ -211,5 +219,14 @@ def test_the_company_page_runs_a_fixed_number_of_queries(app, representative, co
         assert post_form(representative, PAGE, answers(answer_training="no")).status_code == 302
     with count_queries() as many:
         page = page_of(client.get(f"/companies/{UBN}"))
-    assert "較早的自評：4 份" in page
+    assert page.split('id="self-assessment"')[1].count('class="govuk-details"') == 4
     assert len(many) <= len(few)
+
+
+def test_the_form_starts_from_the_companys_latest_answers(app, representative):
+    sent = answers(answer_training="partly", note_training="已辦理主管講習")
+    assert post_form(representative, PAGE, sent).status_code == 302
+    form = page_of(representative.get(PAGE))
+    training = form.split('name="answer_training"')
+    assert any('value="partly"' in part[:120] and "checked" in part[:120] for part in training[1:])
+    assert "已辦理主管講習" in form
