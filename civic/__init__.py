@@ -108,6 +108,7 @@ def _import_models() -> None:
     import civic.agencies.models
     import civic.cases.models
     import civic.commitments.models
+    import civic.consultations.models
     import civic.core.audit
     import civic.core.clock
     import civic.core.fulltext
@@ -144,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     from civic.admin.agency_views import bp as admin_agencies_bp
     from civic.admin.calendar_views import bp as admin_calendar_bp
     from civic.admin.commitment_views import bp as admin_commitments_bp
+    from civic.admin.consultation_views import bp as admin_consultations_bp
     from civic.admin.people_views import bp as admin_people_bp
     from civic.admin.pledge_views import bp as admin_pledges_bp
     from civic.admin.sector_views import bp as admin_sectors_bp
@@ -154,6 +156,8 @@ def _register_blueprints(app: Flask) -> None:
     from civic.cases.staff_views import bp as cases_manage_bp
     from civic.cases.views import bp as cases_bp
     from civic.commitments.views import bp as commitments_bp
+    from civic.consultations.staff_views import bp as consultations_staff_bp
+    from civic.consultations.views import bp as consultations_bp
     from civic.feedback.moderation_views import bp as moderation_bp
     from civic.feedback.staff_views import bp as feedback_staff_bp
     from civic.feedback.views import bp as feedback_bp
@@ -171,7 +175,8 @@ def _register_blueprints(app: Flask) -> None:
                       agencies_bp, admin_bp, feedback_bp, feedback_staff_bp, moderation_bp, admin_agencies_bp,
                       admin_people_bp, admin_trail_bp, admin_sectors_bp, admin_calendar_bp, pledges_bp,
                       admin_pledges_bp, search_bp, api_bp, feeds_bp, workshops_bp, workshops_staff_bp, commitments_bp,
-                      admin_commitments_bp, activity_bp):
+                      admin_commitments_bp, activity_bp, consultations_bp, consultations_staff_bp,
+                      admin_consultations_bp):
         app.register_blueprint(blueprint)
 
 

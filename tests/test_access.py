@@ -24,6 +24,8 @@ MODERATORS = "moderators and admins"
 WORKSHOP_HOLDERS = "staff of the holding agency"
 # Confirmed representatives of the pledge's company; checked in tests/pledges.
 COMPANY_REPRESENTATIVES = "company representatives"
+# Staff of the agency that asked the question; every role checked in tests/consultations/test_views.py.
+ASKING_AGENCY = "staff of the asking agency"
 
 ACCESS = {
     "site.home": PUBLIC,
@@ -145,6 +147,13 @@ ACCESS = {
     "workshops.my_calendar": PUBLIC,  # the secret token in the mail is the key
     "workshops_staff.index": STAFF,
     "workshops_staff.new": STAFF,
+    "consultations.index": PUBLIC,  # published guidance only
+    "consultations.detail": PUBLIC,  # published guidance only; others 404
+    "consultations_staff.index": STAFF,
+    "consultations_staff.detail": ASKING_AGENCY,
+    "consultations_staff.consent": ASKING_AGENCY,
+    **{f"admin_consultations.{name}": ADMIN for name in (
+        "index", "detail", "answer", "guidance", "publish", "unpublish")},
     **{f"workshops_staff.{name}": WORKSHOP_HOLDERS for name in (
         "manage", "edit", "attendance", "cancel_registration", "export", "message", "cancel")},
     **{f"api.{name}": PUBLIC for name in (

@@ -14,6 +14,7 @@ from civic.accounts.models import Company, Invitation, User
 from civic.agencies.models import Agency
 from civic.cases.models import Case, Sector
 from civic.commitments.models import Commitment
+from civic.consultations.models import Consultation
 from civic.core.text import parse_id
 from civic.feedback.models import Comment, Feedback
 from civic.pledges.models import AssessmentQuestionnaire, Pledge, PledgeText
@@ -61,6 +62,15 @@ def _sectors(session: Session, ids: Collection[str], locale: str) -> dict[str, s
 def _commitments(session: Session, ids: Collection[str], locale: str) -> dict[str, str]:
     return {commitment.code: commitment.title(locale)
             for commitment in session.scalars(select(Commitment).where(Commitment.code.in_(ids)))}
+
+
+def _consultations(session: Session, ids: Collection[str], locale: str) -> dict[str, str]:
+    rows = session.execute(select(Consultation.id, Agency.name_zh, Agency.name_en)
+                           .join(Agency, Agency.id == Consultation.agency_id)
+                           .where(Consultation.id.in_(_numbers(ids))))
+    # Translators: a question asked at the consultation desk, in the audit trail.
+    return {str(number): _("Question %(number)s from %(agency)s", number=number, agency=_in(locale, zh, en))
+            for number, zh, en in rows}
 
 
 def _companies(session: Session, ids: Collection[str], locale: str) -> dict[str, str]:
@@ -149,6 +159,7 @@ NAMERS: dict[str, Namer] = {
     "comment": _comments,
     "commitment": _commitments,
     "company": _companies,
+    "consultation": _consultations,
     "feedback": _feedback,
     "invitation": _invitations,
     "pledge": _pledges,

@@ -14,6 +14,7 @@ from civic.accounts.queries import list_pending_claims
 from civic.cases import permissions, queries, services
 from civic.cases.forms import BestPracticeForm, ReviewForm
 from civic.cases.thresholds import check_threshold
+from civic.consultations import queries as consultation_queries
 from civic.core.permissions import Permission
 from civic.core.time import utcnow
 from civic.extensions import db
@@ -38,6 +39,7 @@ def dashboard():
         claims=list_pending_claims(db.session),
         reports=feedback_queries.count_open_reports(db.session),
         mail=count_by_status(db.session),
+        consultations=consultation_queries.count_open(db.session),
     )
 
 

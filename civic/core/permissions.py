@@ -24,6 +24,7 @@ class Permission(StrEnum):
     edit_agency_cases = "edit_agency_cases"
     answer_feedback = "answer_feedback"
     hold_workshops = "hold_workshops"
+    ask_consultations = "ask_consultations"
     # Moderators and the integrity authority.
     moderate_comments = "moderate_comments"
     # The integrity authority (administrators).
@@ -36,13 +37,14 @@ class Permission(StrEnum):
     manage_commitments = "manage_commitments"
     manage_calendar = "manage_calendar"
     manage_pledges = "manage_pledges"
+    answer_consultations = "answer_consultations"
     administer_users = "administer_users"
     read_audit_trail = "read_audit_trail"
     send_notifications = "send_notifications"
 
 
 _STAFF = frozenset({Permission.apply_for_cases, Permission.edit_agency_cases, Permission.answer_feedback,
-                    Permission.hold_workshops})
+                    Permission.hold_workshops, Permission.ask_consultations})
 _MODERATOR = frozenset({Permission.moderate_comments})
 # Administrators do not hold the staff permissions: they belong to no agency, and the Personal
 # Data Protection Act keeps a workshop's attendee list with the agency that collected it.

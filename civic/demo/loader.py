@@ -52,6 +52,8 @@ from civic.cases.services import (
 from civic.commitments import queries as commitment_queries
 from civic.commitments import services as commitments
 from civic.commitments.models import CommitmentMeasure
+from civic.consultations import services as consultations
+from civic.consultations.models import Consultation
 from civic.core.permissions import SYSTEM
 from civic.core.roles import Role
 from civic.core.time import TAIPEI, utcnow
@@ -72,7 +74,7 @@ from civic.workshops.models import SEATED, Workshop
 DATA_DIR = Path(__file__).with_name("data")
 # The files of a data set besides cases/*.yaml, one case a file, created in the order of their names.
 FILES = ("agencies.yaml", "users.yaml", "suppliers.yaml", "feedback.yaml", "pledges.yaml",
-         "workshops.yaml", "commitments.yaml")
+         "workshops.yaml", "commitments.yaml", "consultations.yaml")
 CASES_DIR = "cases"
 # Saved /api/tender responses of the e-procurement system, one a file, about the cases' tenders.
 PROCUREMENT_DIR = "procurement"
@@ -192,6 +194,23 @@ class QuestionEntry:
 
 
 @dataclass(frozen=True)
+class ConsultationEntry:
+    """A question the agency's demo staff asked the integrity authority; answered, and published as
+    guidance with both sides' consent, as the entry says."""
+
+    agency: str
+    question: str
+    case: str = ""
+    stage: str = ""
+    asker_agrees: bool = False
+    answer: str = ""
+    guidance_title: str = ""
+    guidance_question: str = ""
+    guidance_answer: str = ""
+    published: bool = False
+
+
+@dataclass(frozen=True)
 class PledgeEntry:
     company: str  # 統一編號 of a supplier or a demo account's company
     case: str
@@ -239,6 +258,7 @@ class DemoData:
     pledges: list[PledgeEntry]
     workshops: list[WorkshopEntry]
     commitment: CommitmentEntry
+    consultations: list[ConsultationEntry]
     # The announcements of each file under procurement/, by its name relative to the data directory.
     announcements: dict[str, Parsed]
     # Every file read, relative to the data directory.
@@ -276,6 +296,7 @@ def read_data(directory: Path | None = None) -> DemoData:
         pledges=_entries(directory, "pledges.yaml", PledgeEntry),
         workshops=_entries(directory, "workshops.yaml", WorkshopEntry),
         commitment=_build(CommitmentEntry, _read(directory, "commitments.yaml"), "commitments.yaml"),
+        consultations=_entries(directory, "consultations.yaml", ConsultationEntry),
         announcements={name: _announcements(directory, name) for name in announcement_files},
         files=[*FILES, *(f"{CASES_DIR}/{name}" for name in case_files), *announcement_files],
     )
@@ -465,6 +486,12 @@ def _check_references(data: DemoData, case_files: list[str]) -> None:
                                     "in suppliers.yaml or users.yaml")
             if isinstance(entry, WorkshopEntry) and entry.agency not in codes:
                 raise DemoDataError(f"{where}: field 'agency': no agency {entry.agency} in agencies.yaml")
+    for index, consultation in enumerate(data.consultations):
+        where = f"consultations.yaml, {_label(index, vars(consultation))}"
+        if consultation.agency not in codes:
+            raise DemoDataError(f"{where}: field 'agency': no agency {consultation.agency} in agencies.yaml")
+        if consultation.case and consultation.case not in slugs:
+            raise DemoDataError(f"{where}: field 'case': no case {consultation.case} in {CASES_DIR}/")
     _check_announcements(data)
 
 
@@ -497,6 +524,7 @@ class LoadReport:
     pledges: int = 0
     workshops: int = 0
     announcements: int = 0
+    consultations: int = 0
     password: str = DEMO_PASSWORD
 
 
@@ -541,6 +569,8 @@ def load(session: Session, *, random_passwords: bool = False, directory: Path | 
     report.workshops = _load_workshops(session, data.workshops, staff_by_agency_code=staff_by_agency_code)
     if _active(admin) is not None:
         _load_commitment(session, data.commitment, admin=admin)
+        report.consultations = _load_consultations(session, data.consultations, admin=admin,
+                                                   staff_by_agency_code=staff_by_agency_code)
     citizen = _active(get_user_by_email(session, CITIZEN_EMAIL))
     if citizen is not None and citizen.is_verified:
         report.comments = _load_feedback(session, data.feedback, citizen=citizen,
@@ -763,6 +793,34 @@ def _load_commitment(session: Session, entry: CommitmentEntry, *, admin: User) -
             commitments.add_milestone(session, commitment, milestone, actor=admin)
             added += 1
     return added
+
+
+def _load_consultations(session: Session, entries: list[ConsultationEntry], *, admin: User,
+                        staff_by_agency_code: dict[str, User]) -> int:
+    """Ask the questions not asked yet (matched by their text), answer and publish them as their
+    entries say; return how many were asked. Made through the consultation services, so they are
+    audited and mailed like any other."""
+    asked = set(session.scalars(select(Consultation.question)))
+    created = 0
+    for entry in entries:
+        staff = staff_by_agency_code.get(entry.agency)
+        if entry.question in asked or staff is None:
+            continue
+        case = get_case_with_parts(session, entry.case) if entry.case else None
+        consultation = consultations.ask(session, consultations.QuestionInput(
+            question=entry.question, case_id=case.id if case is not None else None, stage=entry.stage or None,
+            agrees_to_publish=entry.asker_agrees), actor=staff)
+        created += 1
+        if not entry.answer:
+            continue
+        consultations.answer(session, consultation, entry.answer, actor=admin)
+        if entry.guidance_title:
+            consultations.save_guidance(session, consultation, consultations.GuidanceInput(
+                title=entry.guidance_title, question=entry.guidance_question, answer=entry.guidance_answer,
+                agrees_to_publish=True), actor=admin)
+        if entry.published:
+            consultations.publish(session, consultation, actor=admin)
+    return created
 
 
 def _load_feedback(session: Session, entries: list[QuestionEntry], *, citizen: User,

@@ -27,6 +27,8 @@ class MailReason(StrEnum):
     authority = "authority"
     authority_escalation = "authority_escalation"
     applicant_staff = "applicant_staff"
+    consultation_authority = "consultation_authority"
+    consultation_asker = "consultation_asker"
 
 
 FOOTERS = {
@@ -64,6 +66,12 @@ FOOTERS = {
     MailReason.applicant_staff: _l(
         "This message was sent by %(site)s because you are staff of the agency that applied for this "
         "integrity platform."),
+    MailReason.consultation_authority: _l(
+        "This message was sent by %(site)s because you are an administrator of the integrity authority, "
+        "which answers the questions agency staff ask at its consultation desk."),
+    MailReason.consultation_asker: _l(
+        "This message was sent by %(site)s because you asked this question at the integrity authority's "
+        "consultation desk with your account there."),
 }
 
 

@@ -44,6 +44,7 @@ from civic.cases.models import (
     Sector,
 )
 from civic.commitments.models import Commitment, CommitmentMilestone, CommitmentTarget
+from civic.consultations.models import Consultation
 from civic.feedback.models import (
     Comment,
     CommentRevision,
@@ -183,6 +184,8 @@ RULES: dict[type, Callable] = {
     Announcement: _nothing, AnnouncementCompany: _nothing,
     Commitment: _tags("commitments"), CommitmentTarget: _tags("commitments"),
     CommitmentMilestone: _tags("commitments"),
+    # Private until published; /guidance is not a cached page.
+    Consultation: _nothing,
 }
 
 

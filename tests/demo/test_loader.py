@@ -20,6 +20,7 @@ from civic.cases import history
 from civic.cases.models import Case
 from civic.cases.queries import get_case_with_parts
 from civic.commitments import queries as commitment_queries
+from civic.consultations.models import Consultation
 from civic.core.time import TAIPEI
 from civic.demo import loader
 from civic.extensions import db
@@ -73,6 +74,10 @@ class TestTheLoadedDemoSite(OnTheDemoSite):
             == len(data.workshops),
             "commitments.yaml": {t.year: t.target for t in commitment_queries.get_commitment_by_code(
                 db.session, data.commitment.code).targets} == data.commitment.targets,
+            "consultations.yaml": count(Consultation.id, Consultation.question.in_(
+                [c.question for c in data.consultations])) == len(data.consultations)
+            and count(Consultation.id, Consultation.published_at.is_not(None)) == sum(
+                c.published for c in data.consultations),
         }
         for name, parsed in data.announcements.items():
             filenames = [announcement.filename for announcement in parsed.announcements]

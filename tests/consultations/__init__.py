@@ -1,0 +1,1 @@
+"""Tests of the consultation desk and the published guidance."""
