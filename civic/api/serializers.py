@@ -166,11 +166,14 @@ class StageDisclosureSchema(Schema):
     total = fields.Integer()
     percent = fields.Integer()
     due = fields.Boolean(metadata={"description": "Whether the case has reached the stage"})
+    missing = fields.List(fields.String(), metadata={
+        "description": "The stage's data points not yet published, by key (empty while the stage is not due)"})
 
 
 def _disclosure(case) -> dict[str, dict[str, Any]]:
     return {score.stage.code: {"filled": score.filled, "total": score.total, "percent": score.percent,
-                               "due": score.due}
+                               "due": score.due,
+                               "missing": [point.key for point in score.missing] if score.due else []}
             for score in disclosure.assess(case)}
 
 
