@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -27,6 +28,12 @@ class AnnouncementKind(StrEnum):
     award = "award"  # 決標公告
     failed = "failed"  # 無法決標公告
     other = "other"  # anything else the system publishes (撤銷, 定期彙送, ...)
+
+
+# The kinds in the reader's language, beside the system's own Chinese wording of the type.
+KIND_LABELS = {AnnouncementKind.tender: _l("Tender notice"), AnnouncementKind.correction: _l("Correction"),
+               AnnouncementKind.award: _l("Award notice"), AnnouncementKind.failed: _l("Failed tender"),
+               AnnouncementKind.other: _l("Other notice")}
 
 
 class Announcement(Base):
@@ -65,6 +72,10 @@ class Announcement(Base):
     companies: Mapped[list[AnnouncementCompany]] = relationship(
         back_populates="announcement", cascade="all, delete-orphan", lazy="raise",
         order_by="AnnouncementCompany.position")
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS.get(self.kind, KIND_LABELS[AnnouncementKind.other]))
 
     @property
     def bidders(self) -> list[AnnouncementCompany]:

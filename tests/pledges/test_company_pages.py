@@ -83,6 +83,7 @@ def test_the_company_page_lists_pledges_contracts_and_tenders_in_both_languages(
     assert "資料來源：政府電子採購網（行政院公共工程委員會），經由社群 API" in page
     english = page_of(client.get(f"/companies/{UBN}?lang=en"))
     assert "Tenders bid for or won" in english and "Won" in english and "Contracts" in english
+    assert "決標公告</span> (Award notice)" in english
     assert "Source: Government e-Procurement System" in english and "Taipei MRT Wanda Line" in english
 
 

@@ -100,7 +100,8 @@ def test_the_english_page_shows_the_timeline_with_chinese_data_marked(app, clien
     assert "Tenders and awards" in words and "Award amount" in words and "Number of bidders" in words
     assert "20 Apr 2026" in words and "NT$ 1,148,000,000" in words
     assert ATTRIBUTION_EN in words and "資料來源" not in words
-    assert '<strong lang="zh-Hant-TW">決標公告</strong>' in tenders
+    # The system's own wording of the type, with its kind in the reader's language beside it.
+    assert '<strong lang="zh-Hant-TW">決標公告</strong> (Award notice)' in tenders
     assert '<span lang="zh-Hant-TW">臺北市政府捷運工程局</span>' in tenders
     assert re.search(r'href="/companies/90000006"><span lang="zh-Hant-TW">示範營造股份有限公司</span>', tenders)
     assert "Official page on the e-procurement system" in words
