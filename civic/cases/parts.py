@@ -423,10 +423,27 @@ def update_contract(case: Case, contract_id: int, data: ContractInput, *, actor:
     _require_edit(actor, case)
     fields = _contract_fields(case, data, actor)
     contract = _find(case.contracts, contract_id)
+    _check_against_variations(case, contract_id, data)
     with _updating(case, contract, actor, reason):
         for name, value in fields.items():
             setattr(contract, name, value)
     return contract
+
+
+def _check_against_variations(case: Case, contract_id: int, data: ContractInput) -> None:
+    """A contract's new start or award date stays before the end dates its variations set, and its
+    award date before their approval."""
+    for variation in case.variations:
+        if variation.contract_id != contract_id:
+            continue
+        if variation.new_ends_on and data.starts_on and data.starts_on >= variation.new_ends_on:
+            raise DomainError(_("A variation of this contract ends it on %(date)s; it must start before then.",
+                                date=format_day(variation.new_ends_on, str(get_locale() or "zh_Hant_TW"))),
+                              field="starts_on")
+        if data.awarded_on and variation.approved_on < data.awarded_on:
+            raise DomainError(_("A variation of this contract was approved on %(date)s; it was awarded before then.",
+                                date=format_day(variation.approved_on, str(get_locale() or "zh_Hant_TW"))),
+                              field="awarded_on")
 
 
 # Tenders

@@ -317,11 +317,14 @@ BAD_VARIATIONS = [({"contract": ""}, "請從本案的契約中選擇。", "Choos
      ({"kind": "duration", "new_value_ntd": "", "new_ends_on": "2024-01-15"}, "變更後結束日期必須晚於此日",
       "its new end date must be later"),
      ({"kind": "scope", "new_value_ntd": ""}, "請說明範圍變更的內容。", "Describe what changed in the scope."),
-     ({"rationale": " "}, "請說明變更理由。", "Give the reason for the variation.")]
+     ({"rationale": " "}, "請說明變更理由。", "Give the reason for the variation."),
+     ({"approved_on": "2023-12-01"}, "契約變更的核定日期應在當日或之後",
+      "a variation of it is approved on that day or later"),
+     ({"new_value_ntd": "0"}, "請輸入大於零的金額", "Enter an amount above zero")]
 
 
 def test_bad_variations_are_refused_and_change_nothing(app, client, staff, published_case):
-    contract = add_contract(app, staff, published_case)
+    contract = add_contract(app, staff, published_case, awarded_on=date(2024, 1, 10))
     login(client, staff)
     path = f"/manage/cases/{published_case}/variations/new"
     for data, zh, en in BAD_VARIATIONS:
@@ -404,3 +407,17 @@ def test_the_manage_page_lists_funding_and_variations_in_a_fixed_number_of_queri
     assert len(many) == len(few)
     assert page.count('data-label="資金來源"') == 3 and page.count('data-label="變更理由"') == 3
     assert "第二標" in page
+
+
+def test_a_contract_cannot_be_changed_to_contradict_its_variations(app, client, staff, published_case):
+    contract = add_contract(app, staff, published_case, awarded_on=date(2024, 1, 10))
+    add_variation(app, staff, published_case, contract)  # approved on 1 June 2024
+    login(client, staff)
+    edit = f"/manage/cases/{published_case}/contracts/{contract}/edit"
+    response = post_form(client, edit, {**CONTRACT, "awarded_on": "2024-07-01", "reason": "更正決標日"})
+    assert response.status_code == 422 and "決標日期須在該日之前" in page_of(response)
+    response = post_form(client, f"{edit}?lang=en", {**CONTRACT, "awarded_on": "2024-07-01", "reason": "x"},
+                         form_page=edit)
+    assert response.status_code == 422 and "it was awarded before then" in page_of(response)
+    with app.app_context():
+        assert load(app, published_case).contracts[0].awarded_on == date(2024, 1, 10)
