@@ -135,8 +135,10 @@ def company_search():
 def company(ubn: str):
     """One company's pledges, the contracts it holds and the tenders it bid for or won on published
     cases. A company known only from announcements shows under the name they give it; one whose name
-    nobody has confirmed, and that no announcement names, is not found."""
-    ubn = normalize_ubn(ubn)
+    nobody has confirmed, and that no announcement names, is not found. A number typed with
+    full-width digits or spaces goes to the page's one address."""
+    if normalize_ubn(ubn) != ubn:
+        return redirect(url_for("pledges.company", ubn=normalize_ubn(ubn)), 301)
     found = services.company_by_ubn(db.session, ubn)
     name = found.name if found else queries.announced_name(db.session, ubn) or abort(404)
     can_assess = bool(found and current_user.is_authenticated

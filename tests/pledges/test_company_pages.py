@@ -209,3 +209,9 @@ def test_the_company_and_search_pages_run_a_fixed_number_of_queries(app, supplie
         client.get("/companies")
     assert page.count("CQ850-2026") == 8  # four contracts linked to the tender, and four tenders
     assert len(many) <= len(few) and len(many_listed) <= len(few_listed)
+
+
+def test_a_number_typed_in_full_width_digits_goes_to_the_pages_one_address(client):
+    full_width = UBN.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    response = client.get(f"/companies/{full_width[:4]} {full_width[4:]}")
+    assert response.status_code == 301 and response.headers["Location"].endswith(f"/companies/{UBN}")
