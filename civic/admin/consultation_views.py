@@ -7,7 +7,7 @@ which checks the actor again and writes the audit row and the mail.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,7 +18,7 @@ from civic.consultations.models import Consultation
 from civic.core.permissions import Permission
 from civic.extensions import db
 from civic.web.access import permission_required, require, walled
-from civic.web.forms import form_status, post_button, refusal
+from civic.web.forms import post_button, post_form
 from civic.web.paging import requested_page
 
 bp = walled(Blueprint("admin_consultations", __name__, url_prefix="/admin/consultations"),
@@ -63,17 +63,11 @@ def detail(consultation_id: int):
 
 def _post(consultation_id: int, form: AnswerForm | GuidanceForm, form_name: str, field: str, call, done: str):
     """The POST of the answer or the guidance form: run the service, commit and go back to the question,
-    or show the question again with the form's problems."""
+    or show the question again (read anew: a refusal rolls back) with the form's problems."""
     consultation = _consultation(consultation_id)
-    if not form.validate_on_submit():
-        return _show(consultation, **{form_name: form}, status=form_status(form))
-    with refusal(form, field) as refused:
-        call(consultation)
-    if refused:
-        return _show(_consultation(consultation_id), **{form_name: form}, status=422)
-    db.session.commit()
-    flash(done, "success")
-    return redirect(url_for("admin_consultations.detail", consultation_id=consultation_id))
+    return post_form(form, lambda: call(consultation), field=field, done=done,
+                     show=lambda status: _show(_consultation(consultation_id), **{form_name: form}, status=status),
+                     then=url_for("admin_consultations.detail", consultation_id=consultation_id))
 
 
 @bp.post("/<int:consultation_id>/answer")

@@ -19,17 +19,12 @@ from civic.consultations.forms import ConsentForm, QuestionForm
 from civic.consultations.models import Consultation
 from civic.core.permissions import Permission
 from civic.extensions import db
-from civic.web.access import permission_required, require
-from civic.web.forms import form_status, refusal
+from civic.web.access import permission_required, require, walled
+from civic.web.forms import post_form, refusal
 from civic.web.paging import requested_page
 
-bp = Blueprint("consultations_staff", __name__, url_prefix="/staff/consult")
-
-
-@bp.before_request
-@permission_required(Permission.ask_consultations)
-def wall() -> None:
-    """The consultation desk is for agency staff only."""
+# The consultation desk is for agency staff only.
+bp = walled(Blueprint("consultations_staff", __name__, url_prefix="/staff/consult"), Permission.ask_consultations)
 
 
 def load_own_consultation(consultation_id: int) -> Consultation:
@@ -60,16 +55,12 @@ def index():
         return render_template("consultations/staff_index.html", page=found, form=form, statuses=labels.STATUSES,
                                stages=RISK_STAGES), status
 
-    if not form.validate_on_submit():
-        return show(form_status(form))
-    with refusal(form, "question") as refused:
-        consultation = services.ask(db.session, form.question_input(), actor=current_user)
-    if refused:
-        return show(422)
-    consultation_id = consultation.id
-    db.session.commit()
-    flash(_("Your question is with the integrity authority. You will get an email when it is answered."), "success")
-    return redirect(url_for("consultations_staff.detail", consultation_id=consultation_id))
+    asked: list[Consultation] = []
+    return post_form(form, lambda: asked.append(services.ask(db.session, form.question_input(), actor=current_user)),
+                     show=show, field="question",
+                     done=_("Your question is with the integrity authority. You will get an email when it is "
+                            "answered."),
+                     then=lambda: url_for("consultations_staff.detail", consultation_id=asked[0].id))
 
 
 @bp.get("/<int:consultation_id>")

@@ -168,41 +168,33 @@ def browser() -> Iterator[object]:
         playwright.stop()
 
 
-def _new_page(browser, live_server: LiveServer, **context_options):
-    live_server.reset_rate_limits()
-    context = browser.new_context(locale="zh-TW", base_url=live_server.url, **context_options)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    return context, page
-
-
 @pytest.fixture
 def page(browser, live_server: LiveServer) -> Iterator[object]:
     """A fresh browser context (no cookies) at desktop width, asking for Traditional Chinese."""
-    context, new_page = _new_page(browser, live_server, viewport={"width": 1280, "height": 900})
-    try:
-        yield new_page
-    finally:
-        context.close()
+    yield from _opened(browser, live_server, viewport={"width": 1280, "height": 900})
 
 
 @pytest.fixture
 def phone_page(browser, live_server: LiveServer) -> Iterator[object]:
     """The same at the width of a small phone."""
-    context, new_page = _new_page(browser, live_server, viewport={"width": 375, "height": 740},
-                                  is_mobile=True, has_touch=True, device_scale_factor=2)
-    try:
-        yield new_page
-    finally:
-        context.close()
+    yield from _opened(browser, live_server, viewport={"width": 375, "height": 740}, is_mobile=True,
+                       has_touch=True, device_scale_factor=2)
 
 
 @pytest.fixture
 def phone(browser, live_server: LiveServer) -> Iterator[object]:
     """A 390 x 844 phone, the width the phone layout is measured at."""
-    context, new_page = _new_page(browser, live_server, viewport={"width": 390, "height": 844},
-                                  is_mobile=True, has_touch=True, device_scale_factor=2)
+    yield from _opened(browser, live_server, viewport={"width": 390, "height": 844}, is_mobile=True,
+                       has_touch=True, device_scale_factor=2)
+
+
+def _opened(browser, live_server: LiveServer, **options) -> Iterator[object]:
+    """A page in a context of its own (no cookies, fresh rate limits), closed when the test is done."""
+    live_server.reset_rate_limits()
+    context = browser.new_context(locale="zh-TW", base_url=live_server.url, **options)
     try:
+        new_page = context.new_page()
+        new_page.set_default_timeout(10_000)
         yield new_page
     finally:
         context.close()
