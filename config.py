@@ -83,7 +83,7 @@ class Config:
     # Days an address the owner signed in from stays one that the account's lock does not shut out.
     SIGN_IN_TRUSTED_DAYS = int(os.environ.get("SIGN_IN_TRUSTED_DAYS", "30"))
     # Roles that must set up the second step of sign-in (an authenticator app) before anything else.
-    TWO_FACTOR_REQUIRED_ROLES = ("staff", "moderator", "admin")
+    TWO_FACTOR_REQUIRED_ROLES = ("staff", "moderator", "admin", "integrity_officer")
     # The name authenticator apps show beside the account.
     TWO_FACTOR_ISSUER = os.environ.get("TWO_FACTOR_ISSUER", "civic")
     # Seconds after signing in (or confirming) during which sensitive actions ask for no password.
@@ -174,6 +174,22 @@ class Config:
 
     # Send Strict-Transport-Security (only behind HTTPS, i.e. production).
     SECURITY_HSTS = False
+    # Confidential reports: the Fernet keys that encrypt them at rest, kept outside the database,
+    # newest first and separated by commas. To rotate: put a new key in front, run
+    # `flask --app civic reports rotate-key`, then drop the old one. Required in production.
+    REPORTS_KEY = os.environ.get("REPORTS_KEY", "")
+    # The integrity authority's agency code (機關代碼): its integrity officers read every report.
+    AUTHORITY_AGENCY_CODE = os.environ.get("AUTHORITY_AGENCY_CODE", "A15070000")
+    # Days after a report is closed before `reports purge` deletes it, keeping only its count.
+    REPORT_RETENTION_DAYS = int(os.environ.get("REPORT_RETENTION_DAYS", str(5 * 365)))
+    # Status lookups one receipt may take per hour, whatever the passphrase; and per client.
+    REPORT_STATUS_RATE_LIMIT = "10 per hour"
+    # Reports one client may file per hour.
+    REPORT_RATE_LIMIT = "10 per hour"
+    # A report's attachments: at most this many, each at most this many bytes.
+    REPORT_ATTACHMENTS_MAX = 5
+    REPORT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
     # Days before personal data of closed records is purged (used by later commands).
     PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "365"))
 
@@ -184,12 +200,16 @@ class DevelopmentConfig(Config):
     SECRET_KEY = Config.SECRET_KEY or "development-only-not-secret"
     # Print mail to the console when no server is configured.
     MAIL_CONSOLE = not Config.MAIL_SERVER
+    # Without REPORTS_KEY, a key derived from the development SECRET_KEY, so reports filed on a
+    # developer's machine stay readable across restarts. Production refuses to start without one.
+    REPORTS_KEY = Config.REPORTS_KEY or "ZGV2ZWxvcG1lbnQtb25seS1yZXBvcnRzLWtleS0wMDA="
 
 
 class TestingConfig(Config):
     CIVIC_ENV = "testing"
     TESTING = True
     SECRET_KEY = "testing-only-not-secret"  # noqa: S105 - the test configuration
+    REPORTS_KEY = "dGVzdGluZy1vbmx5LXJlcG9ydHMta2V5LTAwMDAwMDA="
     MAIL_CONSOLE = False
     # Tests deliver to a real SMTP server on loopback; Flask-Mail would suppress it otherwise.
     MAIL_SUPPRESS_SEND = False

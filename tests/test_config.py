@@ -1,6 +1,7 @@
 """Configuration: environments, database URLs, the production secret."""
 
 import pytest
+from cryptography.fernet import Fernet
 
 import config
 from civic import ConfigurationError, create_app
@@ -18,8 +19,19 @@ def test_production_refuses_to_start_without_a_secret_key():
         create_app({"CIVIC_ENV": "production", "SECRET_KEY": None})
 
 
+def test_production_refuses_to_start_without_a_key_for_the_reports():
+    with pytest.raises(ConfigurationError, match="REPORTS_KEY"):
+        create_app({"CIVIC_ENV": "production", "SECRET_KEY": "x" * 32, "REPORTS_KEY": ""})
+
+
+@pytest.mark.parametrize("keys", ["not-a-key", f"{Fernet.generate_key().decode()},short"])
+def test_a_reports_key_that_is_not_a_fernet_key_is_refused_at_start(keys):
+    with pytest.raises(ConfigurationError, match="REPORTS_KEY"):
+        create_app({"CIVIC_ENV": "development", "REPORTS_KEY": keys})
+
+
 def test_production_sends_secure_cookies_and_hsts(tmp_path):
-    app = create_app({"CIVIC_ENV": "production", "SECRET_KEY": "x" * 32,
+    app = create_app({"CIVIC_ENV": "production", "SECRET_KEY": "x" * 32, "REPORTS_KEY": Fernet.generate_key().decode(),
                       "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     response = app.test_client().get("/login")

@@ -33,7 +33,7 @@ ADMIN = {Permission.use_admin_area, Permission.review_applications, Permission.e
          Permission.feature_cases, Permission.manage_agencies, Permission.manage_sectors,
          Permission.manage_commitments, Permission.manage_calendar, Permission.manage_pledges,
          Permission.administer_users, Permission.read_audit_trail, Permission.send_notifications,
-         Permission.moderate_comments, Permission.answer_consultations}
+         Permission.moderate_comments, Permission.answer_consultations, Permission.edit_report_notice}
 
 
 def test_each_role_holds_exactly_its_permissions():
@@ -43,7 +43,13 @@ def test_each_role_holds_exactly_its_permissions():
         Role.staff: STAFF,
         Role.moderator: {Permission.moderate_comments},
         Role.admin: ADMIN,
+        Role.integrity_officer: {Permission.read_reports},
     } == ROLE_PERMISSIONS
+
+
+def test_administrators_do_not_read_confidential_reports():
+    assert Permission.read_reports not in ROLE_PERMISSIONS[Role.admin]
+    assert roles_with(Permission.read_reports) == [Role.integrity_officer]
 
 
 def test_every_permission_is_held_by_some_role():

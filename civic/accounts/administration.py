@@ -21,7 +21,7 @@ from civic.agencies.models import Agency
 from civic.core import audit
 from civic.core.errors import Conflict, DomainError, PermissionDenied
 from civic.core.permissions import Permission, allowed, guarded
-from civic.core.roles import INVITED_ROLES, Role
+from civic.core.roles import AGENCY_ROLES, INVITED_ROLES, Role
 from civic.core.time import utcnow
 
 INVITATION_MAX_AGE = timedelta(days=7)
@@ -41,14 +41,18 @@ def role_errors(role: str, agency: Agency | None, *, invited: bool = False) -> l
     """
     roles = INVITED_ROLES if invited else Role
     if role not in {r.value for r in roles}:
-        message = _("Invite staff, moderators or administrators.") if invited else _("Choose a role from the list.")
+        message = (_("Invite staff, moderators, administrators or integrity officers.") if invited
+                   else _("Choose a role from the list."))
         return [DomainError(message, field="role")]
     if role == Role.staff and agency is None:
         return [DomainError(_("Staff accounts need an agency."), field="agency")]
-    if role == Role.staff and not agency.is_active:
+    if role == Role.integrity_officer and agency is None:
+        return [DomainError(_("An integrity officer belongs to an agency's integrity unit or to the authority's: "
+                              "choose the agency."), field="agency")]
+    if role in AGENCY_ROLES and not agency.is_active:
         return [DomainError(_("This agency is inactive."), field="agency")]
-    if role != Role.staff and agency is not None:
-        return [DomainError(_("Only staff accounts belong to an agency."), field="agency")]
+    if role not in AGENCY_ROLES and agency is not None:
+        return [DomainError(_("Only staff and integrity officers belong to an agency."), field="agency")]
     return []
 
 

@@ -22,7 +22,7 @@ class User(TimestampMixin, Base):
     email: Mapped[str] = mapped_column(String(254))
     display_name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(255), default="")
-    role: Mapped[str] = mapped_column(String(16), default=Role.citizen, index=True)
+    role: Mapped[str] = mapped_column(String(24), default=Role.citizen, index=True)
     agency_id: Mapped[int | None] = mapped_column(
         ForeignKey("agencies.id", ondelete="RESTRICT"), index=True
     )
@@ -154,7 +154,7 @@ class Invitation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
-    role: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str] = mapped_column(String(24))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"))
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

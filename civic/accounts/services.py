@@ -23,7 +23,7 @@ from civic.agencies.models import Agency
 from civic.core import audit
 from civic.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from civic.core.permissions import Permission, guarded
-from civic.core.roles import Role
+from civic.core.roles import AGENCY_ROLES, Role
 from civic.core.time import utcnow
 
 # How often a session's last-seen time is written, so that most requests do not write.
@@ -64,10 +64,10 @@ def create_user(
 ) -> User:
     """Create an account; staff belong to exactly one agency, suppliers to a company."""
     email = normalize_email(email)
-    if role == Role.staff and agency is None:
+    if role in AGENCY_ROLES and agency is None:
         raise DomainError(_("Staff accounts need an agency."), field="agency")
-    if role != Role.staff and agency is not None:
-        raise DomainError(_("Only staff accounts belong to an agency."), field="agency")
+    if role not in AGENCY_ROLES and agency is not None:
+        raise DomainError(_("Only staff and integrity officers belong to an agency."), field="agency")
     if role == Role.supplier and company is None:
         raise DomainError(_("Supplier accounts need a company."), field="company")
     if get_user_by_email(session, email) is not None:

@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from civic.accounts.administration import role_errors
 from civic.agencies.models import DEFAULT_RESPONSE_DAYS
 from civic.agencies.services import AgencyInput, agency_errors
-from civic.core.roles import Role
+from civic.core.roles import INVITED_ROLES
 from civic.web.forms import DayField, PlainForm, WholeNumberField, attach_rule_errors, readable_code_field, strip
 from civic.web.templating import ROLE_LABELS
 
@@ -87,9 +87,9 @@ class InviteForm(FlaskForm):
                                    Length(max=254, message=_l("At most 254 characters."))])
     role = RadioField(_l("Role"), widget=GovRadioInput(),
                       choices=[SelectChoice(r.value, ROLE_LABELS[r])
-                               for r in (Role.staff, Role.moderator, Role.admin)],
+                               for r in INVITED_ROLES],
                       validators=[InputRequired(message=_l("Choose a role from the list."))])
-    agency = SelectField(_l("Agency (for staff)"), widget=GovSelect(), validators=[Optional()])
+    agency = SelectField(_l("Agency (for staff and integrity officers)"), widget=GovSelect(), validators=[Optional()])
 
     # The agency chosen, as the view loaded it (forms never query).
     chosen_agency = None
@@ -106,7 +106,7 @@ class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), widget=GovSelect(), choices=[SelectChoice(r.value, label)
                                                                  for r, label in ROLE_LABELS.items()],
                        validators=[InputRequired(message=_l("Choose a role from the list."))])
-    agency = SelectField(_l("Agency (for staff)"), widget=GovSelect(), validators=[Optional()])
+    agency = SelectField(_l("Agency (for staff and integrity officers)"), widget=GovSelect(), validators=[Optional()])
 
 
 class SuspendForm(FlaskForm):

@@ -41,6 +41,9 @@ class Permission(StrEnum):
     administer_users = "administer_users"
     read_audit_trail = "read_audit_trail"
     send_notifications = "send_notifications"
+    edit_report_notice = "edit_report_notice"
+    # Integrity officers (政風人員) of an agency or of the authority; which reports, in reports/permissions.py.
+    read_reports = "read_reports"
 
 
 _STAFF = frozenset({Permission.apply_for_cases, Permission.edit_agency_cases, Permission.answer_feedback,
@@ -48,7 +51,9 @@ _STAFF = frozenset({Permission.apply_for_cases, Permission.edit_agency_cases, Pe
 _MODERATOR = frozenset({Permission.moderate_comments})
 # Administrators do not hold the staff permissions: they belong to no agency, and the Personal
 # Data Protection Act keeps a workshop's attendee list with the agency that collected it.
-_ADMIN = frozenset(Permission) - _STAFF
+# Nor do they read confidential reports: only the integrity officers the report is routed to do.
+_OFFICER = frozenset({Permission.read_reports})
+_ADMIN = frozenset(Permission) - _STAFF - _OFFICER
 
 # Citizens and supplier representatives act only on their own account and what they wrote:
 # those checks need the object, so they live in the domains' permissions.py.
@@ -58,6 +63,7 @@ ROLE_PERMISSIONS: Final[Mapping[Role, frozenset[Permission]]] = MappingProxyType
     Role.staff: _STAFF,
     Role.moderator: _MODERATOR,
     Role.admin: _ADMIN,
+    Role.integrity_officer: _OFFICER,
 })
 
 

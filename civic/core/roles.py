@@ -9,7 +9,12 @@ class Role(StrEnum):
     staff = "staff"
     moderator = "moderator"
     admin = "admin"
+    # 政風人員: belongs to an agency's integrity unit, or to the integrity authority's; reads the
+    # confidential reports routed to that unit and nothing an administrator may do.
+    integrity_officer = "integrity_officer"
 
 
 # Roles an administrator hands out by invitation rather than by self-registration.
-INVITED_ROLES = (Role.staff, Role.moderator, Role.admin)
+INVITED_ROLES = (Role.staff, Role.moderator, Role.admin, Role.integrity_officer)
+# Roles that belong to an agency.
+AGENCY_ROLES = (Role.staff, Role.integrity_officer)

@@ -23,6 +23,7 @@ ROLE_LABELS = {
     Role.staff: _l("Agency staff"),
     Role.moderator: _l("Moderator"),
     Role.admin: _l("Administrator"),
+    Role.integrity_officer: _l("Integrity officer"),
 }
 
 

@@ -24,6 +24,19 @@ def test_users_create_makes_a_verified_staff_account_with_a_password_from_stdin(
         assert user.verified_at is not None and user.password_hash.startswith("$argon2id$")
 
 
+def test_users_create_makes_an_integrity_officer_of_an_agency_and_refuses_one_without(app, staff):
+    result = run(app, "users", "create", "ethics@agency-a.gov.tw", "--role", "integrity_officer",
+                 "--agency", "A00000001", "--name", "政風室", input="a long enough password\n")
+    assert result.exit_code == 0, result.output
+    refused = run(app, "users", "create", "nobody@agency-a.gov.tw", "--role", "integrity_officer",
+                  input="a long enough password\n")
+    assert refused.exit_code != 0
+    with app.app_context():
+        officer = db.session.scalar(select(User).where(User.email == "ethics@agency-a.gov.tw"))
+        assert officer.role == "integrity_officer" and officer.agency.code == "A00000001"
+        assert db.session.scalar(select(User).where(User.email == "nobody@agency-a.gov.tw")) is None
+
+
 def test_users_create_refuses_staff_without_agency_and_suppliers_without_company(app):
     assert run(app, "users", "create", "x@example.tw", "--role", "staff",
                input="a long enough password\n").exit_code != 0

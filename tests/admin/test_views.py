@@ -194,6 +194,22 @@ def test_invitations_need_a_valid_role_and_agency(app, admin_client, citizen):
     assert response.status_code == 422
 
 
+def test_an_integrity_officer_is_invited_or_appointed_with_an_agency(app, admin_client, staff, citizen):
+    response = post_form(admin_client, "/admin/users/invite",
+                         {"email": "ethics@example.tw", "role": "integrity_officer"})
+    assert response.status_code == 422 and "政風人員隸屬於機關" in page_of(response)
+    response = post_form(admin_client, "/admin/users/invite",
+                         {"email": "ethics@example.tw", "role": "integrity_officer", "agency": staff.agency_code})
+    assert response.status_code == 302
+    response = post_form(admin_client, f"/admin/users/{citizen.id}/role",
+                         {"role": "integrity_officer", "agency": staff.agency_code},
+                         form_page=f"/admin/users/{citizen.id}")
+    assert response.status_code == 302
+    with app.app_context():
+        officer = db.session.get(User, citizen.id)
+        assert (officer.role, officer.agency.code) == ("integrity_officer", staff.agency_code)
+
+
 def test_admins_cannot_demote_or_suspend_themselves_and_the_last_admin_stays(app, admin_client, admin, citizen):
     response = post_form(admin_client, f"/admin/users/{admin.id}/role", {"role": "citizen", "agency": ""},
                          form_page=f"/admin/users/{admin.id}")
