@@ -61,6 +61,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _check_configuration(app: Flask) -> None:
     if app.config["CIVIC_ENV"] == "production" and not app.config.get("SECRET_KEY"):
         raise ConfigurationError("SECRET_KEY must be set when CIVIC_ENV=production")
+    if app.config["CIVIC_ENV"] == "production" and not app.config.get("REPORTS_KEY"):
+        raise ConfigurationError("REPORTS_KEY must be set when CIVIC_ENV=production")
+    if app.config.get("REPORTS_KEY"):
+        from civic.reports.crypto import ReportsKeyError, check_keys
+
+        try:
+            check_keys(app.config["REPORTS_KEY"])
+        except ReportsKeyError as error:
+            raise ConfigurationError(str(error)) from error
 
 
 def _init_extensions(app: Flask) -> None:
@@ -72,7 +81,7 @@ def _init_extensions(app: Flask) -> None:
     from civic.procurement import record as procurement_record
     from civic.search.indexing import install as install_search_index
     from civic.site import page_tags
-    from civic.web import errors, input_gate, locale, page_cache, security
+    from civic.web import access_log, errors, input_gate, locale, page_cache, security
 
     db.init_app(app)
     with app.app_context():
@@ -98,6 +107,7 @@ def _init_extensions(app: Flask) -> None:
     bulk_files.install()
     locale.init_app(app)
     security.init_app(app)
+    access_log.install_werkzeug_filter()
     errors.init_app(app)
     _import_models()
 
@@ -116,6 +126,7 @@ def _import_models() -> None:
     import civic.notifications.models
     import civic.pledges.models
     import civic.procurement.models
+    import civic.reports.models
     import civic.workshops.models  # noqa: F401
 
 
@@ -162,6 +173,9 @@ def _register_blueprints(app: Flask) -> None:
     from civic.feedback.staff_views import bp as feedback_staff_bp
     from civic.feedback.views import bp as feedback_bp
     from civic.pledges.views import bp as pledges_bp
+    from civic.reports.notice_views import bp as report_notice_bp
+    from civic.reports.staff_views import bp as integrity_bp
+    from civic.reports.views import bp as reports_bp
     from civic.search.views import bp as search_bp
     from civic.site.activity import bp as activity_bp
     from civic.site.agencies import bp as agencies_bp
@@ -176,7 +190,7 @@ def _register_blueprints(app: Flask) -> None:
                       admin_people_bp, admin_trail_bp, admin_sectors_bp, admin_calendar_bp, pledges_bp,
                       admin_pledges_bp, search_bp, api_bp, feeds_bp, workshops_bp, workshops_staff_bp, commitments_bp,
                       admin_commitments_bp, activity_bp, consultations_bp, consultations_staff_bp,
-                      admin_consultations_bp):
+                      admin_consultations_bp, reports_bp, integrity_bp, report_notice_bp):
         app.register_blueprint(blueprint)
 
 
@@ -188,6 +202,7 @@ def _register_commands(app: Flask) -> None:
     from civic.feedback.cli import calendar_cli, deadlines_cli
     from civic.notifications.cli import mail_cli
     from civic.procurement.cli import procurement_cli
+    from civic.reports.cli import reports_cli
     from civic.search.cli import search_cli
     from civic.workshops.cli import workshops_cli
 
@@ -201,4 +216,5 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(cases_cli)
     app.cli.add_command(calendar_cli)
     app.cli.add_command(exports_cli)
+    app.cli.add_command(reports_cli)
     app.cli.add_command(procurement_cli)

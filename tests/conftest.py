@@ -321,6 +321,12 @@ def admin(app: Flask) -> Account:
     return make_account(app, "admin@example.tw", Role.admin)
 
 
+@pytest.fixture
+def integrity_officer(app: Flask) -> Account:
+    """An officer of agency A's own integrity unit (政風室): reads the reports routed to it."""
+    return make_account(app, "integrity@agency-a.gov.tw", Role.integrity_officer, agency_code="A00000001")
+
+
 # Cases, made through the services: applied for by staff of agency A, published by an admin.
 
 

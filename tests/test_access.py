@@ -26,6 +26,8 @@ WORKSHOP_HOLDERS = "staff of the holding agency"
 COMPANY_REPRESENTATIVES = "company representatives"
 # Staff of the agency that asked the question; every role checked in tests/consultations/test_views.py.
 ASKING_AGENCY = "staff of the asking agency"
+# Integrity officers of the units a report is routed to; every role checked in tests/reports/test_integrity.py.
+INTEGRITY_OFFICERS = "integrity officers the report is routed to"
 
 ACCESS = {
     "site.home": PUBLIC,
@@ -108,6 +110,7 @@ ACCESS = {
     "admin_agencies.import_csv": ADMIN,
     **{f"admin_commitments.{name}": ADMIN for name in (
         "index", "manage", "edit", "set_target", "remove_target", "milestone", "remove_milestone")},
+    "admin_report_notice.edit": ADMIN,  # every role checked in tests/reports/test_notice.py
     "admin_sectors.index": ADMIN,
     "admin_sectors.edit": ADMIN,
     "admin_sectors.delete": ADMIN,
@@ -147,6 +150,10 @@ ACCESS = {
     "workshops.my_calendar": PUBLIC,  # the secret token in the mail is the key
     "workshops_staff.index": STAFF,
     "workshops_staff.new": STAFF,
+    # Anyone may report; a report opens only with its receipt and passphrase (tests/reports/test_reporting.py).
+    "reports.new": PUBLIC,
+    "reports.status": PUBLIC,
+    "reports.message": PUBLIC,
     "consultations.index": PUBLIC,  # published guidance only
     "consultations.detail": PUBLIC,  # published guidance only; others 404
     "consultations_staff.index": STAFF,
@@ -168,6 +175,8 @@ ACCESS = {
     "feeds.cases": PUBLIC,
     "feeds.case": PUBLIC,
     "feeds.agency": PUBLIC,
+    **{f"integrity.{name}": INTEGRITY_OFFICERS for name in (
+        "index", "detail", "attachment", "status", "assign", "note", "message")},
     "moderation.queue": MODERATORS,
     "moderation.hide": MODERATORS,
     "moderation.restore": MODERATORS,  # every role checked in tests/feedback/test_moderation.py
@@ -183,7 +192,7 @@ SIGNED_IN_POSTS = ["/account", "/account/password", "/account/sessions/end-other
                    "/account/two-factor/recovery-codes", "/account/two-factor/replace",
                    "/account/two-factor/off", "/account/confirm",
                    "/account/activity/following/1/unfollow", "/account/activity/workshops/1/cancel"]
-ROLES = ["citizen", "supplier", "staff", "other_agency_staff", "moderator", "admin"]
+ROLES = ["citizen", "supplier", "staff", "other_agency_staff", "moderator", "admin", "integrity_officer"]
 
 
 def test_every_endpoint_is_classified(app):

@@ -38,8 +38,13 @@ MODULES = [
     "civic.feedback.moderation",
     "civic.notifications.services",
     "civic.pledges.services",
+    "civic.reports.services",
+    "civic.reports.notice",
+    "civic.reports.retention",
+    "civic.reports.rotation",
     "civic.workshops.services",
     "civic.workshops.participants",
+    "civic.reports.intake",
 ]
 
 OWN_ACCOUNT = "a person acting on their own account; the service checks it is theirs"
@@ -128,6 +133,18 @@ UNGUARDED = {
                                                    "or the holding agency's staff (can_cancel_registration)"),
     "civic.workshops.services.send_reminders": SCHEDULE,
     "civic.workshops.participants.attendance_opens": READ,
+    "civic.reports.intake.file_report": "anyone may report wrongdoing, without an account; nothing names who did",
+    "civic.reports.intake.report_errors": RULE,
+    "civic.reports.intake.open_report": READ,
+    "civic.reports.intake.with_messages": READ,
+    "civic.reports.intake.reporter_message": "the holder of the receipt and passphrase; open_report checks both",
+    "civic.reports.notice.current_notice": READ,
+    "civic.reports.notice.notice_errors": RULE,
+    "civic.reports.retention.retention_days": READ,
+    "civic.reports.retention.purge_closed_reports": SCHEDULE,
+    "civic.reports.rotation.encrypted_columns": READ,
+    "civic.reports.rotation.rotate_all": "the command line re-encrypts with the newest key; no text changes",
+    "civic.reports.services.status_errors": RULE,
 }
 
 

@@ -104,8 +104,17 @@ ACTION_LABELS: dict[str, Any] = {
     "pledge.withdrawn": _l("Pledge withdrawn"),
     "pledge.breach_recorded": _l("Breach of a pledge recorded"),
     "pledge_text.published": _l("Pledge text published"),
+    "report_notice.edited": _l("Notice on the report page edited"),
+    "reports.purged": _l("Closed reports deleted after the retention period"),
     "assessment_questionnaire.published": _l("Self-assessment questionnaire published"),
     "company.self_assessed": _l("Integrity self-assessment answered"),
+    # Confidential reports: who read one and what its officers did, never a word of it.
+    "report.read": _l("Report read"),
+    "report.attachment_read": _l("Attachment of a report downloaded"),
+    "report.status_changed": _l("Status of a report changed"),
+    "report.assigned": _l("Report assigned"),
+    "report.noted": _l("Internal note added to a report"),
+    "report.message_sent": _l("Message sent to the reporter"),
     "sector.created": _l("Sector added"),
     "sector.changed": _l("Sector changed"),
     "sector.deleted": _l("Sector deleted"),
@@ -134,7 +143,9 @@ TARGET_TYPES: dict[str, Any] = {
     "outbox": _l("Mail"),
     "pledge": _l("Pledge"),
     "pledge_text": _l("Pledge text"),
+    "report_notice": _l("Notice on the report page"),
     "assessment_questionnaire": _l("Self-assessment questionnaire"),
+    "report": _l("Confidential report"),
     "sector": _l("Sector"),
     "user": _l("Account"),
     "workshop": _l("Workshop"),
@@ -158,6 +169,8 @@ DETAIL_KEYS: dict[str, Any] = {
     "this_browser": _l("The browser in use"),
     "agency": _l("Agency"),
     "agrees": _l("Agrees to publish"),
+    # The number of a report's attachment that was downloaded.
+    "attachment": _l("Attachment"),
     "attended": _l("Attended"),
     "audience": _l("To"),
     "capacity": _l("Seats"),
@@ -198,6 +211,7 @@ DETAIL_KEYS: dict[str, Any] = {
     "reason": _l("Reason"),
     "recipients": _l("Recipients"),
     "registrations": _l("Sign-ups"),
+    "reports": _l("Reports"),
     "response_days": _l("Days to answer the public"),
     "answers_in_working_days": _l("Counts working days"),
     "role": _l("Role"),
@@ -211,6 +225,10 @@ DETAIL_KEYS: dict[str, Any] = {
 }
 
 _ROLES = {str(role): label for role, label in ROLE_LABELS.items()}
+# A confidential report's statuses, which "old" and "new" name when one changes (the same words as the
+# officers' pages; this module does not import the reports).
+_REPORT_STATUSES = {"received": _l("Received"), "under_review": _l("Under review"),
+                    "referred": _l("Referred to the prosecutors"), "closed": _l("Closed")}
 # Codes stored as detail values that have words of their own, by the key they come under.
 DETAIL_VALUES: dict[str, Mapping[str, Any]] = {
     "audience": {"confirmed": _l("People holding a seat"), "waitlisted": _l("People on the waitlist"),
@@ -223,8 +241,8 @@ DETAIL_VALUES: dict[str, Mapping[str, Any]] = {
     "measure": MEASURES,
     "side": {"asker": _l("The asking agency"), "authority": _l("The integrity authority")},
     "second_step": {"totp": _l("Code from the authenticator app"), "recovery_code": _l("Recovery code")},
-    "new": _ROLES,
-    "old": _ROLES,
+    "new": {**_ROLES, **_REPORT_STATUSES},
+    "old": {**_ROLES, **_REPORT_STATUSES},
     "reason": HIDDEN_REASONS,
     "role": _ROLES,
 }

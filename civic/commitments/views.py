@@ -8,6 +8,9 @@ from civic.commitments import queries
 from civic.commitments.labels import EXPLANATIONS, MEASURES, year_label
 from civic.core.time import to_taipei, utcnow
 from civic.extensions import db
+
+# The one import of the private reports package on the public site: counts, numbers only.
+from civic.reports import counts as report_counts
 from civic.web import page_cache
 from civic.web.access import public
 
@@ -18,8 +21,10 @@ bp = Blueprint("commitments", __name__)
 @public
 @page_cache.public(tags=lambda args: ("commitments",))
 def index():
-    """Each commitment: its measure, year by year target against the value reached, and milestones."""
+    """Each commitment: its measure, year by year target against the value reached, and milestones;
+    then how many confidential reports each agency received a year, by status (numbers only)."""
     now = utcnow()
     return render_template("commitments/index.html", progress=queries.list_progress(db.session, now),
                            measures=MEASURES, explanations=EXPLANATIONS, year_label=year_label,
-                           current_year=to_taipei(now).year)
+                           current_year=to_taipei(now).year,
+                           report_counts=report_counts.by_agency(report_counts.yearly_counts(db.session)))

@@ -34,6 +34,6 @@ def load_command(force: bool, if_empty: bool) -> None:
     db.session.commit()
     click.echo(f"demo data: {report.agencies} agencies, {report.accounts} accounts, {report.cases} cases, "
                f"{report.comments} comments, {report.pledges} pledges, {report.workshops} workshops and "
-               f"{report.announcements} tender announcements added")
+               f"{report.announcements} tender announcements and {report.reports} confidential reports added")
     if report.accounts:
         click.echo(f"demo accounts' password: {report.password}")

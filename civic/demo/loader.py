@@ -54,6 +54,7 @@ from civic.commitments import services as commitments
 from civic.commitments.models import CommitmentMeasure
 from civic.consultations import services as consultations
 from civic.consultations.models import Consultation
+from civic.core import short_ids
 from civic.core.permissions import SYSTEM
 from civic.core.roles import Role
 from civic.core.time import TAIPEI, utcnow
@@ -66,6 +67,10 @@ from civic.pledges.models import AssessmentQuestionnaire, CompanyAssessment, Ple
 from civic.pledges.queries import current_questionnaire
 from civic.procurement import services as procurement
 from civic.procurement.parsing import Parsed, parse_response
+from civic.reports import intake as report_intake
+from civic.reports import passphrases as report_passphrases
+from civic.reports import services as report_services
+from civic.reports.models import ConfidentialReport, ReportStatus
 from civic.workshops import participants
 from civic.workshops import queries as workshop_queries
 from civic.workshops import services as workshops
@@ -74,7 +79,7 @@ from civic.workshops.models import SEATED, Workshop
 DATA_DIR = Path(__file__).with_name("data")
 # The files of a data set besides cases/*.yaml, one case a file, created in the order of their names.
 FILES = ("agencies.yaml", "users.yaml", "suppliers.yaml", "feedback.yaml", "pledges.yaml",
-         "workshops.yaml", "commitments.yaml", "consultations.yaml")
+         "workshops.yaml", "commitments.yaml", "consultations.yaml", "reports.yaml")
 CASES_DIR = "cases"
 # Saved /api/tender responses of the e-procurement system, one a file, about the cases' tenders.
 PROCUREMENT_DIR = "procurement"
@@ -249,6 +254,24 @@ class CommitmentEntry:
 
 
 @dataclass(frozen=True)
+class ReportEntry:
+    """A confidential report filed about a case, then taken up by one of the officers it is routed to;
+    its receipt and passphrase fixed, so a demonstration can open it at /report/status."""
+
+    receipt: str
+    passphrase: str
+    case: str
+    officer: str  # the email of an integrity officer in users.yaml
+    what: str
+    status: ReportStatus = ReportStatus.received
+    who: str = ""
+    when: str = ""
+    how_known: str = ""
+    # What the officer wrote to the reporter, in order.
+    messages: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class DemoData:
     agencies: list[AgencyEntry]
     users: list[UserEntry]
@@ -259,6 +282,7 @@ class DemoData:
     workshops: list[WorkshopEntry]
     commitment: CommitmentEntry
     consultations: list[ConsultationEntry]
+    reports: list[ReportEntry]
     # The announcements of each file under procurement/, by its name relative to the data directory.
     announcements: dict[str, Parsed]
     # Every file read, relative to the data directory.
@@ -297,6 +321,7 @@ def read_data(directory: Path | None = None) -> DemoData:
         workshops=_entries(directory, "workshops.yaml", WorkshopEntry),
         commitment=_build(CommitmentEntry, _read(directory, "commitments.yaml"), "commitments.yaml"),
         consultations=_entries(directory, "consultations.yaml", ConsultationEntry),
+        reports=_entries(directory, "reports.yaml", ReportEntry),
         announcements={name: _announcements(directory, name) for name in announcement_files},
         files=[*FILES, *(f"{CASES_DIR}/{name}" for name in case_files), *announcement_files],
     )
@@ -335,7 +360,7 @@ def _entries(directory: Path, name: str, shape: type[T]) -> list[T]:
 
 def _label(index: int, item: object) -> str:
     """'entry 3 (A61000000)': the entry's place in its file and, when it has one, its name."""
-    name = next((item[key] for key in ("code", "email", "slug", "question", "signer", "title")
+    name = next((item[key] for key in ("code", "email", "slug", "question", "signer", "title", "receipt")
                  if isinstance(item, dict) and isinstance(item.get(key), str)), None)
     return f"entry {index + 1}" + (f" ({name[:40]})" if name else "")
 
@@ -492,7 +517,33 @@ def _check_references(data: DemoData, case_files: list[str]) -> None:
             raise DemoDataError(f"{where}: field 'agency': no agency {consultation.agency} in agencies.yaml")
         if consultation.case and consultation.case not in slugs:
             raise DemoDataError(f"{where}: field 'case': no case {consultation.case} in {CASES_DIR}/")
+    _check_reports(data, slugs)
     _check_announcements(data)
+
+
+def _check_reports(data: DemoData, slugs: set[str]) -> None:
+    """Each report has a receipt of the site's shape, used once, a passphrase as the site makes them, a
+    demo case and an integrity officer of users.yaml. None is closed: closing needs the officer's
+    reason, which the data set does not hold."""
+    officers = {user.email for user in data.users if user.role == Role.integrity_officer}
+    receipts: set[str] = set()
+    for index, entry in enumerate(data.reports):
+        where = f"reports.yaml, {_label(index, vars(entry))}"
+        if not short_ids.pattern(report_passphrases.RECEIPT_PREFIX).fullmatch(entry.receipt):
+            raise DemoDataError(f"{where}: field 'receipt': not a receipt such as R-7K3M-9QXP "
+                                "(Crockford's base-32: no I, L, O or U)")
+        if entry.receipt in receipts:
+            raise DemoDataError(f"{where}: the receipt is listed twice")
+        receipts.add(entry.receipt)
+        if report_passphrases.normalize_passphrase(entry.passphrase) != entry.passphrase:
+            raise DemoDataError(f"{where}: field 'passphrase': lower-case words joined by dashes, "
+                                "such as harbor-lantern-copper-velvet-ladder")
+        if entry.case not in slugs:
+            raise DemoDataError(f"{where}: field 'case': no case {entry.case} in {CASES_DIR}/")
+        if entry.officer not in officers:
+            raise DemoDataError(f"{where}: field 'officer': no integrity officer {entry.officer} in users.yaml")
+        if entry.status == ReportStatus.closed:
+            raise DemoDataError(f"{where}: field 'status': a demo report is not closed")
 
 
 def _check_announcements(data: DemoData) -> None:
@@ -525,6 +576,7 @@ class LoadReport:
     workshops: int = 0
     announcements: int = 0
     consultations: int = 0
+    reports: int = 0
     password: str = DEMO_PASSWORD
 
 
@@ -571,6 +623,7 @@ def load(session: Session, *, random_passwords: bool = False, directory: Path | 
         _load_commitment(session, data.commitment, admin=admin)
         report.consultations = _load_consultations(session, data.consultations, admin=admin,
                                                    staff_by_agency_code=staff_by_agency_code)
+    report.reports = _load_reports(session, data.reports)
     citizen = _active(get_user_by_email(session, CITIZEN_EMAIL))
     if citizen is not None and citizen.is_verified:
         report.comments = _load_feedback(session, data.feedback, citizen=citizen,
@@ -847,3 +900,30 @@ def _load_feedback(session: Session, entries: list[QuestionEntry], *, citizen: U
         else:
             feedback.acknowledge(session, item, actor=staff)
     return posted
+
+
+def _load_reports(session: Session, entries: list[ReportEntry]) -> int:
+    """File the reports whose receipt no report has, through the same service as /report, then give
+    each its fixed receipt and passphrase; its officer takes it up (the status, then the messages)
+    through the officers' services. Return how many were filed. A report whose case or officer is
+    missing, or whose officer is not active, is skipped."""
+    filed = 0
+    for entry in entries:
+        if session.scalar(select(ConfidentialReport.id).where(ConfidentialReport.receipt == entry.receipt)):
+            continue
+        officer = _active(get_user_by_email(session, entry.officer))
+        if (officer is None or officer.role != Role.integrity_officer
+                or get_case_with_parts(session, entry.case) is None):
+            continue
+        report, _passphrase = report_intake.file_report(session, report_intake.ReportInput(
+            body=entry.what, who=entry.who, when=entry.when, how_known=entry.how_known, case=entry.case), [])
+        report.receipt = entry.receipt
+        report.passphrase_hash = report_passphrases.hash_passphrase(entry.passphrase)
+        session.flush()
+        report_services.assign(session, report, officer, actor=officer)
+        if entry.status != ReportStatus.received:
+            report_services.change_status(session, report, entry.status, actor=officer)
+        for body in entry.messages:
+            report_services.send_message(session, report, body, actor=officer)
+        filed += 1
+    return filed

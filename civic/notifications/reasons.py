@@ -29,6 +29,7 @@ class MailReason(StrEnum):
     applicant_staff = "applicant_staff"
     consultation_authority = "consultation_authority"
     consultation_asker = "consultation_asker"
+    report_officer = "report_officer"
 
 
 FOOTERS = {
@@ -72,6 +73,9 @@ FOOTERS = {
     MailReason.consultation_asker: _l(
         "This message was sent by %(site)s because you asked this question at the integrity authority's "
         "consultation desk with your account there."),
+    MailReason.report_officer: _l(
+        "This message was sent by %(site)s because you are an integrity officer of a unit that reads the "
+        "confidential reports routed to it."),
 }
 
 

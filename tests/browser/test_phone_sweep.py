@@ -36,7 +36,7 @@ NOT_PAGES = {
     "site.healthz", "agencies.chart", "agencies.figures_csv", "agencies.index_csv",
     "admin_trail.trail_csv", "workshops.feed", "workshops.calendar", "workshops.my_calendar",
     "workshops_staff.export", "feeds.cases", "feeds.case", "feeds.agency", "static", "site.favicon",
-    "cases.change",
+    "cases.change", "integrity.attachment",
 }
 
 # Pages the sweep may leave out, and why.
@@ -49,7 +49,7 @@ MAY_MISS = {
 SEEDS = {
     None: ["/", "/cases", "/agencies", "/commitments", "/pledges", "/workshops", "/feedback",
            "/search?q=%E6%8D%B7%E9%81%8B", "/login", "/register", "/reset-password",
-           "/verify/resend"],
+           "/verify/resend", "/report", "/report/status"],
     "citizen@demo.civic.tw": ["/account", "/account/sessions", "/account/two-factor", "/account/activity",
                               "/account/activity/comments"],
     "supplier@demo.civic.tw": ["/account/companies", "/pledges/sign"],
@@ -58,7 +58,8 @@ SEEDS = {
                                 "/staff/workshops/new"],
     "admin@demo.civic.tw": ["/admin/", "/admin/users", "/admin/agencies", "/admin/sectors",
                             "/admin/commitments", "/admin/audit", "/admin/outbox", "/admin/calendar",
-                            "/admin/cases/applications", "/admin/pledges/texts"],
+                            "/admin/cases/applications", "/admin/pledges/texts", "/admin/reports/notice"],
+    "integrity@demo.civic.tw": ["/integrity/"],
 }
 
 # The main pages for the screenshots in docs/: a name and how to find the page.

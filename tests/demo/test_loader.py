@@ -29,6 +29,7 @@ from civic.pledges.models import Pledge
 from civic.procurement.models import Announcement
 from civic.procurement.queries import company_tenders, timelines_of
 from civic.procurement.signals import tender_signals
+from civic.reports.models import ConfidentialReport
 from civic.workshops.models import Workshop
 from tests.conftest import OnTheDemoSite
 
@@ -78,6 +79,8 @@ class TestTheLoadedDemoSite(OnTheDemoSite):
                 [c.question for c in data.consultations])) == len(data.consultations)
             and count(Consultation.id, Consultation.published_at.is_not(None)) == sum(
                 c.published for c in data.consultations),
+            "reports.yaml": count(ConfidentialReport.id, ConfidentialReport.receipt.in_(
+                [r.receipt for r in data.reports])) == len(data.reports),
         }
         for name, parsed in data.announcements.items():
             filenames = [announcement.filename for announcement in parsed.announcements]
