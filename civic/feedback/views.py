@@ -19,7 +19,7 @@ from civic.cases.models import Case
 from civic.core.text import excerpt
 from civic.core.time import days_between, isoformat, utcnow
 from civic.extensions import db, limiter
-from civic.feedback import follow_ups, labels, moderation, permissions, queries, services
+from civic.feedback import allegations, follow_ups, labels, moderation, permissions, queries, services
 from civic.feedback.forms import EditCommentForm, EmptyForm, FollowUpForm, ReportForm
 from civic.feedback.models import Comment, Feedback
 from civic.feedback.tracking import normalize
@@ -33,6 +33,15 @@ bp = Blueprint("feedback", __name__)
 @bp.app_template_global()
 def feedback_label(table: str, code: str | None) -> str:
     return labels.label(getattr(labels, table), code)
+
+
+@bp.app_template_global()
+def looks_like_allegation(text: str | None) -> bool:
+    return allegations.looks_like_allegation(text)
+
+
+# The comment form's textarea carries them, so civic.js offers the confidential channel as they are typed.
+bp.add_app_template_global(allegations.WORDS, "allegation_words")
 
 
 @bp.app_template_filter("excerpt")

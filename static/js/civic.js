@@ -39,3 +39,17 @@ if (window.matchMedia("(min-width: 40.0625em)").matches) {
     details.open = true;
   }
 }
+
+// A public comment that reads like an allegation of corruption: offer the confidential report channel
+// beside the box as the words are typed. Never blocking: the comment can still be posted.
+for (const box of document.querySelectorAll("textarea[data-allegation-words]")) {
+  const words = box.dataset.allegationWords.split("|").filter(Boolean);
+  const hint = box.form && box.form.querySelector("[data-allegation-hint]");
+  if (!hint) continue;
+  const check = () => {
+    const text = box.value.toLowerCase();
+    hint.hidden = !words.some((word) => text.includes(word.toLowerCase()));
+  };
+  box.addEventListener("input", check);
+  check();
+}
