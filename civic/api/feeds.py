@@ -24,11 +24,11 @@ from civic.api.views import rate_limit
 from civic.cases import changes
 from civic.cases import queries as case_queries
 from civic.cases.models import Case
+from civic.core.text import CONTROL_CHARACTERS
 from civic.core.time import utcnow
 from civic.extensions import db, limiter
 from civic.feedback.models import Response as Answer
 from civic.web.access import public
-from civic.web.forms import CONTROL_CHARACTERS
 from civic.web.locale import html_lang
 
 ATOM = "application/atom+xml"

@@ -7,7 +7,6 @@ well as on the screens. Flushes, never commits.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -20,14 +19,13 @@ from civic.consultations.models import Consultation, ConsultationStatus
 from civic.core import audit
 from civic.core.errors import Conflict, DomainError, PermissionDenied
 from civic.core.permissions import Permission, guarded
+from civic.core.text import CONTROL_CHARACTERS, text_error
 from civic.core.time import utcnow
 
 QUESTION_MAX_LENGTH = 5_000
 ANSWER_MAX_LENGTH = 10_000
 GUIDANCE_TITLE_MAX_LENGTH = 200
 TARGET_TYPE = "consultation"
-# Control characters other than tab and line breaks: no one types them, and PostgreSQL refuses NUL.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -46,21 +44,11 @@ class GuidanceInput:
     agrees_to_publish: bool
 
 
-def _text_error(text: str, *, field: str, required: str, longest: int) -> DomainError | None:
-    if not text.strip():
-        return DomainError(required, field=field)
-    if len(text.strip()) > longest:
-        return DomainError(_("At most %(max)d characters.", max=longest), field=field)
-    if CONTROL_CHARACTERS.search(text):
-        return DomainError(_("The text holds characters that cannot be saved."), field=field)
-    return None
-
-
 def question_errors(session: Session, data: QuestionInput, *, agency_id: int | None) -> list[DomainError]:
     """A question is up to QUESTION_MAX_LENGTH characters; its case, if any, is one of the asking
     agency's own; its stage, if any, one of the procurement stages. The form and ``ask`` both ask here."""
     errors = []
-    error = _text_error(data.question or "", field="question", required=_("Enter your question."),
+    error = text_error(data.question or "", field="question", required=_("Enter your question."),
                         longest=QUESTION_MAX_LENGTH)
     if error:
         errors.append(error)
@@ -124,7 +112,7 @@ def answer(session: Session, consultation: Consultation, text: str, *, actor) ->
     member who asked is told of the first answer."""
     _require_authority(actor)
     _unpublished(consultation)
-    error = _text_error(text or "", field="answer", required=_("Enter the answer."), longest=ANSWER_MAX_LENGTH)
+    error = text_error(text or "", field="answer", required=_("Enter the answer."), longest=ANSWER_MAX_LENGTH)
     if error:
         raise error
     first = not consultation.is_answered

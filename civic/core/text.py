@@ -5,11 +5,32 @@ This is the one place that decides which HTML a user may produce; swap the sanit
 
 from __future__ import annotations
 
+import re
 from html import unescape
 
 import bleach
 from bleach.linkifier import Linker
+from flask_babel import gettext as _
 from markdown_it import MarkdownIt
+
+from civic.core.errors import DomainError
+
+# Control characters other than tab and line breaks: nothing a person types means them, PostgreSQL
+# refuses NUL in text, and XML (feeds) refuses the rest.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def text_error(text: str, *, field: str, longest: int, required: str | None = None) -> DomainError | None:
+    """The first thing wrong with a text someone wrote: empty when it is ``required`` (that message),
+    longer than ``longest`` once trimmed, or holding control characters. None when it may be saved."""
+    if required and not text.strip():
+        return DomainError(required, field=field)
+    if len(text.strip()) > longest:
+        return DomainError(_("At most %(max)d characters.", max=longest), field=field)
+    if CONTROL_CHARACTERS.search(text):
+        return DomainError(_("The text holds characters that cannot be saved."), field=field)
+    return None
+
 
 ALLOWED_TAGS = frozenset(
     {"p", "br", "em", "strong", "ul", "ol", "li", "a", "blockquote", "code"}

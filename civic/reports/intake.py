@@ -8,7 +8,7 @@ never commits.
 
 from __future__ import annotations
 
-import re
+import hashlib
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from civic.agencies.models import Agency
 from civic.cases.models import Case
 from civic.core.errors import Conflict, DomainError
+from civic.core.text import CONTROL_CHARACTERS, text_error
 from civic.core.time import to_taipei, utcnow
 from civic.reports import emails, passphrases, queries
 from civic.reports.attachments import CleanFile, Upload, check_uploads
@@ -30,8 +31,6 @@ HOW_KNOWN_MAX_LENGTH = 2_000
 MESSAGE_MAX_LENGTH = 5_000
 CASE_MAX_LENGTH = 300
 AGENCY_MAX_LENGTH = 30
-# Control characters other than tab and line breaks: no one types them, and PostgreSQL refuses NUL.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -47,6 +46,21 @@ class ReportInput:
     agency: str = ""
     withheld_from_agency: bool = False
     concerns_integrity_unit: bool = False
+    # The random token of the form as it was served: the same form sent twice files one report.
+    submission: str = ""
+
+
+class AlreadyFiled(Exception):
+    """This very form was sent before and its report filed: ``receipt`` is that report's."""
+
+    def __init__(self, receipt: str) -> None:
+        super().__init__(receipt)
+        self.receipt = receipt
+
+
+def _submission_key(token: str) -> str | None:
+    """What is kept of a form's token: its hash, enough to know the form again."""
+    return hashlib.sha256(token.encode()).hexdigest() if token else None
 
 
 class ReportRefused(DomainError):
@@ -55,16 +69,6 @@ class ReportRefused(DomainError):
     def __init__(self, errors: list[DomainError]) -> None:
         super().__init__(errors[0].message, field=errors[0].field)
         self.errors = errors
-
-
-def _text_error(text: str, *, field: str, longest: int, required: str | None = None) -> DomainError | None:
-    if required and not text.strip():
-        return DomainError(required, field=field)
-    if len(text.strip()) > longest:
-        return DomainError(_("At most %(max)d characters.", max=longest), field=field)
-    if CONTROL_CHARACTERS.search(text):
-        return DomainError(_("The text holds characters that cannot be saved."), field=field)
-    return None
 
 
 def _case_slug(typed: str) -> str:
@@ -104,6 +108,11 @@ def _routing(session: Session, data: ReportInput, errors: list[DomainError]) -> 
             errors.append(DomainError(_("The case belongs to another agency. Choose that agency, or none."),
                                       field="agency"))
     agency_id = case.agency_id if case is not None else agency.id if agency is not None else None
+    if data.concerns_integrity_unit and agency_id is not None and agency_id == queries.authority_agency_id(session):
+        # The authority's officers read every report: ticking the box cannot keep one from them.
+        errors.append(DomainError(_("The integrity authority's own officers read every report filed here, so this "
+                                    "cannot be kept from them. A report about them belongs with the public "
+                                    "prosecutors' office."), field="concerns_integrity_unit"))
     return _Routing(agency_id=agency_id, case_id=case.id if case is not None else None)
 
 
@@ -127,7 +136,7 @@ def _problems(session: Session, data: ReportInput, files: list[Upload]
             ("who", data.who, WHO_MAX_LENGTH, None),
             ("when", data.when, WHEN_MAX_LENGTH, None),
             ("how_known", data.how_known, HOW_KNOWN_MAX_LENGTH, None)):
-        error = _text_error(text or "", field=field, longest=longest, required=required)
+        error = text_error(text or "", field=field, longest=longest, required=required)
         if error:
             errors.append(error)
     routing = _routing(session, data, errors)
@@ -147,6 +156,11 @@ def file_report(session: Session, data: ReportInput, files: list[Upload]) -> tup
 
     Every problem is found before anything is written, and raised together (``ReportRefused``).
     """
+    key = _submission_key(data.submission)
+    if key is not None:
+        earlier = session.scalar(select(ConfidentialReport.receipt).where(ConfidentialReport.submission_key == key))
+        if earlier is not None:
+            raise AlreadyFiled(earlier)
     routing, cleaned, errors = _problems(session, data, files)
     if errors:
         raise ReportRefused(errors)
@@ -161,7 +175,7 @@ def file_report(session: Session, data: ReportInput, files: list[Upload]) -> tup
         status=ReportStatus.received, received_at=received_at, updated_at=received_at,
         year=to_taipei(received_at).year,
         what=data.body.strip(), who=_optional(data.who), when=_optional(data.when),
-        how_known=_optional(data.how_known))
+        how_known=_optional(data.how_known), submission_key=key)
     session.add(report)
     session.flush()
     for file in cleaned:
@@ -194,7 +208,7 @@ def reporter_message(session: Session, report: ConfidentialReport, body: str) ->
     assigned to, or else every officer it is routed to, hears that the reporter wrote."""
     if report.is_closed:
         raise Conflict(_("This report is closed, so it takes no more messages."), field="message")
-    error = _text_error(body or "", field="message", longest=MESSAGE_MAX_LENGTH, required=_("Write your message."))
+    error = text_error(body or "", field="message", longest=MESSAGE_MAX_LENGTH, required=_("Write your message."))
     if error:
         raise error
     now = utcnow()

@@ -5,8 +5,6 @@ internal note, write to the reporter. Each checks again that the officer may rea
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
@@ -14,14 +12,13 @@ from civic.accounts.models import User
 from civic.core import audit
 from civic.core.errors import DomainError, PermissionDenied
 from civic.core.permissions import Permission, guarded
+from civic.core.text import text_error
 from civic.core.time import utcnow
 from civic.reports import permissions, queries
 from civic.reports.models import ConfidentialReport, ReportAttachment, ReportMessage, ReportNote, ReportStatus
 
 TEXT_MAX_LENGTH = 10_000
-TARGET_TYPE = queries.TARGET_TYPE
-# Control characters other than tab and line breaks: no one types them, and PostgreSQL refuses NUL.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+TARGET_TYPE = "report"  # as queries.TARGET_TYPE, by which the report page reads its history
 
 # The statuses a report may move to from each: it is reviewed before it is referred to the
 # prosecutors; any open report may be closed, with a reason; a closed one is reopened for review.
@@ -31,16 +28,6 @@ TRANSITIONS: dict[str, tuple[ReportStatus, ...]] = {
     ReportStatus.referred: (ReportStatus.under_review, ReportStatus.closed),
     ReportStatus.closed: (ReportStatus.under_review,),
 }
-
-
-def _text_error(text: str, *, field: str, required: str) -> DomainError | None:
-    if not text.strip():
-        return DomainError(required, field=field)
-    if len(text.strip()) > TEXT_MAX_LENGTH:
-        return DomainError(_("At most %(max)d characters.", max=TEXT_MAX_LENGTH), field=field)
-    if CONTROL_CHARACTERS.search(text):
-        return DomainError(_("The text holds characters that cannot be saved."), field=field)
-    return None
 
 
 def _require_reader(session: Session, report: ConfidentialReport, actor) -> None:
@@ -67,7 +54,8 @@ def status_errors(report: ConfidentialReport, status: str, reason: str) -> list[
     if status not in TRANSITIONS.get(report.status, ()):
         return [DomainError(_("Choose one of the statuses the report may move to."), field="status")]
     if status == ReportStatus.closed:
-        error = _text_error(reason or "", field="reason", required=_("Say why the report is closed."))
+        error = text_error(reason or "", field="reason", required=_("Say why the report is closed."),
+                       longest=TEXT_MAX_LENGTH)
         if error:
             return [error]
     return []
@@ -113,7 +101,8 @@ def assign(session: Session, report: ConfidentialReport, assignee: User | None, 
 def add_note(session: Session, report: ConfidentialReport, body: str, *, actor) -> ReportNote:
     """Write an internal note: the report's officers read it, the reporter never does."""
     _require_reader(session, report, actor)
-    error = _text_error(body or "", field="note", required=_("Write the note first."))
+    error = text_error(body or "", field="note", required=_("Write the note first."),
+                       longest=TEXT_MAX_LENGTH)
     if error:
         raise error
     note = ReportNote(report_id=report.id, author_id=actor.id, body=body.strip(), written_at=utcnow())
@@ -129,7 +118,8 @@ def send_message(session: Session, report: ConfidentialReport, body: str, *, act
     """Write to the reporter, who reads it on the status page with the receipt and passphrase; the
     reporter has no address, so nobody is mailed."""
     _require_reader(session, report, actor)
-    error = _text_error(body or "", field="message", required=_("Write the message first."))
+    error = text_error(body or "", field="message", required=_("Write the message first."),
+                       longest=TEXT_MAX_LENGTH)
     if error:
         raise error
     message = ReportMessage(report_id=report.id, author_id=actor.id, from_reporter=False, body=body.strip(),

@@ -21,15 +21,13 @@ from wtforms.validators import DataRequired, Length, Regexp
 
 from civic.core.codes import READABLE_CODE, READABLE_CODE_MAX
 from civic.core.errors import DomainError
+from civic.core.text import CONTROL_CHARACTERS
 from civic.extensions import db
 
 # Digits and separators typed with a Chinese input method come out full width.
 FULL_WIDTH = str.maketrans("０１２３４５６７８９，．：－", "0123456789,.:-")
 
 
-# Control characters other than tab and line breaks: nothing a person types means them, PostgreSQL
-# refuses NUL in text, and XML (feeds) refuses the rest.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class PlainForm(Form):
