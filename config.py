@@ -45,6 +45,9 @@ class Config:
         # Test each pooled connection before use so the app recovers by itself when the
         # database comes back after an outage.
         "pool_pre_ping": True,
+        # A database error's message leaves out the statement's values: logged, they could carry what
+        # someone wrote in confidence, or a hash, into the log.
+        "hide_parameters": True,
     }
     # Public address of the site, used for links in mail sent outside a web request.
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
@@ -182,7 +185,7 @@ class Config:
     AUTHORITY_AGENCY_CODE = os.environ.get("AUTHORITY_AGENCY_CODE", "A15070000")
     # Days after a report is closed before `reports purge` deletes it, keeping only its count.
     REPORT_RETENTION_DAYS = int(os.environ.get("REPORT_RETENTION_DAYS", str(5 * 365)))
-    # Status lookups one receipt may take per hour, whatever the passphrase; and per client.
+    # Failed status lookups (a wrong receipt or passphrase) one receipt may take per hour; and one client.
     REPORT_STATUS_RATE_LIMIT = "10 per hour"
     # Reports one client may file per hour.
     REPORT_RATE_LIMIT = "10 per hour"

@@ -44,7 +44,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("civic").setLevel(logging.INFO)
 
-    from civic.web import page_cache
+    from civic.web import access_log, page_cache
+
+    app.request_class = access_log.PrivateRequest
 
     # Shared copies of public pages sit behind ProxyFix, so they are kept per real scheme and host.
     app.wsgi_app = page_cache.SharedCopies(app, app.wsgi_app)

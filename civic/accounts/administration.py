@@ -41,14 +41,16 @@ def role_errors(role: str, agency: Agency | None, *, invited: bool = False) -> l
     """
     roles = INVITED_ROLES if invited else Role
     if role not in {r.value for r in roles}:
-        message = (_("Invite staff, moderators, administrators or integrity officers.") if invited
-                   else _("Choose a role from the list."))
+        message = _("Invite staff, moderators or administrators.") if invited else _("Choose a role from the list.")
         return [DomainError(message, field="role")]
+    if role == Role.integrity_officer:
+        # Else an administrator could make an account they hold an officer of the authority and read
+        # every report; officers are appointed where the site is run (`users create`).
+        return [DomainError(_("Integrity officers are appointed on the server's command line, not here: no "
+                              "administrator may give an account the reading of confidential reports."),
+                            field="role")]
     if role == Role.staff and agency is None:
         return [DomainError(_("Staff accounts need an agency."), field="agency")]
-    if role == Role.integrity_officer and agency is None:
-        return [DomainError(_("An integrity officer belongs to an agency's integrity unit or to the authority's: "
-                              "choose the agency."), field="agency")]
     if role in AGENCY_ROLES and not agency.is_active:
         return [DomainError(_("This agency is inactive."), field="agency")]
     if role not in AGENCY_ROLES and agency is not None:

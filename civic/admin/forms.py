@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from civic.accounts.administration import role_errors
 from civic.agencies.models import DEFAULT_RESPONSE_DAYS
 from civic.agencies.services import AgencyInput, agency_errors
-from civic.core.roles import INVITED_ROLES
+from civic.core.roles import INVITED_ROLES, Role
 from civic.web.forms import DayField, PlainForm, WholeNumberField, attach_rule_errors, readable_code_field, strip
 from civic.web.templating import ROLE_LABELS
 
@@ -89,7 +89,7 @@ class InviteForm(FlaskForm):
                       choices=[SelectChoice(r.value, ROLE_LABELS[r])
                                for r in INVITED_ROLES],
                       validators=[InputRequired(message=_l("Choose a role from the list."))])
-    agency = SelectField(_l("Agency (for staff and integrity officers)"), widget=GovSelect(), validators=[Optional()])
+    agency = SelectField(_l("Agency (for staff)"), widget=GovSelect(), validators=[Optional()])
 
     # The agency chosen, as the view loaded it (forms never query).
     chosen_agency = None
@@ -104,9 +104,10 @@ class InviteForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), widget=GovSelect(), choices=[SelectChoice(r.value, label)
-                                                                 for r, label in ROLE_LABELS.items()],
+                                                                 for r, label in ROLE_LABELS.items()
+                                                                 if r != Role.integrity_officer],
                        validators=[InputRequired(message=_l("Choose a role from the list."))])
-    agency = SelectField(_l("Agency (for staff and integrity officers)"), widget=GovSelect(), validators=[Optional()])
+    agency = SelectField(_l("Agency (for staff)"), widget=GovSelect(), validators=[Optional()])
 
 
 class SuspendForm(FlaskForm):

@@ -22,9 +22,12 @@ bp = Blueprint("commitments", __name__)
 @page_cache.public(tags=lambda args: ("commitments",))
 def index():
     """Each commitment: its measure, year by year target against the value reached, and milestones;
-    then how many confidential reports each agency received a year, by status (numbers only)."""
+    then how many confidential reports each agency received in each ended year, by status (numbers only)."""
     now = utcnow()
+    current_year = to_taipei(now).year
+    # Only ended years: a count of this year would show the people reported on that a report was just
+    # filed or acted on.
+    counted = report_counts.yearly_counts(db.session, current_year=current_year)
     return render_template("commitments/index.html", progress=queries.list_progress(db.session, now),
                            measures=MEASURES, explanations=EXPLANATIONS, year_label=year_label,
-                           current_year=to_taipei(now).year,
-                           report_counts=report_counts.by_agency(report_counts.yearly_counts(db.session)))
+                           current_year=current_year, report_counts=report_counts.by_agency(counted))

@@ -14,7 +14,8 @@ class Role(StrEnum):
     integrity_officer = "integrity_officer"
 
 
-# Roles an administrator hands out by invitation rather than by self-registration.
-INVITED_ROLES = (Role.staff, Role.moderator, Role.admin, Role.integrity_officer)
+# Roles an administrator hands out by invitation rather than by self-registration. Integrity officers
+# are not among them: they are appointed on the command line, so no administrator can read reports.
+INVITED_ROLES = (Role.staff, Role.moderator, Role.admin)
 # Roles that belong to an agency.
 AGENCY_ROLES = (Role.staff, Role.integrity_officer)

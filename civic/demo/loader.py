@@ -70,7 +70,7 @@ from civic.procurement.parsing import Parsed, parse_response
 from civic.reports import intake as report_intake
 from civic.reports import passphrases as report_passphrases
 from civic.reports import services as report_services
-from civic.reports.models import ConfidentialReport, ReportStatus
+from civic.reports.models import ConfidentialReport, ReportStatus, ReportTally
 from civic.workshops import participants
 from civic.workshops import queries as workshop_queries
 from civic.workshops import services as workshops
@@ -79,7 +79,7 @@ from civic.workshops.models import SEATED, Workshop
 DATA_DIR = Path(__file__).with_name("data")
 # The files of a data set besides cases/*.yaml, one case a file, created in the order of their names.
 FILES = ("agencies.yaml", "users.yaml", "suppliers.yaml", "feedback.yaml", "pledges.yaml",
-         "workshops.yaml", "commitments.yaml", "consultations.yaml", "reports.yaml")
+         "workshops.yaml", "commitments.yaml", "consultations.yaml", "reports.yaml", "report_tallies.yaml")
 CASES_DIR = "cases"
 # Saved /api/tender responses of the e-procurement system, one a file, about the cases' tenders.
 PROCUREMENT_DIR = "procurement"
@@ -272,6 +272,20 @@ class ReportEntry:
 
 
 @dataclass(frozen=True)
+class TallyEntry:
+    """How many reports about an agency, received in a year that has ended, stand at each status. The
+    public yearly counts publish no year still running, so without these the demo's one report (of
+    this year) leaves them empty; they are kept as the tallies of reports deleted after retention."""
+
+    agency: str
+    year: int
+    received: int = 0
+    under_review: int = 0
+    referred: int = 0
+    closed: int = 0
+
+
+@dataclass(frozen=True)
 class DemoData:
     agencies: list[AgencyEntry]
     users: list[UserEntry]
@@ -283,6 +297,7 @@ class DemoData:
     commitment: CommitmentEntry
     consultations: list[ConsultationEntry]
     reports: list[ReportEntry]
+    report_tallies: list[TallyEntry]
     # The announcements of each file under procurement/, by its name relative to the data directory.
     announcements: dict[str, Parsed]
     # Every file read, relative to the data directory.
@@ -322,6 +337,7 @@ def read_data(directory: Path | None = None) -> DemoData:
         commitment=_build(CommitmentEntry, _read(directory, "commitments.yaml"), "commitments.yaml"),
         consultations=_entries(directory, "consultations.yaml", ConsultationEntry),
         reports=_entries(directory, "reports.yaml", ReportEntry),
+        report_tallies=_entries(directory, "report_tallies.yaml", TallyEntry),
         announcements={name: _announcements(directory, name) for name in announcement_files},
         files=[*FILES, *(f"{CASES_DIR}/{name}" for name in case_files), *announcement_files],
     )
@@ -518,6 +534,7 @@ def _check_references(data: DemoData, case_files: list[str]) -> None:
         if consultation.case and consultation.case not in slugs:
             raise DemoDataError(f"{where}: field 'case': no case {consultation.case} in {CASES_DIR}/")
     _check_reports(data, slugs)
+    _check_tallies(data, codes)
     _check_announcements(data)
 
 
@@ -544,6 +561,21 @@ def _check_reports(data: DemoData, slugs: set[str]) -> None:
             raise DemoDataError(f"{where}: field 'officer': no integrity officer {entry.officer} in users.yaml")
         if entry.status == ReportStatus.closed:
             raise DemoDataError(f"{where}: field 'status': a demo report is not closed")
+
+
+def _check_tallies(data: DemoData, codes: set[str]) -> None:
+    """Each tally names an agency of agencies.yaml, once a year, with counts none of which is negative."""
+    seen: set[tuple[str, int]] = set()
+    for index, entry in enumerate(data.report_tallies):
+        where = f"report_tallies.yaml, entry {index + 1} ({entry.agency} {entry.year})"
+        if entry.agency not in codes:
+            raise DemoDataError(f"{where}: field 'agency': no agency {entry.agency} in agencies.yaml")
+        if (entry.agency, entry.year) in seen:
+            raise DemoDataError(f"{where}: the agency and year are listed twice")
+        seen.add((entry.agency, entry.year))
+        for status in ReportStatus:
+            if getattr(entry, status.value) < 0:
+                raise DemoDataError(f"{where}: field {status.value!r}: a count is not negative")
 
 
 def _check_announcements(data: DemoData) -> None:
@@ -577,6 +609,7 @@ class LoadReport:
     announcements: int = 0
     consultations: int = 0
     reports: int = 0
+    report_tallies: int = 0
     password: str = DEMO_PASSWORD
 
 
@@ -623,7 +656,11 @@ def load(session: Session, *, random_passwords: bool = False, directory: Path | 
         _load_commitment(session, data.commitment, admin=admin)
         report.consultations = _load_consultations(session, data.consultations, admin=admin,
                                                    staff_by_agency_code=staff_by_agency_code)
-    report.reports = _load_reports(session, data.reports)
+    # A demonstration report's passphrase is published in the README: never on a site whose accounts
+    # got random passwords (one that may face the public).
+    report.reports = 0 if random_passwords else _load_reports(session, data.reports)
+    # Numbers only, of no report anyone can open: loaded whatever the passwords.
+    report.report_tallies = _load_tallies(session, data.report_tallies, by_code)
     citizen = _active(get_user_by_email(session, CITIZEN_EMAIL))
     if citizen is not None and citizen.is_verified:
         report.comments = _load_feedback(session, data.feedback, citizen=citizen,
@@ -927,3 +964,22 @@ def _load_reports(session: Session, entries: list[ReportEntry]) -> int:
             report_services.send_message(session, report, body, actor=officer)
         filed += 1
     return filed
+
+
+def _load_tallies(session: Session, entries: list[TallyEntry], by_code: dict[str, Agency]) -> int:
+    """Add each count above zero whose agency, year and status has no tally yet; return how many were
+    added. A tally already there is left as it is, whatever its count."""
+    kept = {(agency_id, year, status) for agency_id, year, status in session.execute(
+        select(ReportTally.agency_id, ReportTally.year, ReportTally.status))}
+    added = 0
+    for entry in entries:
+        agency = by_code.get(entry.agency)
+        if agency is None:
+            continue
+        for status in ReportStatus:
+            count = getattr(entry, status.value)
+            if count > 0 and (agency.id, entry.year, str(status)) not in kept:
+                session.add(ReportTally(agency_id=agency.id, year=entry.year, status=str(status), count=count))
+                added += 1
+    session.flush()
+    return added

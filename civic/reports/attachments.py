@@ -102,7 +102,10 @@ def _zipped_kind(content: bytes) -> str | None:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             names = archive.namelist()
             if "mimetype" in names:
-                return _ODF_MIMETYPES.get(archive.read("mimetype")[:100].decode("ascii", "replace").strip())
+                # Read only its first bytes: a crafted archive unpacks a small entry into gigabytes.
+                with archive.open("mimetype") as entry:
+                    declared = entry.read(100)
+                return _ODF_MIMETYPES.get(declared.decode("ascii", "replace").strip())
             if "[Content_Types].xml" in names:
                 for folder, kind in _OOXML_FOLDERS.items():
                     if any(name.startswith(folder) for name in names):
@@ -141,8 +144,14 @@ def strip_picture(content: bytes, pillow_format: str) -> bytes:
                     raise ValueError("too many pixels")
                 output = io.BytesIO()
                 if pillow_format == "GIF" and getattr(picture, "n_frames", 1) > 1:
-                    frames = [_redrawn(frame.copy()) for frame in ImageSequence.Iterator(picture)]
-                    durations = [frame.info.get("duration", 100) for frame in ImageSequence.Iterator(picture)]
+                    # Every frame is held whole while it is drawn again: a small file of many large frames
+                    # would take gigabytes, so the frames together must stay within MAX_PIXELS.
+                    if picture.n_frames * picture.width * picture.height > MAX_PIXELS:
+                        raise ValueError("too many pixels")
+                    frames, durations = [], []
+                    for frame in ImageSequence.Iterator(picture):
+                        frames.append(_redrawn(frame.copy()))
+                        durations.append(frame.info.get("duration", 100))
                     frames[0].save(output, "GIF", save_all=True, append_images=frames[1:], duration=durations,
                                    loop=picture.info.get("loop", 0))
                     return output.getvalue()

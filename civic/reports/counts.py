@@ -4,6 +4,10 @@ Numbers only: nothing a reporter or an officer wrote, no receipt, no case. The l
 counted together with the tallies kept of those deleted after the retention period (``retention``),
 so a year's figures do not shrink when its reports are purged. This is the one module of the
 package the public site may read.
+
+Only years that have ended (in Taipei) are counted. A live count of the current year would tell the
+people a report is about that one was just filed against them, or that theirs was just referred to
+the prosecutors, even when the report went around their own agency's integrity unit.
 """
 
 from __future__ import annotations
@@ -66,14 +70,20 @@ class AgencyCounts:
         return sum(row.total for row in self.years)
 
 
-def yearly_counts(session: Session) -> list[YearCount]:
-    """Every (agency, year, status) with its count of live reports plus the tallies of purged ones, in
-    one query; agencies by code with the reports that named none last, years newest first."""
+def yearly_counts(session: Session, *, current_year: int) -> list[YearCount]:
+    """Every (agency, year, status) of a year before ``current_year`` (the year now in Taipei) with its
+    count of live reports plus the tallies of purged ones, in one query; agencies by code with the
+    reports that named none last, years newest first.
+
+    ``current_year`` has no default, so that no caller publishes a year still running by forgetting it.
+    """
     live = (select(ConfidentialReport.agency_id.label("agency_id"), ConfidentialReport.year.label("year"),
                    ConfidentialReport.status.label("status"), func.count().label("n"))
+            .where(ConfidentialReport.year < current_year)
             .group_by(ConfidentialReport.agency_id, ConfidentialReport.year, ConfidentialReport.status))
-    purged = select(ReportTally.agency_id.label("agency_id"), ReportTally.year.label("year"),
-                    ReportTally.status.label("status"), ReportTally.count.label("n"))
+    purged = (select(ReportTally.agency_id.label("agency_id"), ReportTally.year.label("year"),
+                     ReportTally.status.label("status"), ReportTally.count.label("n"))
+              .where(ReportTally.year < current_year))
     both = union_all(live, purged).subquery("counted")
     total = func.sum(both.c.n)
     rows = session.execute(

@@ -21,11 +21,13 @@ def received(session: Session, report: ConfidentialReport, *, authority_id: int 
 
 
 def reporter_wrote(session: Session, report: ConfidentialReport, *, authority_id: int | None) -> None:
-    """The officer the report is assigned to hears that the reporter wrote; with no one assigned, every
-    officer it is routed to."""
-    criteria = permissions.readers_of(report, authority_id=authority_id)
+    """The officer the report is assigned to hears that the reporter wrote; with no one assigned, or one
+    who may no longer read it, every officer it is routed to."""
+    readers = permissions.readers_of(report, authority_id=authority_id)
+    recipients = []
     if report.assigned_to_id is not None:
-        criteria = criteria & (User.id == report.assigned_to_id)
-    for email, locale in list_mail_recipients(session, criteria):
+        recipients = list_mail_recipients(session, readers & (User.id == report.assigned_to_id))
+    # Nobody assigned, or the one assigned can no longer read it (suspended, moved, demoted): all its readers.
+    for email, locale in recipients or list_mail_recipients(session, readers):
         enqueue(session, "reports.reporter_wrote", to=email, locale=locale, context={"report_id": report.id},
                 because=MailReason.report_officer)

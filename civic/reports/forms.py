@@ -23,7 +23,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
 from civic.reports.intake import (
     HOW_KNOWN_MAX_LENGTH,
@@ -75,6 +75,8 @@ class ReportForm(FlaskForm):
         description=_l("Then that unit never reads it."))
     attachments = MultipleFileField(
         _l("Documents or pictures (optional)"), widget=GovFileInput(multiple=True))
+    # One per form as served: sending the same form again (a reload of the receipt page) files nothing new.
+    submission = HiddenField(validators=[Optional(), Length(max=64)])
 
     def set_agencies(self, agencies, locale: str) -> None:
         self.agency.choices = [SelectChoice("", _l("Not about one agency"))] + [
@@ -84,11 +86,12 @@ class ReportForm(FlaskForm):
         return ReportInput(body=self.body.data or "", who=self.who.data or "", when=self.when.data or "",
                            how_known=self.how_known.data or "", case=self.case.data or "",
                            agency=self.agency.data or "", withheld_from_agency=bool(self.withheld_from_agency.data),
-                           concerns_integrity_unit=bool(self.concerns_integrity_unit.data))
+                           concerns_integrity_unit=bool(self.concerns_integrity_unit.data),
+                           submission=self.submission.data or "")
 
 
 class LookupForm(FlaskForm):
-    """The receipt and passphrase that open a report. Neither is ever shown back."""
+    """The receipt and passphrase that open a report. The passphrase is never shown back."""
 
     receipt = StringField(
         _l("Receipt code"), widget=GovTextInput(),

@@ -45,6 +45,8 @@ class ConfidentialReport(Base):
     # What the reporter keeps, with the passphrase (of which only an argon2 hash is stored).
     receipt: Mapped[str] = mapped_column(String(16), unique=True)
     passphrase_hash: Mapped[str] = mapped_column(String(255))
+    # The hash of the token of the form it came from: the same form sent again files nothing new.
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     # The agency the report concerns: the case's agency, or the one the reporter named; none when
     # the reporter named neither (then only the authority's officers read it).
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="RESTRICT"))

@@ -3,7 +3,7 @@ page shows, and the public yearly counts (numbers only)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flask import current_app
@@ -100,18 +100,34 @@ def list_officers(session: Session, report: ConfidentialReport, *, authority_id:
 @dataclass(frozen=True)
 class HistoryEntry:
     """One entry of a report's own audit trail: when, what, and which officer (None for the system or a
-    deleted account)."""
+    deleted account). Reads by one officer in a row are one entry: ``times`` reads, the first at
+    ``since``. ``old`` and ``new`` are the statuses of a status change."""
 
     at: datetime
     action: str
     actor_name: str | None
+    times: int = 1
+    since: datetime | None = None
+    old: str | None = None
+    new: str | None = None
 
 
 def list_history(session: Session, report: ConfidentialReport, *, limit: int = HISTORY_LENGTH) -> list[HistoryEntry]:
-    """Who read the report and who acted on it, newest first, from the audit trail."""
+    """Who read the report and who acted on it, newest first, from the audit trail. Every read is
+    recorded; an officer's reads between two other entries are shown as one, with how many."""
     rows = session.execute(
-        select(AuditEntry.created_at, AuditEntry.action, User.display_name)
+        select(AuditEntry.created_at, AuditEntry.action, AuditEntry.actor_id, AuditEntry.details, User.display_name)
         .outerjoin(User, (User.id == AuditEntry.actor_id) & User.deleted_at.is_(None))
         .where(AuditEntry.target_type == TARGET_TYPE, AuditEntry.target_id == str(report.id))
         .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(limit))
-    return [HistoryEntry(at=at, action=action, actor_name=name) for at, action, name in rows]
+    entries: list[HistoryEntry] = []
+    last_reader = None
+    for at, action, actor_id, details, name in rows:
+        if action == "report.read" and entries and last_reader == actor_id and entries[-1].action == action:
+            entries[-1] = replace(entries[-1], times=entries[-1].times + 1, since=at)
+            continue
+        details = details or {}
+        entries.append(HistoryEntry(at=at, action=action, actor_name=name, old=details.get("old"),
+                                    new=details.get("new")))
+        last_reader = actor_id
+    return entries

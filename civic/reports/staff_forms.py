@@ -35,12 +35,15 @@ class StatusForm(FlaskForm):
                          validators=[InputRequired(message=_l("Choose a status."))])
     reason = TextAreaField(
         _l("Reason for closing"), widget=GovTextArea(), filters=[_keep_lines],
-        description=_l("Needed when you close the report. The reporter does not see it."),
+        description=_l("Needed when you close the report. The reporter reads it on the status page: keep names "
+                       "and internal findings out of it."),
         validators=[Optional(),
                     Length(max=TEXT_MAX_LENGTH, message=_l("At most %(max)d characters.", max=TEXT_MAX_LENGTH))])
 
     def set_statuses(self, codes) -> None:
-        self.status.choices = [SelectChoice(str(code), STATUSES[code]) for code in codes]
+        # No status is chosen for the officer: referring a report to the prosecutors takes a choice.
+        self.status.choices = [SelectChoice("", _l("Choose a status"))] + [
+            SelectChoice(str(code), STATUSES[code]) for code in codes]
 
 
 class AssignForm(FlaskForm):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import secrets
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import get_locale
@@ -80,11 +81,17 @@ def _status_limit() -> str:
     return current_app.config["REPORT_STATUS_RATE_LIMIT"]
 
 
+def _missed(response) -> bool:
+    """Only a wrong receipt or passphrase counts: a reporter following a report and writing to its
+    officers is never stopped, while guessing stops after a few tries."""
+    return response.status_code == 404
+
+
 # Looking a report up and writing on it share the counters: both try a receipt and a passphrase.
 _per_receipt = limiter.shared_limit(_status_limit, scope="report-status-receipt", key_func=_receipt_key,
-                                    methods=["POST"])
+                                    methods=["POST"], deduct_when=_missed)
 _per_client = limiter.shared_limit(_status_limit, scope="report-status-client", key_func=_client_key,
-                                   methods=["POST"])
+                                   methods=["POST"], deduct_when=_missed)
 
 
 def _locale() -> str:
@@ -123,7 +130,8 @@ def _one_per_field(errors: list[DomainError]) -> list[DomainError]:
 def new():
     """The report form; a report that passes is filed, and its receipt and passphrase are shown once."""
     # A case page links here with its slug, so the report starts about that case.
-    form = ReportForm() if request.method == "POST" else ReportForm(case=request.args.get("case", "")[:300])
+    form = (ReportForm() if request.method == "POST"
+            else ReportForm(case=request.args.get("case", "")[:300], submission=secrets.token_urlsafe(16)))
     form.set_agencies(list_active_agencies(db.session), _locale())
     if not form.is_submitted():
         return _show_form(form, 200)
@@ -134,6 +142,10 @@ def new():
         return _show_form(form, form_status(form))
     try:
         report, passphrase = intake.file_report(db.session, data, uploads)
+    except intake.AlreadyFiled as earlier:
+        # The receipt page reloaded, or the button pressed twice: that report stands, its passphrase
+        # was shown once and is not kept.
+        return render_template("reports/filed.html", receipt=earlier.receipt, passphrase=None)
     except intake.ReportRefused as refused:
         db.session.rollback()
         attach_rule_errors(form, _one_per_field(refused.errors), "body")
@@ -145,7 +157,8 @@ def new():
 
 def _not_found():
     """The one answer to a receipt no report has and to a wrong passphrase: the empty form again."""
-    form = LookupForm(formdata=None)
+    # The receipt as typed stays, to be corrected; it is echoed alike whether or not a report has it.
+    form = LookupForm(formdata=None, receipt=request.form.get("receipt", "")[:40])
     form.receipt.errors = [str(NOT_FOUND)]
     return render_template("reports/status.html", lookup=form), 404
 

@@ -1,4 +1,4 @@
-"""Access log lines that say nothing of who filed or followed a confidential report.
+"""Access log lines, and uploads, that leave nothing of who filed a confidential report or what with.
 
 A report is filed without an account, and the reporter's protection starts with the server not
 knowing where it came from: for the report pages the access log keeps the method, path, status,
@@ -9,16 +9,33 @@ log goes through ``install_werkzeug_filter``; gunicorn's through ``PrivateAccess
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 
+from flask import Request
+
 # The reporter's pages. The officers' inbox is behind a sign-in and logged as usual.
 PRIVATE_PATHS = re.compile(r"^/report(?:/|$|\?)")
-_WERKZEUG_LINE = re.compile(r'^(?P<address>\S+) - - (?P<date>\[[^\]]*\]) "(?P<method>[A-Z]+) (?P<path>\S+)')
+# The development server colours the request line of every answer but a 200 on a terminal.
+_COLOUR = r"(?:\x1b\[[0-9;]*m)*"
+_WERKZEUG_LINE = re.compile(
+    rf'^(?P<address>\S+) - - (?P<date>\[[^\]]*\]) {_COLOUR}"{_COLOUR}(?P<method>[A-Z]+) (?P<path>\S+)')
 
 
 def is_private(path: str) -> bool:
     return bool(PRIVATE_PATHS.match(path or ""))
+
+
+class PrivateRequest(Request):
+    """Keeps a report's attachments in memory while the request is read: elsewhere, a large upload is
+    spooled to a temporary file, which would put a reporter's file on disk unencrypted. The size is
+    capped for the report form (``max_content_length``), so memory is bounded."""
+
+    def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):
+        if is_private(self.path):
+            return io.BytesIO()
+        return super()._get_file_stream(total_content_length, content_type, filename, content_length)
 
 
 class _DropReporterAddress(logging.Filter):

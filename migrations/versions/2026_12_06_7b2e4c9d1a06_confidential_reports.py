@@ -58,6 +58,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('receipt', sa.String(length=16), nullable=False),
     sa.Column('passphrase_hash', sa.String(length=255), nullable=False),
+    sa.Column('submission_key', sa.String(length=64), nullable=True),
     sa.Column('agency_id', sa.Integer(), nullable=True),
     sa.Column('case_id', sa.Integer(), nullable=True),
     sa.Column('withheld_from_agency', sa.Boolean(), nullable=False),
@@ -79,7 +80,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['assigned_to_id'], ['users.id'], name=op.f('fk_reports_assigned_to_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_reports_case_id_cases'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reports')),
-    sa.UniqueConstraint('receipt', name=op.f('uq_reports_receipt'))
+    sa.UniqueConstraint('receipt', name=op.f('uq_reports_receipt')),
+    sa.UniqueConstraint('submission_key', name=op.f('uq_reports_submission_key'))
     )
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.create_index('ix_reports_agency_id_status', ['agency_id', 'status'], unique=False)

@@ -9,9 +9,11 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from civic.accounts.models import CompanyRepresentative, User
+from civic.accounts import administration
+from civic.accounts.models import CompanyRepresentative, Invitation, User
 from civic.agencies.models import Agency
 from civic.core.audit import AuditEntry
+from civic.core.errors import DomainError
 from civic.extensions import db
 from civic.notifications.models import OutboxMessage, OutboxStatus
 from civic.notifications.services import enqueue
@@ -194,20 +196,23 @@ def test_invitations_need_a_valid_role_and_agency(app, admin_client, citizen):
     assert response.status_code == 422
 
 
-def test_an_integrity_officer_is_invited_or_appointed_with_an_agency(app, admin_client, staff, citizen):
-    response = post_form(admin_client, "/admin/users/invite",
-                         {"email": "ethics@example.tw", "role": "integrity_officer"})
-    assert response.status_code == 422 and "政風人員隸屬於機關" in page_of(response)
+def test_no_administrator_can_make_an_account_an_integrity_officer(app, admin_client, staff, citizen):
+    """Else an admin could make an account they hold an officer of the authority and read every report."""
     response = post_form(admin_client, "/admin/users/invite",
                          {"email": "ethics@example.tw", "role": "integrity_officer", "agency": staff.agency_code})
-    assert response.status_code == 302
+    assert response.status_code == 422
     response = post_form(admin_client, f"/admin/users/{citizen.id}/role",
                          {"role": "integrity_officer", "agency": staff.agency_code},
                          form_page=f"/admin/users/{citizen.id}")
-    assert response.status_code == 302
-    with app.app_context():
-        officer = db.session.get(User, citizen.id)
-        assert (officer.role, officer.agency.code) == ("integrity_officer", staff.agency_code)
+    assert response.status_code == 422
+    with app.test_request_context():
+        assert db.session.get(User, citizen.id).role == "citizen"
+        assert db.session.scalar(select(Invitation.id).where(Invitation.email == "ethics@example.tw")) is None
+        # The service refuses too, whatever a form offers.
+        with pytest.raises(DomainError, match="命令列"):
+            administration.change_role(db.session, db.session.get(User, citizen.id), role="integrity_officer",
+                                       agency=db.session.get(User, staff.id).agency,
+                                       actor=db.session.scalar(select(User).where(User.role == "admin")))
 
 
 def test_admins_cannot_demote_or_suspend_themselves_and_the_last_admin_stays(app, admin_client, admin, citizen):

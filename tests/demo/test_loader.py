@@ -29,7 +29,7 @@ from civic.pledges.models import Pledge
 from civic.procurement.models import Announcement
 from civic.procurement.queries import company_tenders, timelines_of
 from civic.procurement.signals import tender_signals
-from civic.reports.models import ConfidentialReport
+from civic.reports.models import ConfidentialReport, ReportTally
 from civic.workshops.models import Workshop
 from tests.conftest import OnTheDemoSite
 
@@ -81,6 +81,9 @@ class TestTheLoadedDemoSite(OnTheDemoSite):
                 c.published for c in data.consultations),
             "reports.yaml": count(ConfidentialReport.id, ConfidentialReport.receipt.in_(
                 [r.receipt for r in data.reports])) == len(data.reports),
+            "report_tallies.yaml": count(ReportTally.id) == sum(
+                getattr(t, status) > 0 for t in data.report_tallies
+                for status in ("received", "under_review", "referred", "closed")),
         }
         for name, parsed in data.announcements.items():
             filenames = [announcement.filename for announcement in parsed.announcements]

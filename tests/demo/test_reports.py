@@ -4,19 +4,22 @@ the report, which the MRT department's integrity unit has taken up and written t
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 import yaml
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from civic.accounts.queries import get_user_by_email
 from civic.agencies.models import Agency
 from civic.core.roles import Role
+from civic.core.time import TAIPEI
 from civic.demo import loader
 from civic.extensions import db
 from civic.reports import intake
-from civic.reports.models import ConfidentialReport, ReportMessage
+from civic.reports.models import ConfidentialReport, ReportMessage, ReportTally
 from tests.conftest import OnTheDemoSite
 
 RECEIPT = "R-DEM0-0001"
@@ -48,6 +51,51 @@ class TestTheDemoReport(OnTheDemoSite):
     def test_loading_again_files_no_second_report(self, app, ctx):
         assert loader.load(db.session).reports == 0
         assert len(db.session.scalars(select(ConfidentialReport.id)).all()) == 1
+
+
+class TestTheDemoTallies(OnTheDemoSite):
+    """The yearly counts publish only ended years and the demo report is of this year: tallies of
+    earlier years give /commitments something to show."""
+
+    def test_the_tallies_are_loaded_once_and_shown_for_the_ended_years(self, app, ctx, demo_site):
+        assert demo_site.report.report_tallies == 7
+        assert loader.load(db.session).report_tallies == 0
+        assert db.session.scalar(select(func.count(ReportTally.id))) == 7
+        with time_machine.travel(datetime(2026, 6, 15, 10, 0, tzinfo=TAIPEI), tick=False):
+            html = app.test_client().get("/commitments", headers={"Accept-Language": "en"}).get_data(as_text=True)
+        row = html.split('data-report-counts="379130000" data-year="2025"')[1].split("</tr>")[0]
+        assert 'data-status="referred">2<' in row and 'data-status="closed">4<' in row
+        assert 'data-report-counts="A65070000" data-year="2024"' in html
+        # The demo report, of the year still running, is in no count.
+        assert 'data-report-counts="379130000" data-year="2026"' not in html
+        assert html.count("data-report-counts=") == 4
+
+
+def test_the_tallies_are_loaded_on_a_site_with_random_passwords(app, ctx):
+    """Numbers of no report anyone can open: loaded even where the demonstration report is not."""
+    loaded = loader.load(db.session, random_passwords=True)
+    assert loaded.report_tallies == 7
+    # The demonstration report's passphrase is published: never filed where passwords are random.
+    assert loaded.reports == 0 and db.session.scalar(select(func.count(ConfidentialReport.id))) == 0
+    assert {(t.year, t.status, t.count) for t in db.session.scalars(
+        select(ReportTally).join(Agency, Agency.id == ReportTally.agency_id).where(Agency.code == "379130000"))} == {
+        (2024, "referred", 1), (2024, "closed", 3), (2025, "referred", 2), (2025, "closed", 4)}
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"agency": "A99999999"}, "field 'agency': no agency A99999999 in agencies.yaml"),
+    ({"closed": -1}, "field 'closed': a count is not negative"),
+    ({"year": 2025}, "the agency and year are listed twice"),
+])
+def test_a_demo_tally_that_cannot_be_is_refused_naming_its_entry(tmp_path: Path, change, message):
+    directory = Path(shutil.copytree(loader.DATA_DIR, tmp_path / "data"))
+    path = directory / "report_tallies.yaml"
+    tallies = yaml.safe_load(path.read_text(encoding="utf-8"))
+    tallies[0].update(change)
+    path.write_text(yaml.safe_dump(tallies, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(loader.DemoDataError, match=r"^report_tallies\.yaml, entry \d \(") as refused:
+        loader.read_data(directory)
+    assert message in str(refused.value)
 
 
 @pytest.mark.parametrize(("change", "message"), [

@@ -77,6 +77,12 @@ def receipt(app, report_id: int) -> str:
     return stored(app, report_id).receipt
 
 
+def listed(report_id: int) -> str:
+    """How the inbox links a report: by its number, never its receipt."""
+    return f'href="/integrity/{report_id}"'
+
+
+
 def entries(app, report_id: int, action: str | None = None) -> list[AuditEntry]:
     with app.app_context():
         statement = select(AuditEntry).where(AuditEntry.target_type == "report",
@@ -99,8 +105,11 @@ def test_the_authoritys_officers_read_every_report(app, authority_officer):
     client = signed_in(app, authority_officer)
     listing = client.get("/integrity/").get_data(as_text=True)
     for report_id in reports:
-        assert receipt(app, report_id) in listing
-        assert client.get(f"/integrity/{report_id}").status_code == 200
+        assert listed(report_id) in listing
+        page = client.get(f"/integrity/{report_id}")
+        # Officers never see the receipt: with it anyone could use up the reporter's tries.
+        assert page.status_code == 200 and receipt(app, report_id) not in page.get_data(as_text=True)
+        assert receipt(app, report_id) not in listing
     assert WHAT not in listing and WHO not in listing
 
 
@@ -110,11 +119,11 @@ def test_an_agencys_officers_read_only_the_reports_routed_to_their_unit(app, int
                       make_report(app, None)]
     client = signed_in(app, integrity_officer)
     listing = client.get("/integrity/").get_data(as_text=True)
-    assert receipt(app, routed) in listing
+    assert listed(routed) in listing
     page = client.get(f"/integrity/{routed}")
     assert page.status_code == 200 and WHAT in page.get_data(as_text=True)
     for report_id in kept_from_unit:
-        assert receipt(app, report_id) not in listing
+        assert listed(report_id) not in listing
         assert client.get(f"/integrity/{report_id}").status_code == 404
         assert act(client, report_id, "notes", {"note": NOTE}).status_code == 404
     assert client.get("/integrity/999999").status_code == 404
@@ -130,7 +139,7 @@ def test_the_page_says_why_the_agencys_unit_does_not_read_a_report(app, authorit
 def test_an_officer_of_another_agency_is_answered_404(app, other_agency_officer):
     report_id = make_report(app, attachment=True)
     client = signed_in(app, other_agency_officer)
-    assert receipt(app, report_id) not in client.get("/integrity/").get_data(as_text=True)
+    assert listed(report_id) not in client.get("/integrity/").get_data(as_text=True)
     assert client.get(f"/integrity/{report_id}").status_code == 404
     with app.app_context():
         attachment_id = db.session.scalar(select(ReportAttachment.id).where(ReportAttachment.report_id == report_id))
@@ -203,7 +212,8 @@ def test_every_read_is_audited_without_its_content(app, integrity_officer):
     assert client.get(f"/integrity/{report_id}/attachments/{attachment_id + 1000}").status_code == 404
     # The page shows who read it and when.
     page = client.get(f"/integrity/{report_id}").get_data(as_text=True)
-    assert page.count('data-history="report.read"') == 3 and "integrity" in page
+    # Newest first: this read, the download, and the two reads before it folded into one row.
+    assert page.count('data-history="report.read"') == 2 and "（2 次）" in page and "integrity" in page
 
 
 def test_an_attachment_of_another_report_is_not_served_through_this_one(app, integrity_officer, authority_officer):
@@ -249,10 +259,10 @@ def test_the_list_is_paged_and_filtered_by_status(app, authority_officer):
     first = client.get("/integrity/").get_data(as_text=True)
     second = client.get("/integrity/?page=2").get_data(as_text=True)
     assert first.count("data-report=") == 25 and second.count("data-report=") == 2
-    assert receipt(app, reports[-1]) in first and receipt(app, reports[0]) in second  # newest first
+    assert listed(reports[-1]) in first and listed(reports[0]) in second  # newest first
     act(client, reports[3], "status", {"status": "under_review"})
     under_review = client.get("/integrity/?status=under_review").get_data(as_text=True)
-    assert under_review.count("data-report=") == 1 and receipt(app, reports[3]) in under_review
+    assert under_review.count("data-report=") == 1 and listed(reports[3]) in under_review
     assert client.get("/integrity/?status=everything").status_code == 400
     assert client.get("/integrity/?page=0").status_code == 400
 
@@ -409,3 +419,20 @@ def test_the_audit_trail_names_the_report_actions_in_both_languages(app, admin, 
     english = client.get("/admin/audit?target_type=report&lang=en").get_data(as_text=True)
     assert "Status of a report changed" in english and "Under review" in english
     assert WHAT not in chinese and WHAT not in english
+
+
+def test_the_history_folds_an_officers_reads_in_a_row_and_names_each_status_change(app, integrity_officer):
+    report_id = make_report(app)
+    client = signed_in(app, integrity_officer)
+    for _ in range(3):
+        assert client.get(f"/integrity/{report_id}?lang=en").status_code == 200
+    assert act(client, report_id, "status", {"status": "under_review"}).status_code == 302
+    page = client.get(f"/integrity/{report_id}").get_data(as_text=True)
+    history = page[page.index('id="section-history"'):]
+    # Newest first: the read after the change, the change, then the four reads before it (three, and the
+    # page the form was on) as one.
+    assert history.count('data-history="report.read"') == 2
+    assert "(4 times)" in history and "Received → Under review" in history
+    with app.app_context():
+        reads = db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "report.read"))
+    assert reads == 5  # every read is still recorded

@@ -13,12 +13,12 @@ from sqlalchemy.orm import undefer
 
 from civic.core.short_ids import new_short_id
 from civic.extensions import db
-from civic.reports import crypto
 from civic.reports.models import ConfidentialReport, ReportAttachment, ReportMessage, ReportNote
 from civic.reports.rotation import encrypted_columns
 
-KEY_A = crypto.new_key()
-KEY_B = crypto.new_key()
+# Fixed, not generated: pytest-xdist's workers must collect the same parameters.
+KEY_A = "YS1maXhlZC10ZXN0LWtleS1mb3Itcm90YXRpb24tMDE="
+KEY_B = "Yi1maXhlZC10ZXN0LWtleS1mb3Itcm90YXRpb24tMDI="
 WHAT = "監造單位在估驗時虛報數量。"
 WHO = "工務所副所長"
 MESSAGE = "請問是哪幾個月份？"
@@ -121,7 +121,7 @@ def test_nothing_to_rotate_says_so(app):
     ("  , ", "REPORTS_KEY is not set"),
     ("not-a-fernet-key", "REPORTS_KEY holds a value that is not a Fernet key"),
     (f"{KEY_B},short", "REPORTS_KEY holds a value that is not a Fernet key"),
-])
+], ids=["empty", "only separators", "not a key", "a key and a short one"])
 def test_a_missing_or_malformed_key_fails_plainly_and_changes_nothing(app, report_id, keys, message):
     result = rotate(app, keys)
     assert result.exit_code != 0
