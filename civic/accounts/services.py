@@ -171,8 +171,9 @@ def start_session(session: Session, user: User, *, origin: audit.Origin, second_
     return token
 
 
-def load_session(session: Session, token: str) -> User | None:
-    """Return the user of a live session, or None when it ended, idled out or was revoked."""
+def load_session(session: Session, token: str, *, touch: bool = True) -> User | None:
+    """Return the user of a live session, or None when it ended, idled out or was revoked; with
+    ``touch``, note that the session was just used."""
     now = utcnow()
     record = session.scalar(select(UserSession).where(UserSession.token_hash == _hash_token(token)))
     if record is None:
@@ -181,7 +182,7 @@ def load_session(session: Session, token: str) -> User | None:
     idle_limit = current_app.config["SESSION_IDLE_TIMEOUT"]
     if not user.is_active or not user.is_verified or record.last_seen_at < now - idle_limit:
         return None
-    if record.last_seen_at < now - LAST_SEEN_RESOLUTION:
+    if touch and record.last_seen_at < now - LAST_SEEN_RESOLUTION:
         record.last_seen_at = now
     return user
 

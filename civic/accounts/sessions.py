@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 from flask_babel import refresh
 from flask_login import login_user, logout_user
@@ -11,6 +11,7 @@ from civic.accounts import services
 from civic.accounts.models import User
 from civic.core.time import utcnow
 from civic.extensions import db, login_manager
+from civic.web.access_log import is_private
 from civic.web.origin import request_origin
 
 # The session key holding when (Unix seconds) the person last gave their password.
@@ -18,7 +19,9 @@ CONFIRMED_AT = "confirmed_at"
 
 
 def load_user(token: str) -> User | None:
-    user = services.load_session(db.session, token)
+    # The report pages leave no trace of a visit, not even the session's last-seen time, which could
+    # otherwise be set beside a report's time of arrival.
+    user = services.load_session(db.session, token, touch=not (has_request_context() and is_private(request.path)))
     if user is not None:
         user.session_token = token
     return user

@@ -5,6 +5,7 @@ exhaust memory, and a reporter's message always reaches someone."""
 from __future__ import annotations
 
 import io
+import time
 import zipfile
 
 import pytest
@@ -15,7 +16,7 @@ from civic.accounts.models import User
 from civic.core.time import utcnow
 from civic.extensions import db
 from civic.notifications.models import OutboxMessage
-from civic.reports import attachments
+from civic.reports import attachments, intake
 from civic.reports.models import ConfidentialReport
 from tests.conftest import make_account
 from tests.reports.test_reporting import AUTHORITY, csrf_token, file_report, keys_of, report_count, write
@@ -81,3 +82,55 @@ def test_a_reporters_message_reaches_every_reader_when_the_assigned_officer_cann
         told = db.session.scalars(select(OutboxMessage.to_address)
                                   .where(OutboxMessage.event == "reports.reporter_wrote")).all()
     assert told == [colleague.email]
+
+
+def test_an_unknown_receipt_costs_the_time_of_a_wrong_passphrase(app, client, real_passwords):
+    """At the production hash cost, the median of five tries of each is within a factor of two: the
+    time of an answer does not tell whether a receipt exists."""
+    receipt, passphrase = keys_of(file_report(client))
+
+    def timed(typed_receipt: str, typed_passphrase: str) -> float:
+        with app.app_context():
+            start = time.perf_counter()
+            assert intake.open_report(db.session, typed_receipt, typed_passphrase) is None
+            return time.perf_counter() - start
+
+    wrong_passphrase = sorted(timed(receipt, "wrong-words-for-this-one") for _ in range(5))[2]
+    unknown_receipt = sorted(timed("R-0000-0000", passphrase) for _ in range(5))[2]
+    assert 0.5 < wrong_passphrase / unknown_receipt < 2.0
+    assert wrong_passphrase > 0.02, "the check runs at the production cost"
+
+
+def test_a_signed_in_reporters_session_is_not_touched_by_the_report_pages(app, client, citizen, published_case):
+    from datetime import timedelta
+
+    from civic.accounts.models import UserSession
+    from tests.support import login, post_form
+
+    login(client, citizen)
+    earlier = utcnow() - timedelta(minutes=10)
+
+    def last_seen():
+        with app.app_context():
+            return db.session.scalar(select(UserSession.last_seen_at).where(UserSession.user_id == citizen.id))
+
+    with app.app_context():
+        db.session.execute(update(UserSession).where(UserSession.user_id == citizen.id).values(last_seen_at=earlier))
+        db.session.commit()
+    assert file_report(client).status_code == 200 and client.get("/report/status").status_code == 200
+    assert last_seen() == earlier
+    # Elsewhere, a request that saves something notes the session's use.
+    post_form(client, f"/cases/{published_case}/comments", {"body": "請問工期？"}, form_page=f"/cases/{published_case}")
+    assert last_seen() > earlier
+
+
+def test_the_status_page_offers_the_other_language_without_losing_the_report(app, client):
+    receipt, passphrase = keys_of(file_report(client))
+    page = client.post("/report/status", data={"csrf_token": csrf_token(client, "/report/status"),
+                                               "receipt": receipt, "passphrase": passphrase}).get_data(as_text=True)
+    switch = page.split("data-other-language", 1)[1].split("</form>", 1)[0]
+    assert f'value="{receipt}"' in switch and 'lang="en"' in switch and "English" in switch
+    action = page.split("data-other-language", 1)[0].rsplit('action="', 1)[1].split('"', 1)[0]
+    english = client.post(action.replace("&amp;", "&"), data={"csrf_token": csrf_token(client, "/report/status"),
+                                                               "receipt": receipt, "passphrase": passphrase})
+    assert english.status_code == 200 and "Your report's status" in english.get_data(as_text=True)
