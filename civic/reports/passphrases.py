@@ -1,8 +1,8 @@
 """A report's receipt and passphrase: what the reporter keeps to follow the report without an account.
 
-The passphrase is five words drawn at random from the EFF's long wordlist (7,776 words, so about 64
-bits), easy to write down and to type on a phone; only its argon2 hash is stored, with the hasher
-that keeps account passwords. The receipt is a short id such as R-7K3M-9QXP: it names the report,
+The passphrase is five words drawn at random from the EFF's long wordlist (the 7,772 without a
+dash, so about 64 bits), easy to write down and to type on a phone; only its argon2 hash is stored,
+with the hasher that keeps account passwords. The receipt is a short id such as R-7K3M-9QXP: it names the report,
 the passphrase proves the right to read it.
 """
 
@@ -29,8 +29,9 @@ MAX_LENGTH = 100
 @cache
 def wordlist() -> tuple[str, ...]:
     """The EFF long wordlist, read once per process."""
-    return tuple(xkcd_password.generate_wordlist(wordfile=xkcd_password.locate_wordfile(), min_length=3,
-                                                 max_length=9))
+    # Letters only: a word such as "yo-yo" would read as two, and the phrase as six words.
+    return tuple(word for word in xkcd_password.generate_wordlist(wordfile=xkcd_password.locate_wordfile(),
+                                                                  min_length=3, max_length=9) if word.isalpha())
 
 
 def new_passphrase() -> str:

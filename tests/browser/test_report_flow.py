@@ -56,7 +56,7 @@ def _file_and_follow(page: Page, words: dict[str, str]) -> None:
     _checked(page)
 
     page.get_by_label(words["message_label"]).fill(words["message"])
-    page.locator("main form button[type=submit]").click()
+    page.locator("main form[action$='/report/status/message'] button[type=submit]").click()
     expect(page.get_by_text(words["message_sent"])).to_be_visible()
     expect(page.locator("main")).to_contain_text(words["message"])
     _checked(page)
