@@ -125,6 +125,7 @@ def _import_models() -> None:
     import civic.core.clock
     import civic.core.fulltext
     import civic.feedback.models
+    import civic.integrations.models
     import civic.notifications.models
     import civic.pledges.models
     import civic.procurement.models
@@ -174,6 +175,7 @@ def _register_blueprints(app: Flask) -> None:
     from civic.feedback.moderation_views import bp as moderation_bp
     from civic.feedback.staff_views import bp as feedback_staff_bp
     from civic.feedback.views import bp as feedback_bp
+    from civic.integrations.views import bp as integrations_bp
     from civic.pledges.views import bp as pledges_bp
     from civic.reports.notice_views import bp as report_notice_bp
     from civic.reports.staff_views import bp as integrity_bp
@@ -192,7 +194,7 @@ def _register_blueprints(app: Flask) -> None:
                       admin_people_bp, admin_trail_bp, admin_sectors_bp, admin_calendar_bp, pledges_bp,
                       admin_pledges_bp, search_bp, api_bp, feeds_bp, workshops_bp, workshops_staff_bp, commitments_bp,
                       admin_commitments_bp, activity_bp, consultations_bp, consultations_staff_bp,
-                      admin_consultations_bp, reports_bp, integrity_bp, report_notice_bp):
+                      admin_consultations_bp, reports_bp, integrity_bp, report_notice_bp, integrations_bp):
         app.register_blueprint(blueprint)
 
 

@@ -28,6 +28,8 @@ COMPANY_REPRESENTATIVES = "company representatives"
 ASKING_AGENCY = "staff of the asking agency"
 # Integrity officers of the units a report is routed to; every role checked in tests/reports/test_integrity.py.
 INTEGRITY_OFFICERS = "integrity officers the report is routed to"
+# Staff and admins, each for their own tokens only; every role checked in tests/integrations/test_tokens.py.
+API_TOKEN_HOLDERS = "staff and admins"
 
 ACCESS = {
     "site.home": PUBLIC,
@@ -156,6 +158,8 @@ ACCESS = {
     "reports.message": PUBLIC,
     "consultations.index": PUBLIC,  # published guidance only
     "consultations.detail": PUBLIC,  # published guidance only; others 404
+    "integrations.index": API_TOKEN_HOLDERS,
+    "integrations.revoke": API_TOKEN_HOLDERS,  # own tokens only; another's answers 404
     "consultations_staff.index": STAFF,
     "consultations_staff.detail": ASKING_AGENCY,
     "consultations_staff.consent": ASKING_AGENCY,

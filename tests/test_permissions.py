@@ -28,12 +28,13 @@ from tests.conftest import make_app
 from tests.support import login
 
 STAFF = {Permission.apply_for_cases, Permission.edit_agency_cases, Permission.answer_feedback,
-         Permission.hold_workshops, Permission.ask_consultations}
+         Permission.hold_workshops, Permission.ask_consultations, Permission.use_api_tokens}
 ADMIN = {Permission.use_admin_area, Permission.review_applications, Permission.edit_any_case,
          Permission.feature_cases, Permission.manage_agencies, Permission.manage_sectors,
          Permission.manage_commitments, Permission.manage_calendar, Permission.manage_pledges,
          Permission.administer_users, Permission.read_audit_trail, Permission.send_notifications,
-         Permission.moderate_comments, Permission.answer_consultations, Permission.edit_report_notice}
+         Permission.moderate_comments, Permission.answer_consultations, Permission.edit_report_notice,
+         Permission.use_api_tokens}
 
 
 def test_each_role_holds_exactly_its_permissions():

@@ -36,6 +36,7 @@ MODULES = [
     "civic.feedback.deadlines",
     "civic.feedback.follow_ups",
     "civic.feedback.moderation",
+    "civic.integrations.services",
     "civic.notifications.services",
     "civic.pledges.services",
     "civic.reports.services",
@@ -145,6 +146,11 @@ UNGUARDED = {
     "civic.reports.rotation.encrypted_columns": READ,
     "civic.reports.rotation.rotate_all": "the command line re-encrypts with the newest key; no text changes",
     "civic.reports.services.status_errors": RULE,
+    "civic.integrations.services.token_errors": RULE,
+    "civic.integrations.services.hash_secret": RULE,
+    "civic.integrations.services.new_secret": RULE,
+    "civic.integrations.services.authenticate": ("the presented token is the key; it checks the holder still "
+                                                 "holds use_api_tokens and writes only when it was last used"),
 }
 
 

@@ -66,6 +66,8 @@ ACTION_LABELS: dict[str, Any] = {
     "commitment.milestone_added": _l("Milestone of a commitment added"),
     "commitment.milestone_changed": _l("Milestone of a commitment changed"),
     "commitment.milestone_removed": _l("Milestone of a commitment removed"),
+    "api_token.created": _l("Token for the write API made"),
+    "api_token.revoked": _l("Token for the write API revoked"),
     "consultation.asked": _l("Question asked at the consultation desk"),
     "consultation.answered": _l("Consultation answered"),
     "consultation.consent_changed": _l("Consent to publish a consultation as guidance changed"),
@@ -130,6 +132,7 @@ ACTION_LABELS: dict[str, Any] = {
 
 TARGET_TYPES: dict[str, Any] = {
     "agency": _l("Agency"),
+    "api_token": _l("Token for the write API"),
     "calendar": _l("Office calendar"),
     "case": _l("Case"),
     "comment": _l("Comment"),
@@ -189,6 +192,9 @@ DETAIL_KEYS: dict[str, Any] = {
     "title_en": _l("Title in English"),
     "title_zh": _l("Title in Chinese"),
     "year": _l("Year"),
+    # A token for the write API: what it may do and the day it stops working (never the token).
+    "scopes": _l("Scopes"),
+    "expires_on": _l("Expires on"),
     "entry": _l("Entry of the public record"),
     "days_changed": _l("Days changed"),
     "deadlines_moved": _l("Deadlines moved"),

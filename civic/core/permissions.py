@@ -25,6 +25,8 @@ class Permission(StrEnum):
     answer_feedback = "answer_feedback"
     hold_workshops = "hold_workshops"
     ask_consultations = "ask_consultations"
+    # Staff and administrators: personal access tokens for the write API (civic/integrations).
+    use_api_tokens = "use_api_tokens"
     # Moderators and the integrity authority.
     moderate_comments = "moderate_comments"
     # The integrity authority (administrators).
@@ -46,14 +48,16 @@ class Permission(StrEnum):
     read_reports = "read_reports"
 
 
+# The write API is for agency systems and the authority: both staff and administrators hold tokens.
+_API = frozenset({Permission.use_api_tokens})
 _STAFF = frozenset({Permission.apply_for_cases, Permission.edit_agency_cases, Permission.answer_feedback,
-                    Permission.hold_workshops, Permission.ask_consultations})
+                    Permission.hold_workshops, Permission.ask_consultations}) | _API
 _MODERATOR = frozenset({Permission.moderate_comments})
 # Administrators do not hold the staff permissions: they belong to no agency, and the Personal
 # Data Protection Act keeps a workshop's attendee list with the agency that collected it.
 # Nor do they read confidential reports: only the integrity officers the report is routed to do.
 _OFFICER = frozenset({Permission.read_reports})
-_ADMIN = frozenset(Permission) - _STAFF - _OFFICER
+_ADMIN = (frozenset(Permission) - _STAFF - _OFFICER) | _API
 
 # Citizens and supplier representatives act only on their own account and what they wrote:
 # those checks need the object, so they live in the domains' permissions.py.
