@@ -59,6 +59,13 @@ def login(client: FlaskClient, account: Account, password: str | None = None):
                                         "password": password or account.password})
 
 
+def signed_in(app, account: Account) -> FlaskClient:
+    """A client of its own, signed in as ``account``."""
+    client = app.test_client()
+    assert login(client, account).status_code == 302
+    return client
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

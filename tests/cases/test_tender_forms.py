@@ -13,7 +13,7 @@ from civic.cases.models import CaseTender
 from civic.core.errors import DomainError
 from civic.extensions import db
 from tests.cases.factories import CASE_FORM, apply
-from tests.support import login, post_form
+from tests.support import login, post_form, signed_in
 
 TENDER = {"unit_id": "3.76.47", "job_number": "CQ850-2026"}
 SAY_WHY = "請說明修改已公開案件的理由"
@@ -41,12 +41,6 @@ def add_tender(app, account, slug: str, unit_id: str = "3.76.47", job_number: st
                                   actor=db.session.get(User, account.id))
         db.session.commit()
         return tender.id
-
-
-def signed_in(app, account):
-    client = app.test_client()
-    login(client, account)
-    return client
 
 
 # The parts pages

@@ -8,16 +8,10 @@ from sqlalchemy import func, select
 from civic.cases.models import Case
 from civic.consultations.models import Consultation
 from civic.extensions import db
-from tests.support import login, post_form
+from tests.support import post_form, signed_in
 
 QUESTION = "廠商邀請本課承辦人參加開工酒會並致贈禮品，可否出席？本案為萬大線機電標。"
 ANSWER = "依公務員廉政倫理規範，與職務有利害關係者之飲宴應酬原則不得參加；請簽報長官並知會政風單位。"
-
-
-def signed_in(app, account):
-    client = app.test_client()
-    login(client, account)
-    return client
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from civic.notifications.worker import deliver_pending
 from tests.conftest import make_account
 from tests.feedback.conftest import post
 from tests.feedback.test_working_days import set_days
-from tests.support import Mailbox, csrf_token, login, post_form
+from tests.support import Mailbox, csrf_token, post_form, signed_in
 
 RECEIVED = datetime(2026, 3, 2, 10, 0, tzinfo=TAIPEI)        # a Monday
 ANSWERED = datetime(2026, 3, 4, 10, 0, tzinfo=TAIPEI)        # Wednesday, before the deadline (Thursday)
@@ -45,12 +45,6 @@ def page_of(response) -> str:
 def deliver(app) -> None:
     with app.app_context():
         deliver_pending(db.session)
-
-
-def signed_in(app, account):
-    client = app.test_client()
-    assert login(client, account).status_code == 302
-    return client
 
 
 def answered_item(app, citizen, staff, slug: str, *, body: str = "請問工程進度？") -> str:

@@ -21,16 +21,10 @@ from civic.extensions import db
 from civic.integrations import services
 from civic.integrations.models import ApiToken
 from civic.integrations.services import TokenInput
-from tests.support import login, post_form
+from tests.support import post_form, signed_in
 
 PAGE = "/account/tokens"
 SHOWN = re.compile(r'<code data-api-token>([^<]+)</code>')
-
-
-def signed_in(app, account):
-    client = app.test_client()
-    login(client, account)
-    return client
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from civic.core.roles import Role
 from civic.extensions import db
 from civic.notifications.worker import deliver_pending
 from tests.conftest import make_account
-from tests.support import Mailbox, login, post_form
+from tests.support import Mailbox, post_form, signed_in
 
 NEW_UBN = "90000012"  # no company on record
 KNOWN_UBN = "90000006"  # the supplier fixture's company, on record as 測試公司
@@ -25,12 +25,6 @@ FAKE = "台灣電力股份有限公司"
 
 def page_of(response) -> str:
     return response.get_data(as_text=True)
-
-
-def signed_in(app, account):
-    client = app.test_client()
-    login(client, account)
-    return client
 
 
 def claim(client, ubn: str = NEW_UBN, name: str = FAKE):

@@ -18,7 +18,7 @@ from civic.extensions import db
 from civic.reports import crypto
 from civic.reports.models import ConfidentialReport, ReportAttachment, ReportMessage, ReportNote
 from tests.conftest import make_account
-from tests.support import login, post_form
+from tests.support import post_form, signed_in
 
 AUTHORITY = "A15070000"
 AGENCY_A = "A00000001"
@@ -29,12 +29,6 @@ NOTE = "已調閱相關採購卷宗，待比對。"
 MESSAGE = "請問您是否保有當時的通訊紀錄？"
 REASON = "查無具體事證，予以結案。"
 PDF = b"%PDF-1.4\n% a report's attachment\n"
-
-
-def signed_in(app, account):
-    client = app.test_client()
-    assert login(client, account).status_code == 302
-    return client
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from civic.extensions import db
 from civic.reports import notice
 from civic.reports.models import ReportNotice
 from tests.conftest import make_account
-from tests.support import login, post_form
+from tests.support import post_form, signed_in
 
 PATH = "/admin/reports/notice"
 NEW_ZH = "第一段。\n\n第二段：依貪污治罪條例辦理。"
@@ -24,12 +24,6 @@ NEW_EN = "First paragraph.\n\nSecond paragraph."
 
 def notices() -> int:
     return db.session.scalar(select(func.count(ReportNotice.id)))
-
-
-def signed_in(app, account):
-    client = app.test_client()
-    assert login(client, account).status_code == 302
-    return client
 
 
 # The text.

@@ -8,19 +8,13 @@ import pytest
 
 from civic.extensions import cache
 from tests.cases import factories as case_factories
-from tests.support import login, post_form, rendered
+from tests.support import post_form, rendered, signed_in
 from tests.workshops.conftest import hold
 
 RECORD = "cases/_record.html"
 LISTING = "cases/_listing.html"
 PARTICIPATION = "cases/_participation.html"
 TAKING_PART = "cases/_taking_part.html"
-
-
-def signed_in(app, account):
-    client = app.test_client()
-    login(client, account)
-    return client
 
 
 def test_a_signed_in_view_of_an_unchanged_case_reuses_its_record(app, shared_pages, published_case, citizen,
