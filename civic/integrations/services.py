@@ -22,7 +22,7 @@ from civic.core import audit
 from civic.core.errors import Conflict, DomainError, PermissionDenied
 from civic.core.permissions import Permission, guarded
 from civic.core.text import text_error
-from civic.core.time import utcnow
+from civic.core.time import to_taipei, utcnow
 from civic.integrations import permissions
 from civic.integrations.models import ApiScope, ApiToken
 
@@ -99,7 +99,7 @@ def create_token(session: Session, data: TokenInput, *, actor) -> NewToken:
     session.add(token)
     session.flush()
     audit.record(session, "api_token.created", actor_id=actor.id, target_type=TARGET_TYPE, target_id=token.id,
-                 scopes=scopes, expires_on=token.expires_at.date().isoformat())
+                 scopes=scopes, expires_on=to_taipei(token.expires_at).date().isoformat())
     return NewToken(token=token, secret=secret)
 
 

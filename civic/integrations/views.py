@@ -10,6 +10,7 @@ from flask import Blueprint, abort, make_response, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from civic.accounts.reauth import recent_sign_in_required
 from civic.core.permissions import Permission
 from civic.core.time import utcnow
 from civic.extensions import db
@@ -41,6 +42,8 @@ def _page(form: TokenForm, status: int, created: services.NewToken | None = None
 
 @bp.route("", methods=["GET", "POST"])
 @permission_required(Permission.use_api_tokens)
+# A token acts as its holder for up to a year, past any sign-out: making one asks who is at the keyboard.
+@recent_sign_in_required
 def index():
     """The person's tokens and the form to make one; a new token's secret is shown in this answer only."""
     require(permissions.can_use_tokens(current_user))

@@ -5,7 +5,7 @@ refused once expired, revoked, or held by someone suspended or no longer staff o
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -16,7 +16,7 @@ from civic.accounts.models import User
 from civic.core.audit import AuditEntry
 from civic.core.errors import DomainError, PermissionDenied
 from civic.core.roles import Role
-from civic.core.time import utcnow
+from civic.core.time import to_taipei, utcnow
 from civic.extensions import db
 from civic.integrations import services
 from civic.integrations.models import ApiToken
@@ -321,5 +321,29 @@ def test_making_and_revoking_are_audited_without_the_token(app, staff, staff_cli
         raw = db.session.execute(text("SELECT * FROM audit_entries")).all()
     assert [(entry.action, entry.actor_id) for entry in entries] == [
         ("api_token.created", staff.id), ("api_token.revoked", staff.id)]
-    assert entries[0].details == {"scopes": ["cases:write"], "expires_on": token.expires_at.date().isoformat()}
+    # The expiry date as the page shows it, in Taipei's calendar.
+    assert entries[0].details == {"scopes": ["cases:write"],
+                                  "expires_on": to_taipei(token.expires_at).date().isoformat()}
     assert all(secret not in str(value) and token.token_hash not in str(value) for row in raw for value in row)
+
+
+def test_the_trail_dates_a_token_made_early_in_the_morning_in_taipei(app, staff):
+    # 06:30 in Taipei is the evening before in UTC: the trail must name the Taipei date.
+    with time_machine.travel(datetime(2026, 12, 6, 22, 30, tzinfo=UTC), tick=False):
+        create(app, staff, days=30)
+    with app.app_context():
+        [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "api_token.created"))
+    assert entry.details["expires_on"] == "2027-01-06"
+
+
+def test_making_a_token_long_after_signing_in_asks_for_the_password_again(app, staff, staff_client):
+    with time_machine.travel(utcnow() + timedelta(minutes=30), tick=False):
+        asked = make(staff_client, name="夜間同步")
+        page = asked.get_data(as_text=True)
+        assert asked.status_code == 200 and 'name="confirm-password"' in page and "data-api-token" not in page
+        assert count(app) == 0
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        done = staff_client.post(PAGE, data={"name": "夜間同步", "scopes": ["cases:write"], "expires_in": "90",
+                                             "csrf_token": token, "confirm-password": staff.password})
+        assert done.status_code == 200 and SHOWN.search(done.get_data(as_text=True))
+        assert count(app) == 1
