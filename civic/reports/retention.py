@@ -15,7 +15,6 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-import config as settings
 from civic.core import audit
 from civic.core.time import utcnow
 from civic.reports.models import (
@@ -31,8 +30,7 @@ log = logging.getLogger(__name__)
 
 
 def retention_days() -> int:
-    """Config.REPORT_RETENTION_DAYS, also where the app's config has lost the key."""
-    return current_app.config.get("REPORT_RETENTION_DAYS", settings.Config.REPORT_RETENTION_DAYS)
+    return current_app.config["REPORT_RETENTION_DAYS"]
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from io import BytesIO
 
-from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, g, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -40,7 +40,11 @@ def no_store(response: Response) -> Response:
 
 
 def _authority_id() -> int | None:
-    return queries.authority_agency_id(db.session)
+    """The authority's agency, looked up once a request: a report page asks for it to route, to list the
+    officers and after each action."""
+    if "integrity_authority_id" not in g:
+        g.integrity_authority_id = queries.authority_agency_id(db.session)
+    return g.integrity_authority_id
 
 
 def load_report(report_id: int, *, whole: bool = True) -> ConfidentialReport:
