@@ -85,7 +85,7 @@ def test_a_reporters_message_reaches_every_reader_when_the_assigned_officer_cann
 
 
 def test_an_unknown_receipt_costs_the_time_of_a_wrong_passphrase(app, client, real_passwords):
-    """At the production hash cost, the median of five tries of each is within a factor of two: the
+    """At the production hash cost, the fastest of seven tries of each is within a factor of two: the
     time of an answer does not tell whether a receipt exists."""
     receipt, passphrase = keys_of(file_report(client))
 
@@ -95,8 +95,13 @@ def test_an_unknown_receipt_costs_the_time_of_a_wrong_passphrase(app, client, re
             assert intake.open_report(db.session, typed_receipt, typed_passphrase) is None
             return time.perf_counter() - start
 
-    wrong_passphrase = sorted(timed(receipt, "wrong-words-for-this-one") for _ in range(5))[2]
-    unknown_receipt = sorted(timed("R-0000-0000", passphrase) for _ in range(5))[2]
+    # Taken in turns, and the fastest of each kept: on a busy machine the other processes only ever add
+    # time, so the fastest tries are the ones that show what the check itself costs.
+    wrong, unknown = [], []
+    for _ in range(7):
+        wrong.append(timed(receipt, "wrong-words-for-this-one"))
+        unknown.append(timed("R-0000-0000", passphrase))
+    wrong_passphrase, unknown_receipt = min(wrong), min(unknown)
     assert 0.5 < wrong_passphrase / unknown_receipt < 2.0
     assert wrong_passphrase > 0.02, "the check runs at the production cost"
 
