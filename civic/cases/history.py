@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, object_session
 
 from civic.accounts.models import Company, User
 from civic.agencies.models import Agency
+from civic.cases import public_events
 from civic.cases.models import (
     Case,
     CaseContract,
@@ -302,6 +303,8 @@ class Recorder:
                          **({"reason": reason} if reason else {}))
         # A change of any part is a change of the case, for mirrors reading updated_since.
         self.case.updated_at = utcnow()
+        # Webhooks and digests hear of the change once, with the entries it made, in this transaction.
+        public_events.case_changed(self.session, self.case, self.entries, was_published=self.was_published)
 
 
 @contextmanager

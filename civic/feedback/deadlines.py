@@ -19,7 +19,7 @@ from civic.core import audit, clock, office_calendar
 from civic.core.errors import Conflict, DomainError
 from civic.core.permissions import Actor, Permission, guarded
 from civic.core.time import format_day, to_taipei, utcnow
-from civic.feedback import emails
+from civic.feedback import emails, public_events
 from civic.feedback.clocks import acknowledge_due_on, answer_clock_start, answer_due_on, calendar_for_clocks
 from civic.feedback.models import OPEN_STATUSES, Feedback, FeedbackEvent
 from civic.feedback.queries import list_items_past_deadline, list_open_items
@@ -169,6 +169,7 @@ def check_deadlines(session: Session, *, now: datetime | None = None) -> Deadlin
             emails.reminder(session, feedback)
             audit.record(session, "feedback.overdue", actor_id=None, target_type="feedback",
                          target_id=feedback.tracking_number)
+            public_events.overdue(session, feedback)
             report.overdue += 1
         if feedback.escalated_at is None and now >= feedback.due_at + grace:
             _escalate(session, feedback, now, report)

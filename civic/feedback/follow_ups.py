@@ -20,7 +20,7 @@ from civic.core.errors import Conflict, PermissionDenied
 from civic.core.permissions import Permission, guarded
 from civic.core.text import render_markdown
 from civic.core.time import format_day, to_taipei, utcnow
-from civic.feedback import emails, permissions
+from civic.feedback import emails, permissions, public_events
 from civic.feedback.clocks import answer_due
 from civic.feedback.models import Feedback, FeedbackStatus, FollowUp
 from civic.feedback.steps import COMMENT_MAX_LENGTH, RESPONSE_MAX_LENGTH, clean_body, record_event
@@ -106,4 +106,5 @@ def answer(session: Session, feedback: Feedback, *, actor: User, body: str, unit
     audit.record(session, "feedback.answered", actor_id=actor.id, target_type="feedback",
                  target_id=feedback.tracking_number, follow_up=True)
     emails.answered(session, feedback)
+    public_events.answer_published(session, feedback, follow_up=True)
     return record

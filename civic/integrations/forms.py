@@ -1,4 +1,5 @@
-"""The form for a new token: field shapes and messages; the rule itself is in services."""
+"""The forms for a new token and a new webhook: field shapes and messages; the rules themselves are in
+services and webhooks."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovTextInput
 from wtforms import RadioField, SelectChoice, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from civic.integrations.labels import SCOPES
+from civic.integrations.addresses import URL_MAX_LENGTH
+from civic.integrations.labels import EVENTS, SCOPES
 from civic.integrations.services import NAME_MAX_LENGTH, OFFERED_DAYS, TokenInput
+from civic.integrations.webhooks import CODE_MAX_LENGTH, SLUG_MAX_LENGTH, WebhookInput
 from civic.web.forms import strip
 
 
@@ -46,3 +49,38 @@ class TokenForm(FlaskForm):
     def token_input(self) -> TokenInput:
         return TokenInput(name=self.name.data or "", scopes=list(self.scopes.data or []),
                           days=int(self.expires_in.data) if (self.expires_in.data or "").isdigit() else None)
+
+
+class WebhookForm(FlaskForm):
+    url = StringField(
+        _l("Address to send to"), widget=GovTextInput(), filters=[strip],
+        description=_l("Your receiver's address, starting with https://. It must be reachable on the public internet."),
+        validators=[DataRequired(message=_l("Enter the address to send to, starting with https://.")),
+                    Length(max=URL_MAX_LENGTH, message=_l("At most %(max)d characters.", max=URL_MAX_LENGTH))])
+    events = SelectMultipleField(_l("Events to be told of"), widget=GovCheckboxesInput(), validate_choice=False)
+    case = StringField(
+        _l("Only about this case (optional)"), widget=GovTextInput(), filters=[strip],
+        description=_l("The case's short name, as in its address /cases/<short name>. Leave empty for every case."),
+        validators=[Optional(), Length(max=SLUG_MAX_LENGTH, message=_l("At most %(max)d characters.",
+                                                                        max=SLUG_MAX_LENGTH))])
+    agency = StringField(
+        _l("Only about this agency (optional)"), widget=GovTextInput(), filters=[strip],
+        description=_l("The agency's code (機關代碼), as in its address /agencies/<code>. Leave empty for every "
+                       "agency."),
+        validators=[Optional(), Length(max=CODE_MAX_LENGTH, message=_l("At most %(max)d characters.",
+                                                                        max=CODE_MAX_LENGTH))])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Built per request: the words are in the page's language, the event's name beside them.
+        self.events.choices = [SelectChoice(str(name), f"{label} ({name})") for name, label in EVENTS.items()]
+
+    def validate_events(self, field) -> None:
+        if not field.data:
+            raise ValidationError(_l("Choose at least one event to be told of."))
+        if any(value not in {choice.value for choice in field.choices} for value in field.data):
+            raise ValidationError(_l("Choose only from the listed events."))
+
+    def webhook_input(self) -> WebhookInput:
+        return WebhookInput(url=self.url.data or "", events=list(self.events.data or []),
+                            case=self.case.data or "", agency=self.agency.data or "")

@@ -16,10 +16,13 @@ from civic.accounts import services as accounts
 from civic.accounts.models import Company, CompanyRepresentative, User
 from civic.accounts.ubn import is_valid_ubn, normalize
 from civic.cases.models import Case
+from civic.cases.public_events import case_summary, public_url
 from civic.core import audit
 from civic.core.errors import Conflict, DomainError, PermissionDenied
 from civic.core.permissions import Permission, guarded
-from civic.core.time import utcnow
+from civic.core.time import isoformat, utcnow
+from civic.notifications import events
+from civic.notifications.models import EventName
 from civic.pledges import permissions, receipts
 from civic.pledges.models import (
     AssessmentAnswer,
@@ -163,6 +166,7 @@ def sign(session: Session, data: SignInput, *, actor: User) -> Pledge:
     session.flush()
     audit.record(session, "pledge.signed", actor_id=actor.id, target_type="pledge", target_id=receipt,
                  ubn=company.ubn)
+    _tell(session, pledge, EventName.pledge_signed)
     return pledge
 
 
@@ -197,6 +201,35 @@ def withdraw(session: Session, pledge: Pledge, *, actor: User, reason: str) -> N
     pledge.withdrawn_at = utcnow()
     pledge.withdrawal_reason = text
     audit.record(session, "pledge.withdrawn", actor_id=actor.id, target_type="pledge", target_id=pledge.receipt)
+    _tell(session, pledge, EventName.pledge_withdrawn)
+
+
+def _tell(session: Session, pledge: Pledge, name: EventName) -> None:
+    """Record the public event of a pledge signed or withdrawn: what its public receipt page shows,
+    without the signer's name (the company's name and number, the case, the dates, the public reason)."""
+    company = session.get(Company, pledge.company_id)
+    case = session.get(Case, pledge.case_id) if pledge.case_id is not None else None
+    summary = case_summary(session, case) if case is not None and case.is_published else None
+    about = {
+        "receipt": pledge.receipt,
+        "ubn": company.ubn,
+        "company": company.name,
+        "status": pledge.status,
+        "signed_at": isoformat(pledge.signed_at),
+        "withdrawn_at": isoformat(pledge.withdrawn_at) if pledge.withdrawn_at else None,
+        "withdrawal_reason": pledge.withdrawal_reason or None,
+        "url": public_url("pledges.receipt", receipt=pledge.receipt),
+        "api_url": public_url("api.pledges", ubn=company.ubn),
+    }
+    # The pledge's own fields under "pledge", and, as first written, at the top level too. A pledge
+    # for every case (none named) is about no case and no agency.
+    events.emit(session, name, {
+        **about,
+        "case": summary,
+        "slug": summary["slug"] if summary else None,
+        "agency": summary["agency"] if summary else None,
+        "pledge": about,
+    }, case_id=pledge.case_id, agency_id=case.agency_id if case is not None else None)
 
 
 @guarded(Permission.manage_pledges)

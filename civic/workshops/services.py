@@ -22,13 +22,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from civic.accounts.models import User
+from civic.agencies.models import Agency
 from civic.cases.models import Case
+from civic.cases.public_events import case_summary, public_url
 from civic.cases.queries import get_case_with_parts
 from civic.core import audit
 from civic.core.errors import Conflict, DomainError, PermissionDenied
 from civic.core.permissions import Permission, guarded
 from civic.core.text import render_markdown
-from civic.core.time import utcnow
+from civic.core.time import isoformat, utcnow
+from civic.notifications import events
+from civic.notifications.models import EventName
 from civic.workshops import emails, permissions, queries, seats
 from civic.workshops.models import ACTIVE, Registration, RegistrationStatus, Workshop, WorkshopStatus
 from civic.workshops.phones import to_e164
@@ -139,7 +143,8 @@ def workshop_errors(data: WorkshopInput, *, now: datetime, existing: Workshop | 
             errors.append(DomainError(_("Keep it under %(limit)d characters; yours has %(length)d.",
                                         limit=TEXT_MAX_LENGTH, length=len(text)), field=name))
     questions = [q.strip() for q in data.questions if q and q.strip()]
-    if len(questions) > MAX_QUESTIONS or any(len(q) > 300 for q in questions):
+    # The form's box holds one question a line: a question with a line break could not go back in it.
+    if len(questions) > MAX_QUESTIONS or any(len(q) > 300 or len(q.splitlines()) > 1 for q in questions):
         errors.append(DomainError(_("Ask at most %(count)d questions, one per line, each under 300 characters.",
                                     count=MAX_QUESTIONS), field="questions"))
     return errors
@@ -180,7 +185,36 @@ def create_workshop(session: Session, data: WorkshopInput, *, actor: User, now: 
     session.flush()
     audit.record(session, "workshop.created", actor_id=actor.id, target_type="workshop", target_id=workshop.id,
                  capacity=workshop.capacity)
+    _tell_opened(session, workshop, checked.case)
     return workshop
+
+
+def _tell_opened(session: Session, workshop: Workshop, case: Case | None) -> None:
+    """Record the public event of a workshop open for sign-up: what its public page shows, never the
+    online link (for confirmed participants only) nor anyone signed up."""
+    agency = session.get(Agency, workshop.agency_id)
+    summary = case_summary(session, case) if case is not None and case.is_published else None
+    about = {
+        "id": workshop.id,
+        "title": workshop.title,
+        "starts_at": isoformat(workshop.starts_at),
+        "ends_at": isoformat(workshop.ends_at),
+        "signup_deadline_at": isoformat(workshop.signup_deadline_at),
+        "location": workshop.location,
+        "online": workshop.is_online,
+        "capacity": workshop.capacity,
+        "seats_left": workshop.seats_left,
+        "url": public_url("workshops.detail", workshop_id=workshop.id),
+        "api_url": public_url("api.workshop", workshop_id=workshop.id),
+    }
+    # The workshop's own fields under "workshop", and, as first written, at the top level too.
+    events.emit(session, EventName.workshop_opened, {
+        **about,
+        "case": summary,
+        "slug": summary["slug"] if summary else None,
+        "agency": agency.code if agency else None,
+        "workshop": about,
+    }, case_id=workshop.case_id, agency_id=workshop.agency_id)
 
 
 @guarded(Permission.hold_workshops)
