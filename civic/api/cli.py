@@ -1,6 +1,6 @@
-"""``flask exports build [--if-stale] [--watch]``: write the bulk files the API serves.
-
-Builds in a request context on SITE_URL, so the links in the files name the public address.
+"""``flask exports build [--if-stale] [--watch]``: write the bulk files the API serves (in a request
+context on SITE_URL, so the links in the files name the public address); ``flask api purge-keys``:
+forget the write API's idempotency keys once they are old.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from civic.api import bulk_files
+from civic.core.time import utcnow
 from civic.extensions import db
+from civic.integrations import idempotency
 
 logger = logging.getLogger(__name__)
 
@@ -64,3 +66,15 @@ def build_command(if_stale: bool, watch: bool, debounce: float | None, interval:
         if not watch:
             return
         time.sleep(interval)
+
+
+api_cli = AppGroup("api", help="The write API's housekeeping.")
+
+
+@api_cli.command("purge-keys")
+def purge_keys_command() -> None:
+    """Remove the Idempotency-Keys (and their stored answers) older than API_IDEMPOTENCY_HOURS."""
+    hours = current_app.config["API_IDEMPOTENCY_HOURS"]
+    removed = idempotency.purge(db.session, now=utcnow(), hours=hours)
+    db.session.commit()
+    click.echo(f"removed {removed} idempotency keys older than {hours} hours")

@@ -144,6 +144,7 @@ class ContractSchema(Schema):
 
 @all_required
 class FundingSourceSchema(Schema):
+    id = fields.Integer()
     source = fields.String()
     amount_ntd = _nullable(fields.Integer())
 
@@ -218,6 +219,7 @@ class AnnouncementSchema(Schema):
 class TenderSchema(Schema):
     """A tender the case names (a Timeline), with what the system announced about it, oldest first."""
 
+    id = fields.Integer(attribute="tender.id")
     unit_id = fields.String(attribute="tender.unit_id", metadata={
         "description": "The agency's e-procurement code", "examples": ["3.76.47"]})
     job_number = fields.String(attribute="tender.job_number", metadata={

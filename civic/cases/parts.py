@@ -2,7 +2,8 @@
 contracts and their variations, tenders, sources of funds. Each change is checked, recorded in the
 case's public record and rescored.
 
-Flushes, never commits. Callers pass a case loaded with its parts (queries.get_case_with_parts).
+Flushes, never commits. Callers pass a case loaded with its parts, locked for the change
+(queries.get_case_for_change).
 """
 
 from __future__ import annotations
@@ -195,9 +196,53 @@ def update_member(case: Case, member_id: int, data: MemberInput, *, actor: User,
 # Meetings
 
 
+# What the meeting form's boxes hold, one item a line: attendees, statements as "speaker：what was
+# said", decisions. Whatever comes in (the form or the API) must fit them, to be edited there again.
+MEETING_LINES_MAX_LENGTH = {"attendees": 8000, "statements": 20000, "decisions": 8000}
+SPEAKER_MAX_LENGTH = 200
+SPEAKER_SEPARATORS = re.compile(r"[:：]")
+
+
+def _breaks_line(text: str) -> bool:
+    """Whether ``text`` would come back from its box as more than one line."""
+    return len(text.strip().splitlines()) > 1
+
+
+def _lines_errors(data: MeetingInput) -> list[DomainError]:
+    """Each attendee, statement and decision fits on its own line of the form's box, and each box
+    holds them all."""
+    errors = []
+    if any(_breaks_line(item) for item in data.attendees):
+        errors.append(DomainError(_("Write each attendee on one line: an attendee cannot hold a line break."),
+                                  field="attendees"))
+    if any(_breaks_line(speaker) or _breaks_line(content) for speaker, content in data.statements):
+        errors.append(DomainError(_("Write each statement on one line: neither the speaker nor what was said "
+                                    "can hold a line break."), field="statements"))
+    elif any(SPEAKER_SEPARATORS.search(speaker) for speaker, _content in data.statements):
+        errors.append(DomainError(_("A speaker's name cannot hold a colon (: or ：): it separates the speaker "
+                                    "from what was said."), field="statements"))
+    elif any(len(speaker.strip()) > SPEAKER_MAX_LENGTH for speaker, _content in data.statements):
+        errors.append(DomainError(_("A speaker's name can be at most %(limit)d characters.",
+                                    limit=SPEAKER_MAX_LENGTH), field="statements"))
+    if any(_breaks_line(item) for item in data.decisions):
+        errors.append(DomainError(_("Write each decision on one line: a decision cannot hold a line break."),
+                                  field="decisions"))
+    boxes = {"attendees": [item.strip() for item in data.attendees],
+             "statements": [f"{speaker.strip()}：{content.strip()}" for speaker, content in data.statements],
+             "decisions": [item.strip() for item in data.decisions]}
+    for name, items in boxes.items():
+        limit = MEETING_LINES_MAX_LENGTH[name]
+        # Counted as a browser sends the box: each line break is two characters (CR LF).
+        if len("\r\n".join(item for item in items if item)) > limit:
+            errors.append(DomainError(_("At most %(limit)s characters in all, one a line.",
+                                        limit=f"{limit:,}"), field=name))
+    return errors
+
+
 def meeting_errors(case: Case, data: MeetingInput) -> list[DomainError]:
     """A meeting was held, not before the platform was set up; it has a title; each statement
-    names its speaker. The part form and the services both ask here."""
+    names its speaker; attendees, statements and decisions fit the form's boxes, one a line (a
+    speaker without a colon). The part form and the services both ask here."""
     errors = []
     established = case.platform_established_on
     if data.held_on is None:
@@ -213,7 +258,8 @@ def meeting_errors(case: Case, data: MeetingInput) -> list[DomainError]:
     if any(not speaker.strip() or not content.strip() for speaker, content in data.statements):
         errors.append(DomainError(_("Write each statement as “speaker: what was said”, one per line."),
                                   field="statements"))
-    return errors
+    return errors + [error for error in _lines_errors(data)
+                     if all(error.field != earlier.field for earlier in errors)]
 
 
 def validate_meeting(case: Case, data: MeetingInput) -> None:
@@ -451,6 +497,7 @@ def _check_against_variations(case: Case, contract_id: int, data: ContractInput)
 
 # An e-procurement agency code: dot-separated groups of letters and digits, e.g. 3.76.47, A.17.2.1.
 TENDER_UNIT_ID = re.compile(r"[0-9A-Z]{1,4}(\.[0-9A-Z]{1,6}){0,8}")
+TENDER_UNIT_ID_MAX_LENGTH = 40
 # The agency's own case number: free text of its choosing, without spaces or markup characters.
 TENDER_JOB_NUMBER = re.compile(r"[^\s<>\"'\\]{1,100}")
 
@@ -469,6 +516,9 @@ def tender_errors(case: Case | None, data: TenderInput) -> list[DomainError]:
     if not unit_id:
         errors.append(DomainError(_("Enter the agency code used on the e-procurement system."),
                                   field="unit_id"))
+    elif len(unit_id) > TENDER_UNIT_ID_MAX_LENGTH:
+        errors.append(DomainError(_("Enter the agency code in at most %(limit)d characters.",
+                                    limit=TENDER_UNIT_ID_MAX_LENGTH), field="unit_id"))
     elif not TENDER_UNIT_ID.fullmatch(unit_id):
         errors.append(DomainError(
             _("Enter the agency code as the e-procurement system writes it, such as 3.76.47 or A.17.2.1."),

@@ -176,6 +176,20 @@ def get_case_with_parts(session: Session, slug: str) -> Case | None:
     return session.scalar(_with_parts(select(Case).where(Case.slug == slug)))
 
 
+def get_case_for_change(session: Session, slug: str) -> Case | None:
+    """Return the case ``slug`` with every part, read afresh with its row locked until the
+    transaction ends (SELECT ... FOR NO KEY UPDATE), or None.
+
+    Load a case here before changing it: a second change of the case waits for the first to
+    commit, then reads what it left, so the record's ``before`` of each change is the ``after`` of
+    the one it follows. (SQLite takes one writer at a time and needs no lock.) What the session
+    holds unflushed is flushed first, so reading afresh loses nothing."""
+    session.flush()
+    statement = (_with_parts(select(Case).where(Case.slug == slug)).with_for_update(key_share=True)
+                 .execution_options(populate_existing=True))
+    return session.scalar(statement)
+
+
 def list_latest_history(session: Session, case: Case, limit: int) -> list[HistoryEntry]:
     """The newest ``limit`` entries of the case's record, newest first."""
     return list(session.scalars(

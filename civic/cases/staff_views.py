@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -44,8 +44,10 @@ bp = Blueprint("cases_manage", __name__)
 
 
 def load_editable_case(slug: str) -> Case:
-    """The case with its parts, if the current user may edit it: else 404, or 403 if public."""
-    case = queries.get_case_with_parts(db.session, slug)
+    """The case with its parts, if the current user may edit it: else 404, or 403 if public. A POST
+    changes it: the case is read locked, after any change being made to it (get_case_for_change)."""
+    load = queries.get_case_for_change if request.method == "POST" else queries.get_case_with_parts
+    case = load(db.session, slug)
     if case is None:
         abort(404)
     if not permissions.can_edit(current_user, case):

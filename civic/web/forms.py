@@ -16,16 +16,20 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtforms_translations
 from govuk_frontend_wtf.wtforms_widgets import GovTextInput
+from sqlalchemy.exc import IntegrityError
 from wtforms import Form, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from civic.core.codes import READABLE_CODE, READABLE_CODE_MAX
-from civic.core.errors import DomainError
+from civic.core.errors import Conflict, DomainError
 from civic.core.text import CONTROL_CHARACTERS
 from civic.extensions import db
 
 # Digits and separators typed with a Chinese input method come out full width.
 FULL_WIDTH = str.maketrans("０１２３４５６７８９，．：－", "0123456789,.:-")
+# What a form says when its change met another, made at the same moment, at a unique constraint.
+CLASHED = _l("Someone else saved a change here at the same moment, and yours clashes with it. Check what is "
+             "there now and send yours again if it is still needed.")
 
 
 
@@ -163,8 +167,9 @@ class Refusal:
 
 @contextmanager
 def refusal(form=None, default_field: str | None = None, *, field=None) -> Iterator[Refusal]:
-    """Run a service call; when a rule refuses it (``DomainError``), undo the session's changes and
-    put the message where the person looks: beside the field it names (or ``default_field``) of
+    """Run a service call; when a rule refuses it (``DomainError``), or it clashes with a change
+    made at the same moment (IntegrityError), undo the session's changes and put the message where
+    the person looks: beside the field it names (or ``default_field``) of
     ``form``; beside ``field`` whatever the error names; or, with neither, in a flash message. The
     view then shows its page with 422, or redirects::
 
@@ -179,6 +184,12 @@ def refusal(form=None, default_field: str | None = None, *, field=None) -> Itera
     except DomainError as error:
         db.session.rollback()
         caught.error = error
+    except IntegrityError:
+        # Another change made at the same moment took what this one needs (a unique name, number...).
+        db.session.rollback()
+        caught.error = Conflict(str(CLASHED))
+    if caught.error is not None:
+        error = caught.error
         if field is not None:
             field.errors = [*field.errors, error.message]
         elif form is not None:

@@ -81,6 +81,16 @@ def test_a_contract_shows_a_wrong_number_with_the_other_problems(app, staff, pub
             html.unescape(response.get_data(as_text=True))
 
 
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_a_speaker_s_name_longer_than_the_record_holds_is_explained(app, staff, published_case, locale):
+    client = signed_in(app, staff, locale)
+    response = post_form(client, f"/manage/cases/{published_case}/meetings/new", {
+        "held_on": "2024-03-01", "title": "第1次會議", "statements": f"{'王' * 201}：報告進度"})
+    with app.test_request_context(), force_locale(locale):
+        message = gettext("A speaker's name can be at most %(limit)d characters.", limit=200)
+    assert response.status_code == 422 and message in html.unescape(response.get_data(as_text=True))
+
+
 def test_a_meeting_before_the_platform_names_the_day_as_people_read_it(app, staff, published_case):
     with app.app_context():
         established = db.session.scalar(select(Case.platform_established_on).where(Case.slug == published_case))

@@ -98,7 +98,9 @@ def test_an_unpublished_case_changes_its_tenders_without_a_reason(app, client, s
      ({"unit_id": "3 76 47", "job_number": "CQ 850"}, ["例如 3.76.47 或 A.17.2.1", "不含空格"]),
      ({"unit_id": "3.76.47", "job_number": "<script>"}, ["不含空格"]),
      ({"unit_id": "機關", "job_number": "CQ850"}, ["例如 3.76.47 或 A.17.2.1"]),
-     ({"unit_id": "3.76.47", "job_number": "x" * 101}, ["最多 100 個字"])],
+     ({"unit_id": "3.76.47", "job_number": "x" * 101}, ["最多 100 個字"]),
+     # In the system's shape, but longer than the column holds.
+     ({"unit_id": "1234" + ".123456" * 6, "job_number": "CQ850"}, ["機關代碼最多 40 個字元"])],
 )
 def test_bad_tender_shapes_are_explained_at_once_and_store_nothing(app, client, staff, published_case, data,
                                                                    messages):
