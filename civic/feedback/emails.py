@@ -12,7 +12,7 @@ from civic.accounts.queries import list_mail_recipients
 from civic.agencies.models import Agency
 from civic.cases.models import Case
 from civic.core.permissions import Permission, roles_with
-from civic.feedback.models import Comment, Feedback, Subscription
+from civic.feedback.models import Comment, Feedback, Subscription, SubscriptionFrequency
 from civic.notifications.reasons import MailReason
 from civic.notifications.services import enqueue
 
@@ -88,14 +88,15 @@ def status_changed(session: Session, feedback: Feedback) -> None:
 
 
 def answered(session: Session, feedback: Feedback) -> None:
-    """The author hears of the answer; so does everyone following the case or the agency."""
+    """The author hears of the answer; so does everyone following the case or the agency who chose
+    to hear at once (the others read it in their digest, civic.digests)."""
     author = _author(feedback)
     _tell_author(session, author, "feedback.answered", feedback)
     followers = session.execute(
         select(User.email, User.locale, Subscription.unsubscribe_token, Subscription.case_id)
         .join(Subscription, Subscription.user_id == User.id)
         .where((Subscription.case_id == feedback.case_id) | (Subscription.agency_id == feedback.agency_id),
-               User.is_active)
+               Subscription.frequency == SubscriptionFrequency.immediate, User.is_active)
     ).all()
     told = {author.email} if author else set()
     # Someone who follows both the case and the agency hears once, as a follower of the case.

@@ -262,13 +262,24 @@ class Report(EntryMixin, Base):
     reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id], lazy="raise")
 
 
+class SubscriptionFrequency(StrEnum):
+    """How a follower hears: a mail for each answer as it is published, or one digest a day or a week."""
+
+    immediate = "immediate"
+    daily = "daily"
+    weekly = "weekly"
+
+
 class Subscription(EntryMixin, Base):
-    """A user follows a case or an agency and is mailed when it answers the public."""
+    """A user follows a case or an agency and is mailed when it answers the public: at once, or in
+    a daily or weekly digest of what happened there (civic.digests)."""
 
     __tablename__ = "feedback_subscriptions"
     __table_args__ = (
         UniqueConstraint("user_id", "case_id"),
         UniqueConstraint("user_id", "agency_id"),
+        # The digest run looks for the subscriptions of one frequency not yet summed up to a time.
+        Index("ix_feedback_subscriptions_due", "frequency", "digested_until"),
     )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -276,5 +287,10 @@ class Subscription(EntryMixin, Base):
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
     # Secret in every mail's unsubscribe link; works without signing in.
     unsubscribe_token: Mapped[str] = mapped_column(String(64), unique=True)
+    frequency: Mapped[str] = mapped_column(String(10), default=SubscriptionFrequency.immediate,
+                                           server_default="immediate")
+    # With a digest: what happened before this time has been summed up (or, when the follower chose
+    # the digest, was told otherwise). None while every answer is mailed at once.
+    digested_until: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(lazy="raise")

@@ -20,7 +20,7 @@ from civic.core.errors import Conflict, DomainError, PermissionDenied
 from civic.core.permissions import Permission, allowed, guarded
 from civic.core.text import render_markdown
 from civic.core.time import utcnow
-from civic.feedback import emails, follow_ups, permissions
+from civic.feedback import emails, follow_ups, permissions, public_events
 from civic.feedback.clocks import both_due
 from civic.feedback.models import (
     OPEN_STATUSES,
@@ -81,10 +81,12 @@ def submit_comment(session: Session, case: Case, data: CommentInput, *, author: 
     session.add(comment)
     session.flush()
     audit.record(session, "comment.posted", actor_id=author.id, target_type="comment", target_id=comment.id)
+    feedback = None
     if parent is None:
         feedback = _open_feedback(session, comment, case, now)
         emails.receipt(session, feedback)
         emails.new_item(session, feedback)
+    public_events.comment_posted(session, case, comment, feedback)
     return comment
 
 
@@ -249,6 +251,7 @@ def publish_response(session: Session, feedback: Feedback, *, actor: User, body:
     audit.record(session, "feedback.answered", actor_id=actor.id, target_type="feedback",
                  target_id=feedback.tracking_number)
     emails.answered(session, feedback)
+    public_events.answer_published(session, feedback)
     return response
 
 

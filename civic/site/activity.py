@@ -1,21 +1,25 @@
 """A signed-in person's own activity: their comments and feedback items, what they follow, their
-workshop sign-ups; with stopping to follow and cancelling a sign-up from the same page.
+workshop sign-ups; with stopping to follow, choosing how often to hear, and cancelling a sign-up
+from the same page.
 
 Only ever the current user's own rows: another person's subscription or sign-up answers 404.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from civic.core.time import utcnow
+from civic.digests import services as digest_services
+from civic.digests.forms import FrequencyForm
+from civic.digests.labels import CHOSEN, FREQUENCIES
 from civic.extensions import db
 from civic.feedback import moderation
 from civic.feedback import queries as feedback_queries
 from civic.feedback.forms import EmptyForm
-from civic.web.access import signed_in
+from civic.web.access import safe_next, signed_in
 from civic.web.forms import refusal
 from civic.web.paging import requested_page
 from civic.workshops import queries as workshop_queries
@@ -58,7 +62,7 @@ def index():
     """The signed-in person's comments with their items' progress, what they follow, and their
     workshop sign-ups: the latest few of each."""
     now = utcnow()
-    return render_template("site/activity.html", section=None, now=now, **_sections(now))
+    return render_template("site/activity.html", section=None, now=now, frequencies=FREQUENCIES, **_sections(now))
 
 
 @bp.get("/account/activity/<any(comments, following, workshops):section>")
@@ -70,7 +74,7 @@ def section(section: str):
     found = _sections(now, only=section, page=page_number)
     if page_number > found[section].pages:
         abort(404)
-    return render_template("site/activity.html", section=section, now=now, **found)
+    return render_template("site/activity.html", section=section, now=now, frequencies=FREQUENCIES, **found)
 
 
 @bp.post("/account/activity/following/<int:subscription_id>/unfollow")
@@ -86,6 +90,31 @@ def unfollow(subscription_id: int):
     db.session.commit()
     flash(_("You no longer follow this."), "success")
     return redirect(url_for("activity.index") + "#following")
+
+
+@bp.post("/account/activity/following/<int:subscription_id>/frequency")
+@signed_in
+def frequency(subscription_id: int):
+    """Choose how one followed case or agency is heard of: an email for each answer, or a daily or
+    weekly digest."""
+    subscription = feedback_queries.get_own_subscription(db.session, current_user.id, subscription_id)
+    if subscription is None:
+        abort(404)
+    back = safe_next(request.form.get("next"), url_for("activity.index")) + "#following"
+    form = FrequencyForm()
+    if not form.validate_on_submit():
+        # Without its security token the request never gets here (CSRFProtect answers 400).
+        for message in form.frequency.errors:
+            flash(str(message), "error")
+        return redirect(back)
+    with refusal() as refused:
+        digest_services.choose_frequency(db.session, subscription, form.frequency.data,
+                                         actor=current_user._get_current_object())
+    if refused:
+        return redirect(back)
+    db.session.commit()
+    flash(str(CHOSEN[subscription.frequency]), "success")
+    return redirect(back)
 
 
 @bp.post("/account/activity/workshops/<int:registration_id>/cancel")

@@ -5,6 +5,7 @@ from the page.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -88,9 +89,9 @@ def test_a_citizen_sees_and_uses_their_activity_page_on_a_phone(demo: LiveServer
     expect(page.locator('[data-section="workshops"]')).to_contain_text("已取消")
     expect(cancel).to_have_count(0)
 
-    following = page.locator('[data-section="following"]')
-    expect(following.get_by_role("button")).to_have_count(1)
-    following.get_by_role("button").click()
+    unfollow = page.locator('[data-section="following"]').get_by_role("button", name=re.compile("^取消追蹤"))
+    expect(unfollow).to_have_count(1)
+    unfollow.click()
     expect(page.get_by_text("您已取消追蹤。")).to_be_visible()
     expect(page.locator('[data-section="following"]')).to_have_count(0)
     assert fits(page)
