@@ -10,21 +10,23 @@ from sqlalchemy.orm import Session
 
 from civic.core.permissions import Actor, Permission, guarded
 from civic.core.time import utcnow
-from civic.notifications.models import OutboxMessage, OutboxStatus
+from civic.notifications.models import OutboxChannel, OutboxMessage, OutboxStatus
 from civic.notifications.reasons import MailReason
 
 
 def enqueue(
     session: Session, event: str, *, to: str, locale: str, context: dict[str, Any],
-    because: MailReason | None = None,
+    because: MailReason | None = None, channel: OutboxChannel = OutboxChannel.mail,
 ) -> OutboxMessage:
     """Add a message for ``to`` to the outbox, to be sent after the caller commits.
 
     ``because`` says why this recipient gets it; the footer of the mail says so in their language.
+    On the LINE channel ``to`` is a LINE user id.
     """
     if because is not None:
         context = {**context, "because": str(MailReason(because))}
-    message = OutboxMessage(event=event, to_address=to, locale=locale, context=context)
+    message = OutboxMessage(channel=str(OutboxChannel(channel)), event=event, to_address=to, locale=locale,
+                            context=context)
     session.add(message)
     return message
 

@@ -2,7 +2,8 @@
 
 Several workers may run at once. A message is claimed by a conditional UPDATE that only one
 worker can win (with FOR UPDATE SKIP LOCKED on PostgreSQL so workers do not queue on each
-other's rows); a claim left by a worker that died is taken over after CLAIM_TIMEOUT.
+other's rows); a claim left by a worker that died is taken over after CLAIM_TIMEOUT. Each channel's
+worker claims only its own rows: this one mail, ``line send`` the LINE messages.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from __future__ import annotations
 import logging
 import smtplib
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
-from flask import current_app, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from flask_mail import Message
 from sqlalchemy import or_, select, update
@@ -22,12 +25,13 @@ from sqlalchemy.orm import Session
 from civic.core.time import utcnow
 from civic.extensions import mail
 from civic.notifications import reasons
-from civic.notifications.models import OutboxMessage, OutboxStatus
+from civic.notifications.models import OutboxChannel, OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
 BATCH_SIZE = 50
+OTHER_CHANNELS = "civic.outbox_channels"
 
 
 @dataclass
@@ -36,16 +40,49 @@ class DeliveryReport:
     retried: int = 0
     failed: int = 0
 
+    def __bool__(self) -> bool:
+        return bool(self.sent or self.retried or self.failed)
+
+    def summary(self) -> str:
+        return f"sent {self.sent}, to retry {self.retried}, failed {self.failed}"
+
+
+class ChannelReport(Protocol):
+    """What one run of a job that ``mail send`` runs tells it: true when anything happened, and a line
+    saying what."""
+
+    def __bool__(self) -> bool: ...
+
+    def summary(self) -> str: ...
+
+
+# One run of such a job: it commits its own work, and returns None while it is not configured.
+Job = Callable[[Session], ChannelReport | None]
+
+
+def add_channel(app: Flask, name: str, send: Job) -> None:
+    """Have ``mail send`` (and its --watch loop) also run ``send`` after the mail, reported under ``name``:
+    another channel's sender (LINE's), or another job that must run again and again and is safe to
+    (the webhook sender, the digests). This package cannot import them; they add themselves."""
+    app.extensions.setdefault(OTHER_CHANNELS, {})[str(name)] = send
+
+
+def other_channels() -> dict[str, Job]:
+    """The jobs, by name, that ``mail send`` runs after the mail."""
+    return dict(current_app.extensions.get(OTHER_CHANNELS, {}))
+
 
 def backoff(attempts: int) -> timedelta:
     """Wait before the next try: 1, 2, 4, ... minutes, at most six hours."""
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
 
 
-def _claim(session: Session, now: datetime) -> list[int]:
+def claim(session: Session, now: datetime, *, channel: OutboxChannel = OutboxChannel.mail) -> list[int]:
+    """Claim up to BATCH_SIZE due messages of ``channel`` for this worker, commit, return their ids."""
     due = (
         select(OutboxMessage.id)
         .where(
+            OutboxMessage.channel == channel,
             or_(
                 (OutboxMessage.status == OutboxStatus.pending)
                 & (OutboxMessage.next_attempt_at <= now),
@@ -124,7 +161,7 @@ def deliver_pending(session: Session) -> DeliveryReport:
     max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
     while True:
         now = utcnow()
-        claimed = _claim(session, now)
+        claimed = claim(session, now, channel=OutboxChannel.mail)
         if not claimed:
             return report
         for message_id in claimed:
