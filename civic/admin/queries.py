@@ -18,6 +18,7 @@ from civic.consultations.models import Consultation
 from civic.core.text import parse_id
 from civic.feedback.models import Comment, Feedback
 from civic.pledges.models import AssessmentQuestionnaire, Pledge, PledgeText
+from civic.showcase.models import Challenge, ShowcaseApp
 from civic.workshops.models import Registration, Workshop
 
 # A target as the trail stores it: its type and its id, both text.
@@ -152,10 +153,22 @@ def _registrations(session: Session, ids: Collection[str], locale: str) -> dict[
             for registration_id, title in rows}
 
 
+def _apps(session: Session, ids: Collection[str], locale: str) -> dict[str, str]:
+    rows = session.execute(select(ShowcaseApp.id, ShowcaseApp.name).where(ShowcaseApp.id.in_(_numbers(ids))))
+    return {str(app_id): name for app_id, name in rows}
+
+
+def _challenges(session: Session, ids: Collection[str], locale: str) -> dict[str, str]:
+    rows = session.execute(select(Challenge.id, Challenge.title_zh, Challenge.title_en)
+                           .where(Challenge.id.in_(_numbers(ids))))
+    return {str(challenge_id): _in(locale, title_zh, title_en) for challenge_id, title_zh, title_en in rows}
+
+
 NAMERS: dict[str, Namer] = {
     "agency": _agencies,
     "assessment_questionnaire": _questionnaires,
     "case": _cases,
+    "challenge": _challenges,
     "comment": _comments,
     "commitment": _commitments,
     "company": _companies,
@@ -165,6 +178,7 @@ NAMERS: dict[str, Namer] = {
     "pledge": _pledges,
     "pledge_text": _pledge_texts,
     "sector": _sectors,
+    "showcase_app": _apps,
     "user": _users,
     "workshop": _workshops,
     "workshop_registration": _registrations,

@@ -21,6 +21,7 @@ from civic.extensions import db
 from civic.feedback import figures as feedback_figures
 from civic.feedback import queries as feedback_queries
 from civic.notifications.services import count_by_status
+from civic.showcase import queries as showcase_queries
 from civic.web.access import permission_required, require, walled
 from civic.web.forms import form_status, refusal
 
@@ -40,6 +41,7 @@ def dashboard():
         reports=feedback_queries.count_open_reports(db.session),
         mail=count_by_status(db.session),
         consultations=consultation_queries.count_open(db.session),
+        apps_waiting=showcase_queries.count_waiting(db.session),
     )
 
 

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from civic.agencies.models import Agency
-from civic.api import bulk_files, oc4ids, queries
+from civic.api import bulk_files, oc4ids, queries, usage
 from civic.api.exports import EXPORTS, Export
 from civic.api.pagination import next_url
 from civic.api.params import (
@@ -69,7 +69,7 @@ from civic.cases import history
 from civic.cases import queries as case_queries
 from civic.cases.models import Case
 from civic.commitments import queries as commitment_queries
-from civic.core.time import utcnow
+from civic.core.time import to_taipei, utcnow
 from civic.extensions import db, limiter
 from civic.feedback import periods
 from civic.feedback.tracking import PATTERN as TRACKING_PATTERN
@@ -103,6 +103,10 @@ def rate_limit() -> str:
 bp = Blueprint("api", __name__)
 limiter.limit(rate_limit)(bp)
 bp.after_app_request(allow_cross_origin)
+# Each GET of the read API that was answered (below 400) is counted per address and day, never who asked
+# (civic.api.usage).
+bp.record_once(usage.install)
+bp.after_request(usage.count)
 
 
 @bp.errorhandler(ApiError)
@@ -149,7 +153,9 @@ def _sector_id(code: str) -> int:
 def index():
     """Explain the API to people, with examples and every address."""
     listed = [(openapi_path(rule), definition) for rule, definition in operations(current_app)]
-    return render_template("api/index.html", operations=listed, exports=EXPORTS.values(), formats=FORMATS)
+    figures = usage.figures(db.session, to_taipei(utcnow()).date())
+    return render_template("api/index.html", operations=listed, exports=EXPORTS.values(), formats=FORMATS,
+                           usage=figures)
 
 
 # The document

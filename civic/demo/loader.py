@@ -18,6 +18,7 @@ saved ``/api/tender`` response a file, in the shape the importer reads; ``load``
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import secrets
 import types
@@ -29,6 +30,8 @@ from enum import Enum
 from pathlib import Path
 
 import yaml
+from flask import current_app
+from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -71,6 +74,11 @@ from civic.reports import intake as report_intake
 from civic.reports import passphrases as report_passphrases
 from civic.reports import services as report_services
 from civic.reports.models import ConfidentialReport, ReportStatus, ReportTally
+from civic.showcase import endpoints as showcase_endpoints
+from civic.showcase import screenshots as showcase_screenshots
+from civic.showcase import services as showcase
+from civic.showcase.labels import LICENCES
+from civic.showcase.models import Challenge, ShowcaseApp
 from civic.workshops import participants
 from civic.workshops import queries as workshop_queries
 from civic.workshops import services as workshops
@@ -79,7 +87,8 @@ from civic.workshops.models import SEATED, Workshop
 DATA_DIR = Path(__file__).with_name("data")
 # The files of a data set besides cases/*.yaml, one case a file, created in the order of their names.
 FILES = ("agencies.yaml", "users.yaml", "suppliers.yaml", "feedback.yaml", "pledges.yaml",
-         "workshops.yaml", "commitments.yaml", "consultations.yaml", "reports.yaml", "report_tallies.yaml")
+         "workshops.yaml", "commitments.yaml", "consultations.yaml", "reports.yaml", "report_tallies.yaml",
+         "showcase.yaml")
 CASES_DIR = "cases"
 # Saved /api/tender responses of the e-procurement system, one a file, about the cases' tenders.
 PROCUREMENT_DIR = "procurement"
@@ -89,6 +98,7 @@ DEMO_PASSWORD = "civic-demo-2026"  # noqa: S105 - demo machines only, random in 
 ADMIN_EMAIL = "admin@demo.civic.tw"
 CITIZEN_EMAIL = "citizen@demo.civic.tw"
 SUPPLIER_EMAIL = "supplier@demo.civic.tw"
+MODERATOR_EMAIL = "moderator@demo.civic.tw"
 APPROVAL_COMMENT = "示範資料：申請內容完整，同意設置廉政平臺並公開。"
 
 
@@ -286,6 +296,44 @@ class TallyEntry:
 
 
 @dataclass(frozen=True)
+class ChallengeEntry:
+    """A data challenge; it takes entries from ``starts_in_days`` to ``ends_in_days`` after loading."""
+
+    title_zh: str
+    summary_zh: str
+    starts_in_days: int
+    ends_in_days: int
+    title_en: str = ""
+    summary_en: str = ""
+    rules_zh: str = ""
+    rules_en: str = ""
+    prizes_zh: str = ""
+    prizes_en: str = ""
+    link: str = ""
+
+
+@dataclass(frozen=True)
+class AppEntry:
+    """An app built on the data, with the colour its demonstration screenshot is drawn in."""
+
+    name: str
+    summary: str
+    link: str
+    licence: str
+    endpoints: list[str]
+    colour: str
+    description: str = ""
+    source_link: str = ""
+    challenge: str | None = None  # the Chinese title of a challenge of the same file
+
+
+@dataclass(frozen=True)
+class ShowcaseEntry:
+    challenges: list[ChallengeEntry] = field(default_factory=list)
+    apps: list[AppEntry] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class DemoData:
     agencies: list[AgencyEntry]
     users: list[UserEntry]
@@ -298,6 +346,7 @@ class DemoData:
     consultations: list[ConsultationEntry]
     reports: list[ReportEntry]
     report_tallies: list[TallyEntry]
+    showcase: ShowcaseEntry
     # The announcements of each file under procurement/, by its name relative to the data directory.
     announcements: dict[str, Parsed]
     # Every file read, relative to the data directory.
@@ -338,11 +387,24 @@ def read_data(directory: Path | None = None) -> DemoData:
         consultations=_entries(directory, "consultations.yaml", ConsultationEntry),
         reports=_entries(directory, "reports.yaml", ReportEntry),
         report_tallies=_entries(directory, "report_tallies.yaml", TallyEntry),
+        showcase=_build(ShowcaseEntry, _read(directory, "showcase.yaml"), "showcase.yaml"),
         announcements={name: _announcements(directory, name) for name in announcement_files},
         files=[*FILES, *(f"{CASES_DIR}/{name}" for name in case_files), *announcement_files],
     )
     _check_references(data, case_files)
+    _check_showcase(data.showcase)
     return data
+
+
+def _check_showcase(entry: ShowcaseEntry) -> None:
+    """Each app names a licence of the list and, if any, a challenge of the same file."""
+    titles = {challenge.title_zh for challenge in entry.challenges}
+    for index, app in enumerate(entry.apps):
+        where = f"showcase.yaml, apps[{index}] ({app.name})"
+        if app.licence not in LICENCES:
+            raise DemoDataError(f"{where}: field 'licence': {app.licence!r} is not one of {', '.join(LICENCES)}")
+        if app.challenge and app.challenge not in titles:
+            raise DemoDataError(f"{where}: field 'challenge': no challenge {app.challenge} in showcase.yaml")
 
 
 def _read(directory: Path, name: str) -> object:
@@ -610,6 +672,7 @@ class LoadReport:
     consultations: int = 0
     reports: int = 0
     report_tallies: int = 0
+    apps: int = 0
     password: str = DEMO_PASSWORD
 
 
@@ -665,6 +728,9 @@ def load(session: Session, *, random_passwords: bool = False, directory: Path | 
     if citizen is not None and citizen.is_verified:
         report.comments = _load_feedback(session, data.feedback, citizen=citizen,
                                          staff_by_agency_code=staff_by_agency_code)
+    moderator = _active(get_user_by_email(session, MODERATOR_EMAIL))
+    if citizen is not None and moderator is not None:
+        report.apps = _load_showcase(session, data.showcase, maker=citizen, moderator=moderator)
     return report
 
 
@@ -964,6 +1030,54 @@ def _load_reports(session: Session, entries: list[ReportEntry]) -> int:
             report_services.send_message(session, report, body, actor=officer)
         filed += 1
     return filed
+
+
+def _demo_screenshot(colour: str, seed: int) -> bytes:
+    """A picture of a made-up dashboard in ``colour``: a title bar and a few bars of a chart."""
+    picture = Image.new("RGB", (960, 600), "#f3f9f9")
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle((0, 0, 960, 72), fill=colour)
+    draw.rectangle((40, 110, 600, 150), fill="#cecece")
+    for index in range(7):
+        height = 60 + (seed * 37 + index * 53) % 300
+        draw.rectangle((60 + index * 120, 560 - height, 140 + index * 120, 560), fill=colour)
+    output = io.BytesIO()
+    picture.save(output, "PNG")
+    return output.getvalue()
+
+
+def _load_showcase(session: Session, entry: ShowcaseEntry, *, maker: User, moderator: User) -> int:
+    """Announce the challenges whose Chinese title no challenge has, then submit the apps whose name no
+    app has, as the demo citizen, and have the demo moderator approve them; return how many apps were
+    made. Made through the showcase services, so they are audited (and mailed) like any other."""
+    today = utcnow().astimezone(TAIPEI).date()
+    challenges = {challenge.title_zh: challenge for challenge in session.scalars(select(Challenge))}
+    for item in entry.challenges:
+        if item.title_zh not in challenges:
+            challenges[item.title_zh] = showcase.create_challenge(session, showcase.ChallengeInput(
+                title_zh=item.title_zh, title_en=item.title_en, summary_zh=item.summary_zh,
+                summary_en=item.summary_en, rules_zh=item.rules_zh, rules_en=item.rules_en,
+                prizes_zh=item.prizes_zh, prizes_en=item.prizes_en, link=item.link,
+                starts_on=today + timedelta(days=item.starts_in_days),
+                ends_on=today + timedelta(days=item.ends_in_days)), actor=SYSTEM)
+    names = set(session.scalars(select(ShowcaseApp.name)))
+    documented = [read.path for read in showcase_endpoints.documented_reads(current_app)]
+    made = 0
+    for index, item in enumerate(entry.apps):
+        if item.name in names:
+            continue
+        challenge = challenges.get(item.challenge) if item.challenge else None
+        picture = showcase_screenshots.clean(_demo_screenshot(item.colour, index))
+        if not isinstance(picture, showcase_screenshots.CleanScreenshot):
+            raise DemoDataError(f"showcase.yaml, apps[{index}]: {picture.message}")
+        app = showcase.submit_app(session, showcase.AppInput(
+            name=item.name, summary=item.summary, link=item.link, licence=item.licence, endpoints=item.endpoints,
+            description=item.description, source_link=item.source_link,
+            challenge_id=challenge.id if challenge is not None else None),
+            picture, actor=maker, documented=documented, today=today)
+        showcase.approve_app(session, app, actor=moderator, version=app.version)
+        made += 1
+    return made
 
 
 def _load_tallies(session: Session, entries: list[TallyEntry], by_code: dict[str, Agency]) -> int:

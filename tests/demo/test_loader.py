@@ -30,6 +30,7 @@ from civic.procurement.models import Announcement
 from civic.procurement.queries import company_tenders, timelines_of
 from civic.procurement.signals import tender_signals
 from civic.reports.models import ConfidentialReport, ReportTally
+from civic.showcase.models import Challenge, ShowcaseApp
 from civic.workshops.models import Workshop
 from tests.conftest import OnTheDemoSite
 
@@ -84,6 +85,10 @@ class TestTheLoadedDemoSite(OnTheDemoSite):
             "report_tallies.yaml": count(ReportTally.id) == sum(
                 getattr(t, status) > 0 for t in data.report_tallies
                 for status in ("received", "under_review", "referred", "closed")),
+            "showcase.yaml": count(ShowcaseApp.id, ShowcaseApp.name.in_([a.name for a in data.showcase.apps]),
+                                   ShowcaseApp.status == "published") == len(data.showcase.apps)
+            and count(Challenge.id, Challenge.title_zh.in_([c.title_zh for c in data.showcase.challenges]))
+            == len(data.showcase.challenges),
         }
         for name, parsed in data.announcements.items():
             filenames = [announcement.filename for announcement in parsed.announcements]
