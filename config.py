@@ -79,6 +79,19 @@ class Config:
     RATELIMIT_SWALLOW_ERRORS = True
     # Requests one client may make per minute to /api/ and /feeds/ (429 with Retry-After beyond).
     API_RATE_LIMIT = "600 per minute"
+    # The write API (Authorization: Bearer): requests one token may make, and failed authentications one
+    # client address may make, before 429 with Retry-After.
+    WRITE_API_RATE_LIMIT = os.environ.get("WRITE_API_RATE_LIMIT", "120 per minute")
+    WRITE_API_AUTH_FAILURE_RATE_LIMIT = os.environ.get("WRITE_API_AUTH_FAILURE_RATE_LIMIT", "20 per minute")
+    # Hours a POST's Idempotency-Key and its answer are kept; `api purge-keys` removes older ones.
+    API_IDEMPOTENCY_HOURS = int(os.environ.get("API_IDEMPOTENCY_HOURS", "24"))
+    # Seconds a process counts read-API requests in memory before it adds them to the per-day usage
+    # figures on /api (written after a response has gone out; 0 writes after every request).
+    API_USAGE_FLUSH_SECONDS = float(os.environ.get("API_USAGE_FLUSH_SECONDS", "60"))
+    # The largest screenshot an app's maker may upload to the showcase (/apps/submit).
+    APP_SCREENSHOT_MAX_BYTES = 2 * 1024 * 1024
+    # Apps one account may submit or change (each sending decodes a screenshot), per the window given.
+    APPS_SUBMIT_RATE_LIMIT = os.environ.get("APPS_SUBMIT_RATE_LIMIT", "10 per hour")
     # Attempts at the login form per client address.
     LOGIN_RATE_LIMIT = "10 per minute"
     # Failed logins for one account before it is locked for a growing while.
@@ -175,6 +188,24 @@ class Config:
     PCC_API_RETRIES = int(os.environ.get("PCC_API_RETRIES", "4"))
     PCC_API_BACKOFF = float(os.environ.get("PCC_API_BACKOFF", "2"))
 
+    # LINE notices through the LINE Messaging API (LINE Notify closed on 2025-03-31). Without both the
+    # channel secret and the access token, /account/line and /line/webhook answer 404 and nothing is sent
+    # to LINE. Both come from the channel's page in the LINE Developers Console; never commit them.
+    # The channel secret checks the X-Line-Signature of each webhook request.
+    LINE_CHANNEL_SECRET = os.environ.get("LINE_CHANNEL_SECRET", "")
+    # The channel access token, sent as the bearer token of every request to the Messaging API.
+    LINE_CHANNEL_ACCESS_TOKEN = os.environ.get("LINE_CHANNEL_ACCESS_TOKEN", "")
+    # The Messaging API's address (tests point it at a stub on loopback).
+    LINE_API_BASE_URL = os.environ.get("LINE_API_BASE_URL", "https://api.line.me").rstrip("/")
+    # The official account's add-friend link (https://line.me/R/ti/p/@...), offered on /account/line.
+    LINE_ADD_FRIEND_URL = os.environ.get("LINE_ADD_FRIEND_URL", "")
+    # Seconds to wait for one answer of the Messaging API; tries of one message before it has failed.
+    LINE_TIMEOUT = float(os.environ.get("LINE_TIMEOUT", "10"))
+    LINE_MAX_ATTEMPTS = int(os.environ.get("LINE_MAX_ATTEMPTS", "8"))
+    # Codes that did not work one LINE account may send before it has to wait; codes one person may ask for.
+    LINE_CODE_RATE_LIMIT = "5 per 10 minutes"
+    LINE_NEW_CODE_RATE_LIMIT = "10 per hour"
+
     # Send Strict-Transport-Security (only behind HTTPS, i.e. production).
     SECURITY_HSTS = False
     # Confidential reports: the Fernet keys that encrypt them at rest, kept outside the database,
@@ -196,6 +227,33 @@ class Config:
     # Days before personal data of closed records is purged (used by later commands).
     PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "365"))
 
+    # Webhooks (`webhooks send`). Outside development a hook's address must be https and every
+    # address its host resolves to public: no loopback, private, link-local, shared or reserved ones.
+    # The two switches are for a developer's machine: the app refuses to start in production with either.
+    WEBHOOKS_ALLOW_PRIVATE = _bool("WEBHOOKS_ALLOW_PRIVATE", False)
+    WEBHOOKS_ALLOW_HTTP = _bool("WEBHOOKS_ALLOW_HTTP", False)
+    # Seconds to wait for a receiver to accept the connection, and then for each read of its answer.
+    WEBHOOKS_CONNECT_TIMEOUT = float(os.environ.get("WEBHOOKS_CONNECT_TIMEOUT", "3"))
+    WEBHOOKS_READ_TIMEOUT = float(os.environ.get("WEBHOOKS_READ_TIMEOUT", "5"))
+    # Seconds one try may take in all, on the wall clock (resolving, connecting, sending, the whole
+    # answer); at most 60, far below the 10 minutes after which a claimed delivery is taken over.
+    WEBHOOKS_DEADLINE = float(os.environ.get("WEBHOOKS_DEADLINE", "10"))
+    # Hooks one account may register, and test pings it may ask for, from one account.
+    WEBHOOKS_CREATE_RATE_LIMIT = "10 per hour"
+    WEBHOOKS_PING_RATE_LIMIT = "10 per hour"
+    # Tries of one delivery (1, 2, 4, ... minutes apart) before it has failed for good.
+    WEBHOOKS_MAX_ATTEMPTS = int(os.environ.get("WEBHOOKS_MAX_ATTEMPTS", "8"))
+    # Deliveries failed for good in a row after which a hook is turned off and its owner mailed.
+    WEBHOOKS_DISABLE_AFTER = int(os.environ.get("WEBHOOKS_DISABLE_AFTER", "5"))
+    # Hooks one account may hold.
+    WEBHOOKS_PER_ACCOUNT = int(os.environ.get("WEBHOOKS_PER_ACCOUNT", "10"))
+    # Certificate authorities a receiver's certificate is checked against (a PEM file); empty: the
+    # system's.
+    WEBHOOKS_CA_CERTS = os.environ.get("WEBHOOKS_CA_CERTS", "")
+    # How host names are resolved: None is the system's resolver; tests give a function
+    # (host, port) -> list of IP address strings.
+    WEBHOOKS_RESOLVER = None
+
 
 class DevelopmentConfig(Config):
     CIVIC_ENV = "development"
@@ -206,6 +264,9 @@ class DevelopmentConfig(Config):
     # Without REPORTS_KEY, a key derived from the development SECRET_KEY, so reports filed on a
     # developer's machine stay readable across restarts. Production refuses to start without one.
     REPORTS_KEY = Config.REPORTS_KEY or "ZGV2ZWxvcG1lbnQtb25seS1yZXBvcnRzLWtleS0wMDA="
+    # A receiver on the developer's own machine (http://127.0.0.1:...) may be tried out.
+    WEBHOOKS_ALLOW_PRIVATE = True
+    WEBHOOKS_ALLOW_HTTP = True
 
 
 class TestingConfig(Config):
@@ -226,6 +287,12 @@ class TestingConfig(Config):
     TWO_FACTOR_REQUIRED_ROLES = ()
     # No bulk files are built or served; tests of them give a folder of their own.
     EXPORTS_DIR = None
+    # Read-API usage counts are written after each request, so a test sees its own.
+    API_USAGE_FLUSH_SECONDS = 0.0
+    # Tests drive the write API thousands of times in a minute from one address (schemathesis without a
+    # token, too); the tests of its limits set their own.
+    WRITE_API_RATE_LIMIT = "100000 per minute"
+    WRITE_API_AUTH_FAILURE_RATE_LIMIT = "100000 per minute"
 
 
 class ProductionConfig(Config):

@@ -44,9 +44,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("civic").setLevel(logging.INFO)
 
-    from civic.web import access_log, page_cache
+    from civic.web import access_log, cookies, page_cache
 
     app.request_class = access_log.PrivateRequest
+    cookies.init_app(app)
 
     # Shared copies of public pages sit behind ProxyFix, so they are kept per real scheme and host.
     app.wsgi_app = page_cache.SharedCopies(app, app.wsgi_app)
@@ -65,6 +66,14 @@ def _check_configuration(app: Flask) -> None:
         raise ConfigurationError("SECRET_KEY must be set when CIVIC_ENV=production")
     if app.config["CIVIC_ENV"] == "production" and not app.config.get("REPORTS_KEY"):
         raise ConfigurationError("REPORTS_KEY must be set when CIVIC_ENV=production")
+    for switch in ("WEBHOOKS_ALLOW_PRIVATE", "WEBHOOKS_ALLOW_HTTP"):
+        # Either would let a hook reach the machines next to the server (or send in the clear).
+        if app.config["CIVIC_ENV"] == "production" and app.config.get(switch):
+            raise ConfigurationError(f"{switch} is for development only and may not be set when CIVIC_ENV=production")
+    from civic.integrations.sender import MAX_DEADLINE
+
+    if not 0 < app.config.get("WEBHOOKS_DEADLINE", 0) <= MAX_DEADLINE:
+        raise ConfigurationError(f"WEBHOOKS_DEADLINE must be more than 0 and at most {MAX_DEADLINE:g} seconds")
     if app.config.get("REPORTS_KEY"):
         from civic.reports.crypto import ReportsKeyError, check_keys
 
@@ -80,6 +89,7 @@ def _init_extensions(app: Flask) -> None:
     from civic.cases.history import install as install_history_guard
     from civic.core.db import configure_sqlite, include_object, render_item
     from civic.extensions import babel, cache, csrf, db, limiter, mail, migrate
+    from civic.integrations.line import hooks as line_hooks
     from civic.procurement import record as procurement_record
     from civic.search.indexing import install as install_search_index
     from civic.site import page_tags
@@ -103,6 +113,8 @@ def _init_extensions(app: Flask) -> None:
     install_search_index()
     install_history_guard()
     procurement_record.install()
+    # LINE notices: person-facing mail copied to the outbox's LINE channel, and its sender in `mail send`.
+    line_hooks.init_app(app)
     # The cached public pages show cases, their threads, agencies, workshops, pledges and commitments.
     page_cache.install(tags_of=page_tags.changed)
     # The bulk files show the same domains; a commit that changes them marks the files stale.
@@ -118,6 +130,7 @@ def _import_models() -> None:
     """Import every model module so metadata (and Alembic) knows all tables."""
     import civic.accounts.models
     import civic.agencies.models
+    import civic.api.usage
     import civic.cases.models
     import civic.commitments.models
     import civic.consultations.models
@@ -125,11 +138,13 @@ def _import_models() -> None:
     import civic.core.clock
     import civic.core.fulltext
     import civic.feedback.models
+    import civic.integrations.line.models
     import civic.integrations.models
     import civic.notifications.models
     import civic.pledges.models
     import civic.procurement.models
     import civic.reports.models
+    import civic.showcase.models
     import civic.workshops.models  # noqa: F401
 
 
@@ -157,7 +172,9 @@ def _register_blueprints(app: Flask) -> None:
     from civic.accounts.two_factor_views import bp as two_factor_bp
     from civic.accounts.views import bp as accounts_bp
     from civic.admin.agency_views import bp as admin_agencies_bp
+    from civic.admin.app_views import bp as admin_apps_bp
     from civic.admin.calendar_views import bp as admin_calendar_bp
+    from civic.admin.challenge_views import bp as admin_challenges_bp
     from civic.admin.commitment_views import bp as admin_commitments_bp
     from civic.admin.consultation_views import bp as admin_consultations_bp
     from civic.admin.people_views import bp as admin_people_bp
@@ -175,12 +192,15 @@ def _register_blueprints(app: Flask) -> None:
     from civic.feedback.moderation_views import bp as moderation_bp
     from civic.feedback.staff_views import bp as feedback_staff_bp
     from civic.feedback.views import bp as feedback_bp
+    from civic.integrations.line.views import bp as line_bp
     from civic.integrations.views import bp as integrations_bp
+    from civic.integrations.webhook_views import bp as webhooks_bp
     from civic.pledges.views import bp as pledges_bp
     from civic.reports.notice_views import bp as report_notice_bp
     from civic.reports.staff_views import bp as integrity_bp
     from civic.reports.views import bp as reports_bp
     from civic.search.views import bp as search_bp
+    from civic.showcase.views import bp as showcase_bp
     from civic.site.activity import bp as activity_bp
     from civic.site.agencies import bp as agencies_bp
     from civic.site.case_list import bp as case_list_bp
@@ -194,16 +214,29 @@ def _register_blueprints(app: Flask) -> None:
                       admin_people_bp, admin_trail_bp, admin_sectors_bp, admin_calendar_bp, pledges_bp,
                       admin_pledges_bp, search_bp, api_bp, feeds_bp, workshops_bp, workshops_staff_bp, commitments_bp,
                       admin_commitments_bp, activity_bp, consultations_bp, consultations_staff_bp,
-                      admin_consultations_bp, reports_bp, integrity_bp, report_notice_bp, integrations_bp):
+                      admin_consultations_bp, reports_bp, integrity_bp, report_notice_bp, integrations_bp,
+                      line_bp, webhooks_bp):
         app.register_blueprint(blueprint)
+    # The showcase of apps built on the data, its moderation and the data challenges.
+    for blueprint in (showcase_bp, admin_apps_bp, admin_challenges_bp):
+        app.register_blueprint(blueprint)
+    # The write API, with personal access tokens: after the read API, which shares some of its addresses.
+    from civic.api.write_views import bp as api_write_bp
+
+    app.register_blueprint(api_write_bp)
 
 
 def _register_commands(app: Flask) -> None:
     from civic.accounts.cli import users_cli
-    from civic.api.cli import exports_cli
+    from civic.api.cli import api_cli, exports_cli
     from civic.cases.cli import cases_cli, history_cli
     from civic.demo.cli import demo_cli
+    from civic.digests.cli import digests_cli
+    from civic.digests.cli import register as register_digests
     from civic.feedback.cli import calendar_cli, deadlines_cli
+    from civic.integrations.cli import webhooks_cli
+    from civic.integrations.line.cli import line_cli
+    from civic.integrations.sender import register as register_webhook_sender
     from civic.notifications.cli import mail_cli
     from civic.procurement.cli import procurement_cli
     from civic.reports.cli import reports_cli
@@ -212,13 +245,21 @@ def _register_commands(app: Flask) -> None:
 
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(line_cli)
+    app.cli.add_command(webhooks_cli)
+    # `mail send` runs the webhook sender too, after the mail.
+    register_webhook_sender(app)
     app.cli.add_command(demo_cli)
     app.cli.add_command(deadlines_cli)
+    app.cli.add_command(digests_cli)
+    # `mail send` sends the digests that are due too, after the webhooks.
+    register_digests(app)
     app.cli.add_command(search_cli)
     app.cli.add_command(workshops_cli)
     app.cli.add_command(history_cli)
     app.cli.add_command(cases_cli)
     app.cli.add_command(calendar_cli)
     app.cli.add_command(exports_cli)
+    app.cli.add_command(api_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(procurement_cli)

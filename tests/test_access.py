@@ -54,6 +54,7 @@ ACCESS = {
     "activity.index": SIGNED_IN,  # one's own rows only: tests/site/test_activity.py
     "activity.section": SIGNED_IN,
     "activity.unfollow": SIGNED_IN,  # own subscriptions only; another's answers 404
+    "activity.frequency": SIGNED_IN,  # own subscriptions only; another's answers 404 (tests/digests/test_views.py)
     "activity.cancel_registration": SIGNED_IN,  # own sign-ups only; another's answers 404
     "two_factor.login_code": PUBLIC,  # only after a right password: tests/accounts/test_two_factor.py
     "two_factor.setup": SIGNED_IN,
@@ -160,6 +161,22 @@ ACCESS = {
     "consultations.detail": PUBLIC,  # published guidance only; others 404
     "integrations.index": API_TOKEN_HOLDERS,
     "integrations.revoke": API_TOKEN_HOLDERS,  # own tokens only; another's answers 404
+    # The write API: staff and admins through a token's Authorization header, never a session; every role
+    # checked against the staff forms in tests/write_api/test_permission_matrix.py.
+    **{f"api_write.{name}": API_TOKEN_HOLDERS for name in (
+        "me", "change_case", "answer_feedback", "add_workshop", "change_workshop", "cancel_workshop",
+        *(f"{verb}_{kind}" for verb in ("add", "change", "remove") for kind in (
+            "members", "meetings", "risks", "milestones", "documents", "contracts", "tenders", "funding",
+            "variations")))},
+    # Any signed-in account, each for its own hooks only (another's answers 404); every role checked in
+    # tests/integrations/test_webhook_pages.py.
+    **{f"webhooks.{name}": SIGNED_IN for name in ("index", "detail", "disable", "enable", "ping", "rotate", "delete")},
+    # LINE notices answer 404 until LINE is configured; one's own link only (tests/integrations/line/test_pages.py).
+    "line.index": SIGNED_IN,
+    "line.new_code": SIGNED_IN,
+    "line.notices": SIGNED_IN,
+    "line.unlink": SIGNED_IN,
+    "line.receive": PUBLIC,  # LINE's X-Line-Signature is the key (tests/integrations/line/test_webhook.py)
     "consultations_staff.index": STAFF,
     "consultations_staff.detail": ASKING_AGENCY,
     "consultations_staff.consent": ASKING_AGENCY,
@@ -187,15 +204,28 @@ ACCESS = {
     "moderation.hidden": MODERATORS,
     "moderation.keep": MODERATORS,
     "moderation.suspend": MODERATORS,
+    # The showcase: published apps are public, others 404 but to their maker and the moderators
+    # (tests/showcase/test_submission.py, test_moderation.py).
+    **{f"showcase.{name}": PUBLIC for name in ("index", "detail", "screenshot", "challenges")},
+    "showcase.submit": SIGNED_IN,
+    "showcase.mine": SIGNED_IN,
+    "showcase.edit": SIGNED_IN,  # own apps only; another's answers 404
+    "showcase.withdraw": SIGNED_IN,  # own apps only; another's answers 404
+    # Every role checked in tests/showcase/test_moderation.py and test_challenges.py.
+    **{f"admin_apps.{name}": MODERATORS for name in ("index", "review", "approve", "reject", "unpublish")},
+    **{f"admin_challenges.{name}": ADMIN for name in ("index", "edit", "delete")},
 }
 
 SIGNED_IN_GETS = ["/account", "/account/sessions", "/account/two-factor", "/account/activity",
-                  "/account/activity/comments"]
+                  "/account/activity/comments", "/account/webhooks"]
 SIGNED_IN_POSTS = ["/account", "/account/password", "/account/sessions/end-others",
                    "/account/sessions/1/end", "/account/delete", "/account/two-factor",
                    "/account/two-factor/recovery-codes", "/account/two-factor/replace",
                    "/account/two-factor/off", "/account/confirm",
-                   "/account/activity/following/1/unfollow", "/account/activity/workshops/1/cancel"]
+                   "/account/activity/following/1/unfollow", "/account/activity/following/1/frequency",
+                   "/account/activity/workshops/1/cancel",
+                   "/account/webhooks", *(f"/account/webhooks/1/{verb}" for verb in (
+                       "disable", "enable", "ping", "rotate", "delete"))]
 ROLES = ["citizen", "supplier", "staff", "other_agency_staff", "moderator", "admin", "integrity_officer"]
 
 

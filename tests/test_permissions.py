@@ -34,7 +34,7 @@ ADMIN = {Permission.use_admin_area, Permission.review_applications, Permission.e
          Permission.manage_commitments, Permission.manage_calendar, Permission.manage_pledges,
          Permission.administer_users, Permission.read_audit_trail, Permission.send_notifications,
          Permission.moderate_comments, Permission.answer_consultations, Permission.edit_report_notice,
-         Permission.use_api_tokens}
+         Permission.use_api_tokens, Permission.moderate_apps, Permission.manage_challenges}
 
 
 def test_each_role_holds_exactly_its_permissions():
@@ -42,7 +42,7 @@ def test_each_role_holds_exactly_its_permissions():
         Role.citizen: frozenset(),
         Role.supplier: frozenset(),
         Role.staff: STAFF,
-        Role.moderator: {Permission.moderate_comments},
+        Role.moderator: {Permission.moderate_comments, Permission.moderate_apps},
         Role.admin: ADMIN,
         Role.integrity_officer: {Permission.read_reports},
     } == ROLE_PERMISSIONS

@@ -29,6 +29,8 @@ class Permission(StrEnum):
     use_api_tokens = "use_api_tokens"
     # Moderators and the integrity authority.
     moderate_comments = "moderate_comments"
+    # Approving, refusing and taking down the apps people submit to the showcase (/admin/apps).
+    moderate_apps = "moderate_apps"
     # The integrity authority (administrators).
     use_admin_area = "use_admin_area"
     review_applications = "review_applications"
@@ -39,6 +41,8 @@ class Permission(StrEnum):
     manage_commitments = "manage_commitments"
     manage_calendar = "manage_calendar"
     manage_pledges = "manage_pledges"
+    # The open data challenges (開放資料競賽) the authority runs (/admin/challenges).
+    manage_challenges = "manage_challenges"
     answer_consultations = "answer_consultations"
     administer_users = "administer_users"
     read_audit_trail = "read_audit_trail"
@@ -52,7 +56,7 @@ class Permission(StrEnum):
 _API = frozenset({Permission.use_api_tokens})
 _STAFF = frozenset({Permission.apply_for_cases, Permission.edit_agency_cases, Permission.answer_feedback,
                     Permission.hold_workshops, Permission.ask_consultations}) | _API
-_MODERATOR = frozenset({Permission.moderate_comments})
+_MODERATOR = frozenset({Permission.moderate_comments, Permission.moderate_apps})
 # Administrators do not hold the staff permissions: they belong to no agency, and the Personal
 # Data Protection Act keeps a workshop's attendee list with the agency that collected it.
 # Nor do they read confidential reports: only the integrity officers the report is routed to do.

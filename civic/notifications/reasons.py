@@ -30,6 +30,8 @@ class MailReason(StrEnum):
     consultation_authority = "consultation_authority"
     consultation_asker = "consultation_asker"
     report_officer = "report_officer"
+    webhook_owner = "webhook_owner"
+    app_submitter = "app_submitter"
 
 
 FOOTERS = {
@@ -76,6 +78,10 @@ FOOTERS = {
     MailReason.report_officer: _l(
         "This message was sent by %(site)s because you are an integrity officer of a unit that reads the "
         "confidential reports routed to it."),
+    MailReason.webhook_owner: _l(
+        "This message was sent by %(site)s because you registered this webhook with your account there."),
+    MailReason.app_submitter: _l(
+        "This message was sent by %(site)s because you submitted this app to its showcase with your account there."),
 }
 
 

@@ -57,7 +57,8 @@ def test_every_target_type_with_a_record_of_its_own_is_named():
     # Addresses without an account are only a hash, and mail only a number: nothing to name them by.
     # A report is named by its number only: the administration never reads the reports package.
     # A token is named by its number: its name is its holder's, read on their own page.
-    unnamed = ["api_token", "calendar", "email_hash", "outbox", "report", "report_notice"]
+    # A webhook is named by its number: its address is its owner's, read on their own page.
+    unnamed = ["api_token", "calendar", "email_hash", "outbox", "report", "report_notice", "webhook"]
     assert sorted(trail.TARGET_TYPES.keys() - queries.NAMERS.keys()) == unnamed
 
 
