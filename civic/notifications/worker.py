@@ -155,6 +155,29 @@ def _send(msg: Message) -> None:
         socket.setdefaulttimeout(previous)
 
 
+def mark_sent(message: OutboxMessage, report: DeliveryReport) -> None:
+    """Record that ``message`` went out."""
+    message.status = OutboxStatus.sent
+    message.sent_at = utcnow()
+    message.last_error = ""
+    report.sent += 1
+
+
+def retry_or_fail(message: OutboxMessage, error: str, *, max_attempts: int, report: DeliveryReport) -> None:
+    """Record a failed try of ``message``: tried again after ``backoff``, or failed for good once it has
+    had ``max_attempts`` tries. Every channel of the outbox settles its tries here."""
+    message.last_error = error[:2000]
+    if message.attempts >= max_attempts:
+        message.status = OutboxStatus.failed
+        report.failed += 1
+        log.warning("outbox %s message %s failed for good", message.channel, message.id)
+    else:
+        message.status = OutboxStatus.pending
+        message.next_attempt_at = utcnow() + backoff(message.attempts)
+        report.retried += 1
+        log.info("outbox %s message %s will be retried", message.channel, message.id)
+
+
 def deliver_pending(session: Session) -> DeliveryReport:
     """Send every message that is due, once; return what happened."""
     report = DeliveryReport()
@@ -183,20 +206,9 @@ def deliver_pending(session: Session) -> DeliveryReport:
             try:
                 _send(rendered)
             except (smtplib.SMTPException, OSError) as error:
-                message.last_error = f"{type(error).__name__}: {error}"[:2000]
-                if message.attempts >= max_attempts:
-                    message.status = OutboxStatus.failed
-                    report.failed += 1
-                    log.warning("outbox message %s failed for good", message.id)
-                else:
-                    message.status = OutboxStatus.pending
-                    message.next_attempt_at = utcnow() + backoff(message.attempts)
-                    report.retried += 1
-                    log.info("outbox message %s will be retried", message.id)
+                retry_or_fail(message, f"{type(error).__name__}: {error}", max_attempts=max_attempts,
+                              report=report)
             else:
-                message.status = OutboxStatus.sent
-                message.sent_at = utcnow()
-                message.last_error = ""
-                report.sent += 1
+                mark_sent(message, report)
             message.claimed_at = None
             session.commit()

@@ -34,7 +34,7 @@ from civic.core.time import utcnow
 from civic.integrations.line import client, fanout, queries, services, texts
 from civic.integrations.line.replies import REPLY_EVENT
 from civic.notifications.models import OutboxChannel, OutboxMessage, OutboxStatus
-from civic.notifications.worker import DeliveryReport, add_channel, backoff, claim, render_message
+from civic.notifications.worker import DeliveryReport, add_channel, claim, mark_sent, render_message, retry_or_fail
 
 log = logging.getLogger(__name__)
 
@@ -152,20 +152,10 @@ def _deliver(session: Session, api: MessagingApi, message: OutboxMessage, report
         log.info("LINE message %s failed for good: %s", message.id, error)
     except (ApiException, HTTPError, OSError) as error:
         status = getattr(error, "status", None)
-        message.last_error = (f"LINE answered {status}" if status else f"{type(error).__name__}: {error}")[:2000]
-        if message.attempts >= current_app.config["LINE_MAX_ATTEMPTS"]:
-            _fail(message, message.last_error, report)
-            log.warning("LINE message %s failed for good after %s tries", message.id, message.attempts)
-        else:
-            message.status = OutboxStatus.pending
-            message.next_attempt_at = utcnow() + backoff(message.attempts)
-            report.retried += 1
-            log.info("LINE message %s will be retried", message.id)
+        retry_or_fail(message, f"LINE answered {status}" if status else f"{type(error).__name__}: {error}",
+                      max_attempts=current_app.config["LINE_MAX_ATTEMPTS"], report=report)
     else:
-        message.status = OutboxStatus.sent
-        message.sent_at = utcnow()
-        message.last_error = ""
-        report.sent += 1
+        mark_sent(message, report)
     if message.event == REPLY_EVENT and message.status != OutboxStatus.pending:
         # A used or dead reply token is of no further use: it is not kept.
         message.context = {**message.context, "reply_token": ""}
