@@ -74,6 +74,7 @@ from civic.extensions import db, limiter
 from civic.feedback import periods
 from civic.feedback.tracking import PATTERN as TRACKING_PATTERN
 from civic.feedback.tracking import normalize
+from civic.integrations.labels import EVENTS as WEBHOOK_EVENTS
 from civic.procurement.queries import timelines_of
 from civic.web.access import public
 from civic.web.errors import error_response
@@ -155,7 +156,7 @@ def index():
     listed = [(openapi_path(rule), definition) for rule, definition in operations(current_app)]
     figures = usage.figures(db.session, to_taipei(utcnow()).date())
     return render_template("api/index.html", operations=listed, exports=EXPORTS.values(), formats=FORMATS,
-                           usage=figures)
+                           usage=figures, webhook_events=WEBHOOK_EVENTS)
 
 
 # The document

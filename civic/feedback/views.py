@@ -212,7 +212,8 @@ def follow(kind: str, key: str):
     require(permissions.can_follow(current_user))
     moderation.follow(db.session, current_user, **target)
     db.session.commit()
-    flash(_("You will get an email when the agency answers the public here."), "success")
+    flash(_("You will get an email when the agency answers the public here. To get a daily or weekly digest "
+            "instead, choose it under “Cases and agencies you follow” in My activity."), "success")
     return redirect(safe_next(request.form.get("next"), back))
 
 

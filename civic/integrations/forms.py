@@ -13,10 +13,11 @@ from civic.integrations.addresses import URL_MAX_LENGTH
 from civic.integrations.labels import EVENTS, SCOPES
 from civic.integrations.services import NAME_MAX_LENGTH, OFFERED_DAYS, TokenInput
 from civic.integrations.webhooks import CODE_MAX_LENGTH, SLUG_MAX_LENGTH, WebhookInput
-from civic.web.forms import strip
+from civic.web.forms import strip, submission_field
 
 
 class TokenForm(FlaskForm):
+    submission = submission_field()
     name = StringField(
         _l("Token name"), widget=GovTextInput(), filters=[strip],
         description=_l("What the token is for, so you recognise it later, like 'Case system of the works bureau'."),
@@ -52,6 +53,7 @@ class TokenForm(FlaskForm):
 
 
 class WebhookForm(FlaskForm):
+    submission = submission_field()
     url = StringField(
         _l("Address to send to"), widget=GovTextInput(), filters=[strip],
         description=_l("Your receiver's address, starting with https://. It must be reachable on the public internet."),

@@ -18,7 +18,7 @@ from civic.integrations import labels, permissions, queries, services
 from civic.integrations.forms import TokenForm
 from civic.integrations.models import ApiToken
 from civic.web.access import permission_required, require, walled
-from civic.web.forms import form_status, post_button, refusal
+from civic.web.forms import already_sent, form_status, post_button, refusal, remember_sent
 
 bp = walled(Blueprint("integrations", __name__, url_prefix="/account/tokens"), Permission.use_api_tokens)
 
@@ -31,10 +31,10 @@ def load_own_token(token_id: int) -> ApiToken:
     return token
 
 
-def _page(form: TokenForm, status: int, created: services.NewToken | None = None):
+def _page(form: TokenForm, status: int, created: services.NewToken | None = None, *, resent: bool = False):
     response = make_response(render_template(
         "integrations/tokens.html", form=form, tokens=queries.list_user_tokens(db.session, current_user.id),
-        created=created, scopes=labels.SCOPES, statuses=labels.STATUSES, now=utcnow()), status)
+        created=created, resent=resent, scopes=labels.SCOPES, statuses=labels.STATUSES, now=utcnow()), status)
     # The page may hold a secret shown once: no copy of it may be kept anywhere.
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -50,11 +50,14 @@ def index():
     form = TokenForm()
     if not form.validate_on_submit():
         return _page(form, form_status(form))
+    if already_sent(form.submission.data):
+        return _page(TokenForm(formdata=None), 200, resent=True)
     with refusal(form, "name") as refused:
         created = services.create_token(db.session, form.token_input(), actor=current_user)
     if refused:
         return _page(form, 422)
     db.session.commit()
+    remember_sent(form.submission.data)
     # A fresh, empty form under the secret, so the page never offers to send the same token again.
     return _page(TokenForm(formdata=None), 200, created=created)
 

@@ -18,8 +18,8 @@ from civic.extensions import db, limiter
 from civic.integrations import labels, permissions, queries, webhooks
 from civic.integrations.forms import WebhookForm
 from civic.integrations.models import Webhook
-from civic.web.access import require, signed_in
-from civic.web.forms import attach_rule_errors, form_status, post_button, refusal
+from civic.web.access import account_key, require, signed_in
+from civic.web.forms import already_sent, attach_rule_errors, form_status, post_button, refusal, remember_sent
 from civic.web.paging import requested_page
 
 bp = Blueprint("webhooks", __name__, url_prefix="/account/webhooks")
@@ -33,9 +33,6 @@ def _ping_limit() -> str:
     return current_app.config["WEBHOOKS_PING_RATE_LIMIT"]
 
 
-def _account_key(scope: str):
-    # Per account, not per address: each try to register resolves a host name, each ping sends a request.
-    return lambda: f"{scope}:{current_user.get_id()}"
 
 
 def load_own_hook(hook_id: int) -> Webhook:
@@ -52,12 +49,13 @@ def _private(response):
     return response
 
 
-def _index_page(form: WebhookForm, status: int, created: webhooks.NewSecret | None = None):
+def _index_page(form: WebhookForm, status: int, created: webhooks.NewSecret | None = None, *,
+                resent: bool = False):
     hooks = queries.list_user_webhooks(db.session, current_user.id)
     cases, agencies = queries.filters_of(db.session, hooks)
     return _private(make_response(render_template(
         "integrations/webhooks.html", form=form, hooks=hooks, cases=cases, agencies=agencies, created=created,
-        reasons=labels.DISABLED_REASONS), status))
+        resent=resent, reasons=labels.DISABLED_REASONS), status))
 
 
 def _hook_page(hook: Webhook, *, page: int = 1, secret: str | None = None):
@@ -71,7 +69,7 @@ def _hook_page(hook: Webhook, *, page: int = 1, secret: str | None = None):
 
 @bp.route("", methods=["GET", "POST"])
 @signed_in
-@limiter.limit(_create_limit, key_func=_account_key("webhooks-create"), methods=["POST"])
+@limiter.limit(_create_limit, key_func=account_key("webhooks-create"), methods=["POST"])
 def index():
     """The person's webhooks and the form to register one; a new hook's secret is shown in this answer only."""
     require(permissions.can_use_webhooks(current_user))
@@ -82,11 +80,14 @@ def index():
         valid = attach_rule_errors(form, webhooks.webhook_errors(db.session, form.webhook_input()), "url") and valid
     if not valid:
         return _index_page(form, form_status(form))
+    if already_sent(form.submission.data):
+        return _index_page(WebhookForm(formdata=None), 200, resent=True)
     with refusal(form, "url") as refused:
         created = webhooks.create_webhook(db.session, form.webhook_input(), actor=current_user)
     if refused:
         return _index_page(form, 422)
     db.session.commit()
+    remember_sent(form.submission.data)
     # A fresh, empty form under the secret, so the page never offers to register the same hook again.
     return _index_page(WebhookForm(formdata=None), 200, created=created)
 
@@ -124,7 +125,7 @@ def enable(hook_id: int):
 
 @bp.post("/<int:hook_id>/ping")
 @signed_in
-@limiter.limit(_ping_limit, key_func=_account_key("webhooks-ping"))
+@limiter.limit(_ping_limit, key_func=account_key("webhooks-ping"))
 def ping(hook_id: int):
     """Queue a test delivery to one's hook; the sender sends it and the log shows how it went."""
     hook = load_own_hook(hook_id)

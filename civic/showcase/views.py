@@ -18,7 +18,7 @@ from civic.showcase import endpoints, labels, permissions, queries, screenshots,
 from civic.showcase.forms import AppForm
 from civic.showcase.models import ShowcaseApp
 from civic.showcase.screenshots import CleanScreenshot
-from civic.web.access import public, require, signed_in
+from civic.web.access import account_key, public, require, signed_in
 from civic.web.forms import attach_rule_errors, post_button, refusal
 from civic.web.paging import requested_page
 
@@ -45,7 +45,7 @@ def _submission_limit() -> str:
 
 # Submitting and changing apps share one count per account: each sending decodes a picture.
 _per_account = limiter.shared_limit(
-    _submission_limit, scope="apps-submit", key_func=lambda: f"apps-submit:{current_user.get_id()}",
+    _submission_limit, scope="apps-submit", key_func=account_key("apps-submit"),
     methods=["POST"], exempt_when=lambda: not current_user.is_authenticated)
 
 

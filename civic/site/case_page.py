@@ -37,7 +37,7 @@ from civic.procurement import queries as procurement_queries
 from civic.procurement import signals as procurement_signals
 from civic.procurement.queries import Timeline
 from civic.web import fragments, page_cache
-from civic.web.access import public, require, signed_in
+from civic.web.access import account_key, public, require, signed_in
 from civic.web.forms import refusal
 from civic.web.fragments import Fragment
 from civic.web.paging import page_number
@@ -67,7 +67,7 @@ def _comment_limit() -> str:
 
 @bp.post("/cases/<slug>/comments")
 @signed_in
-@limiter.limit(_comment_limit, key_func=lambda: f"comment:{current_user.get_id()}")
+@limiter.limit(_comment_limit, key_func=account_key("comment"))
 def post_comment(slug: str):
     """Accept a comment on a case; a top-level comment becomes tracked feedback."""
     case = case_queries.get_case_with_parts(db.session, slug)

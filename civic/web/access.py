@@ -118,6 +118,12 @@ def undeclared_endpoints(app: Flask) -> Iterator[str]:
             yield endpoint
 
 
+def account_key(scope: str) -> Callable[[], str]:
+    """A rate limit's key for "per account": the account's id, the same in every browser and every
+    sign-in (``current_user.get_id()`` is the session, which a new sign-in would reset)."""
+    return lambda: f"{scope}:account:{getattr(current_user, 'id', None) or 'anonymous'}"
+
+
 def safe_next(target: str | None, default: str = "/") -> str:
     """Return ``target`` only if it is a path on this site, so ``next=`` cannot send people away."""
     if not target:

@@ -6,18 +6,19 @@ of a button.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
-from flask import abort, flash, redirect
+from flask import abort, flash, redirect, session
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtforms_translations
 from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from sqlalchemy.exc import IntegrityError
-from wtforms import Form, StringField
+from wtforms import Form, HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from civic.core.codes import READABLE_CODE, READABLE_CODE_MAX
@@ -225,3 +226,25 @@ def post_button(call: Callable[[], object], *, done: str, then: str):
         db.session.commit()
         flash(done, "success")
     return redirect(then)
+
+
+# Forms whose answer shows a secret once carry a random ``submission`` value; the session remembers
+# the last ones that made something, so sending the same form again (a reload of the answer) makes
+# nothing new and says so instead of quietly making a second token or hook with another secret.
+SENT_FORMS = "sent_forms"
+SENT_FORMS_KEPT = 20
+
+
+def submission_field() -> HiddenField:
+    return HiddenField(default=lambda: secrets.token_urlsafe(16))
+
+
+def already_sent(submission: str | None) -> bool:
+    """Whether this browser's session already made something with the form it sent as ``submission``."""
+    return bool(submission) and submission in session.get(SENT_FORMS, [])
+
+
+def remember_sent(submission: str | None) -> None:
+    """Note, after the commit, that the form sent as ``submission`` made what it asked for."""
+    if submission:
+        session[SENT_FORMS] = [*session.get(SENT_FORMS, []), submission][-SENT_FORMS_KEPT:]

@@ -347,3 +347,23 @@ def test_making_a_token_long_after_signing_in_asks_for_the_password_again(app, s
                                              "csrf_token": token, "confirm-password": staff.password})
         assert done.status_code == 200 and SHOWN.search(done.get_data(as_text=True))
         assert count(app) == 1
+
+
+def _submission(client, path: str) -> str:
+    [value] = re.findall(r'name="submission" type="hidden" value="([^"]+)"', client.get(path).get_data(as_text=True))
+    return value
+
+
+def test_sending_the_same_form_again_makes_no_second_token(app, staff_client):
+    form = {"name": "重新整理", "scopes": ["cases:write"], "expires_in": "90",
+            "submission": _submission(staff_client, PAGE)}
+    first = post_form(staff_client, PAGE, form)
+    assert first.status_code == 200 and secret_of(first)
+    # A reload of the answer sends the very same form.
+    again = post_form(staff_client, PAGE, form)
+    page = again.get_data(as_text=True)
+    assert again.status_code == 200 and "data-form-resent" in page and "data-api-token" not in page
+    assert count(app) == 1
+    # A new visit to the page gives a new form, which makes a new token.
+    fresh = {**form, "submission": _submission(staff_client, PAGE)}
+    assert secret_of(post_form(staff_client, PAGE, fresh)) and count(app) == 2

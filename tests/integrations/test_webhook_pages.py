@@ -325,3 +325,33 @@ def test_registering_and_test_pings_are_limited_per_account_in_the_persons_langu
     assert [response.status_code for response in pings] == [302, 302, 429]
     assert words in pings[-1].get_data(as_text=True)
     assert len(deliveries(app, hook_id)) == 2
+
+
+def test_the_limit_per_account_holds_across_sign_ins(app, citizen, citizen_client, public_host, monkeypatch):
+    # Signing in again opens a new session; the account's count goes on.
+    monkeypatch.setitem(app.config, "WEBHOOKS_CREATE_RATE_LIMIT", "2 per hour")
+    assert [register(citizen_client, URL).status_code for _ in range(2)] == [200, 200]
+    again = signed_in(app, citizen)
+    assert register(again, URL).status_code == 429
+    assert count(app) == 2
+
+
+def test_a_hooks_page_shows_its_address_and_case_as_markup_not_as_escaped_tags(
+        app, citizen_client, public_host, published_case):
+    assert register(citizen_client, URL, case=published_case).status_code == 200
+    page = citizen_client.get(f"{PAGE}/{hooks(app)[0].id}").get_data(as_text=True)
+    assert "&lt;span" not in page and "&lt;a" not in page
+    assert '<span class="civic-excerpt" translate="no">https://hooks.example.org/civic?source=integrity</span>' \
+        in page.replace("&amp;", "&")
+    assert f'href="/cases/{published_case}"' in page
+
+
+def test_sending_the_same_form_again_registers_no_second_hook(app, citizen_client, public_host):
+    [submission] = re.findall(r'name="submission" type="hidden" value="([^"]+)"',
+                              citizen_client.get(PAGE).get_data(as_text=True))
+    form = {"url": URL, "events": ["answer.published"], "case": "", "agency": "", "submission": submission}
+    assert secret_of(post_form(citizen_client, PAGE, form))
+    again = post_form(citizen_client, PAGE, form)
+    page = again.get_data(as_text=True)
+    assert again.status_code == 200 and "data-form-resent" in page and "data-webhook-secret" not in page
+    assert count(app) == 1
