@@ -127,7 +127,7 @@ run: $(VENV)/.installed-run assets translations
 test: audit $(VENV)/.installed-test assets translations
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --durations=30
 
 # Load test of the case pages at 10k and 100k cases on PostgreSQL (see bench/README.md).
 bench: $(VENV)/.installed-run translations

@@ -68,7 +68,7 @@ def deliver(app):
 
 def actions(app, action: str) -> list[AuditEntry]:
     with app.app_context():
-        return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+        return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
 
 
 def test_setting_up_shows_the_address_and_qr_code_and_needs_a_right_code(app, client, citizen, mailbox):

@@ -60,8 +60,9 @@ def _drive(operation: Any, mode: GenerationMode, path_parameters: dict[str, str]
 def test_every_answer_conforms_to_the_document(app, seeded):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     real = {"slug": DEMO_CASE, "code": DEMO_AGENCY, "tracking_number": seeded.tracking_number,
-            "workshop_id": str(seeded.workshop_id), "part_id": "1"}  # part_id: the write API's (no token here: 401)
-    operations = [result.ok() for result in schema.get_all_operations()]
+            "workshop_id": str(seeded.workshop_id)}
+    # The reads; the writes are driven with a token in tests/write_api/test_schemathesis.py.
+    operations = [result.ok() for result in schema.include(method="GET").get_all_operations()]
     assert len(operations) >= 22  # schemathesis leaves out the document's own address
     for operation in operations:
         _drive(operation, GenerationMode.POSITIVE)
@@ -83,7 +84,8 @@ def test_every_check_passes_on_every_operation_in_every_phase(app, client):
     document = client.get("/api/v1/openapi.json").get_json()
     # Loaded from the document rather than from its address, so that the document's own address is
     # tested too (schemathesis leaves out the address it loaded the document from).
-    schema = schemathesis.openapi.from_dict(document)
+    # The reads; the writes are driven with a token in tests/write_api/test_schemathesis.py.
+    schema = schemathesis.openapi.from_dict(document).include(method="GET")
     schema.app = app
     schema.config.update(continue_on_failure=True)
     schema.config.checks.update(included_check_names=list(CHECK_NAMES), max_response_time=10.0)
@@ -110,6 +112,6 @@ def test_every_check_passes_on_every_operation_in_every_phase(app, client):
                     and interaction.response.status_code == 405 and interaction.response.headers.get("allow")):
                 refused.add(operation.path)
     assert not failures, "\n".join(sorted(set(failures)))
-    assert tested == _operations(document)
+    assert tested == {operation for operation in _operations(document) if operation.startswith("GET ")}
     assert ran == set(CHECK_NAMES)
-    assert refused == set(document["paths"])
+    assert refused == {path for path, item in document["paths"].items() if "get" in item}
